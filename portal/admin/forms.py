@@ -1,0 +1,67 @@
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+
+from portal.models import Role
+
+STAFF_ROLE_CHOICES = [
+    (Role.specialist.value, _l("Support specialist")),
+    (Role.coordinator.value, _l("Coordinator")),
+    (Role.region_admin.value, _l("Region admin")),
+]
+
+
+class GrantRoleForm(FlaskForm):
+    role = SelectField(_l("Staff role"), choices=STAFF_ROLE_CHOICES)
+    submit = SubmitField(_l("Grant"))
+
+
+class PluginSwitchForm(FlaskForm):
+    enabled = SelectField(choices=[("1", "on"), ("0", "off")])
+
+
+class MemberSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Name or e-mail"), validators=[Optional(), Length(max=100)])
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    person = StringField(_l("Person (name or e-mail)"), validators=[Optional(), Length(max=100)])
+    action = SelectField(_l("Action"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+    submit = SubmitField(_l("Filter"))
+
+    def validate_date_to(self, field):
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("The end date is before the start date."))
+
+
+class RegionForm(FlaskForm):
+    code = StringField(_l("Code (used in addresses)"), validators=[
+        DataRequired(), Length(max=40),
+        Regexp(r"^[a-z][a-z0-9-]*$", message=_l("Use small Latin letters, digits and hyphens.")),
+    ])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    timezone = StringField(_l("Time zone"), default="Europe/Moscow",
+                           validators=[DataRequired(), Length(max=64)])
+    default_locale = SelectField(_l("Default language"), choices=[("ru", "Русский"), ("en", "English")])
+    municipalities = TextAreaField(_l("Municipalities, one per line"),
+                                   validators=[Optional(), Length(max=20000)])
+    submit = SubmitField(_l("Save"))
+
+    def validate_timezone(self, field):
+        if field.data not in available_timezones():
+            raise ValidationError(_l("Unknown time zone. Example: Europe/Moscow."))
+
+    def municipality_names(self) -> list[str]:
+        names = [line.strip() for line in (self.municipalities.data or "").splitlines()]
+        return list(dict.fromkeys(n[:200] for n in names if n))

@@ -1,0 +1,261 @@
+"""Region admins: services on and off, staff roles, the audit log. Site admins: regions."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from portal import access, audit
+from portal.admin.forms import AuditFilterForm, GrantRoleForm, MemberSearchForm, PluginSwitchForm, RegionForm
+from portal.audit import ACTION_LABELS
+from portal.extensions import db, htmx
+from portal.forms import ConfirmForm
+from portal.http import redirect_to, require_fresh_login
+from portal.layout import region_navigation
+from portal.models import AuditEvent, Membership, MembershipStatus, Municipality, Region, Role, User
+from portal.plugins import plugin_host
+
+bp = Blueprint("admin", __name__)
+
+MEMBERS_PAGE_SIZE = 50
+
+
+# --- services (plugins) ---------------------------------------------------
+
+def _plugin_rows(region):
+    host = plugin_host()
+    enabled = host.enabled_in(region)
+    return [{"name": name, "info": host.info(name), "enabled": name in enabled} for name in host.names()]
+
+
+@bp.route("/<region_code>/admin/plugins")
+@access.members(Role.region_admin)
+def plugins():
+    return render_template("admin/plugins.html", rows=_plugin_rows(g.region), form=PluginSwitchForm())
+
+
+@bp.route("/<region_code>/admin/plugins/<plugin_name>", methods=["POST"])
+@access.members(Role.region_admin)
+def switch_plugin(plugin_name: str):
+    host = plugin_host()
+    if plugin_name not in host.names():
+        abort(404)
+    form = PluginSwitchForm()
+    if not form.validate_on_submit():
+        abort(400)
+    enabled = form.enabled.data == "1"
+    host.set_enabled(g.region, plugin_name, enabled)
+    audit.record("plugin.enabled" if enabled else "plugin.disabled", target=f"plugin:{plugin_name}",
+                 region=g.region)
+    db.session.commit()
+    if htmx:
+        row = {"name": plugin_name, "info": host.info(plugin_name), "enabled": enabled}
+        return render_template("admin/partials/plugin_row.html", row=row, form=PluginSwitchForm(),
+                               navigation=region_navigation(g.region), oob_navigation=True)
+    title = host.info(plugin_name).title
+    flash(_("%(title)s is on.", title=title) if enabled else _("%(title)s is off.", title=title), "success")
+    return redirect(url_for("admin.plugins"))
+
+
+# --- members and staff roles ---------------------------------------------
+
+def _region_member(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or not any(m.region_id == g.region.id for m in user.memberships):
+        abort(404)
+    return user
+
+
+@bp.route("/<region_code>/admin/members")
+@access.members(Role.region_admin)
+def members():
+    search = MemberSearchForm(request.args)
+    query = (
+        select(User)
+        .where(User.id.in_(select(Membership.user_id).where(Membership.region_id == g.region.id)))
+        .options(selectinload(User.memberships))
+        .order_by(User.name, User.id)
+    )
+    if search.validate() and search.q.data:
+        pattern = f"%{search.q.data.strip()}%"
+        query = query.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
+    page = db.paginate(query, per_page=MEMBERS_PAGE_SIZE, error_out=False)
+    template = "admin/partials/members_table.html" if htmx and htmx.target == "members" else "admin/members.html"
+    return render_template(template, page=page, search=search, grant_form=GrantRoleForm(),
+                           remove_form=ConfirmForm(), staff_roles=Role.staff())
+
+
+def _member_row(user: User):
+    if htmx:
+        return render_template("admin/partials/member_row.html", user=user, grant_form=GrantRoleForm(),
+                               remove_form=ConfirmForm(), staff_roles=Role.staff())
+    return redirect(url_for("admin.members"))
+
+
+@bp.route("/<region_code>/admin/members/<int:user_id>/roles", methods=["POST"])
+@access.members(Role.region_admin)
+def grant_role(user_id: int):
+    user = _region_member(user_id)
+    refresh = require_fresh_login(url_for("admin.members"))
+    if refresh is not None:
+        return refresh
+    form = GrantRoleForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a staff role."), "error")
+        return redirect_to(url_for("admin.members"))
+    role = Role(form.role.data)
+    existing = next((m for m in user.memberships if m.region_id == g.region.id and m.role == role), None)
+    if existing is None:
+        user.memberships.append(Membership(region=g.region, role=role, status=MembershipStatus.active,
+                                           decided_by_id=current_user.id))
+    else:
+        existing.status = MembershipStatus.active
+    audit.record("role.granted", target=f"user:{user.id}", region=g.region, details={"role": role.value})
+    db.session.commit()
+    flash(_("%(name)s is now: %(role)s.", name=user.name, role=dict(form.role.choices)[role.value]), "success")
+    return _member_row(user)
+
+
+@bp.route("/<region_code>/admin/members/<int:user_id>/roles/<role>/remove", methods=["POST"])
+@access.members(Role.region_admin)
+def remove_role(user_id: int, role: str):
+    user = _region_member(user_id)
+    if role not in {r.value for r in Role.staff()}:
+        abort(404)
+    refresh = require_fresh_login(url_for("admin.members"))
+    if refresh is not None:
+        return refresh
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id and role == Role.region_admin.value:
+        flash(_("You cannot remove your own region admin role; ask another region admin."), "error")
+        return redirect_to(url_for("admin.members"))
+    membership = next((m for m in user.memberships if m.region_id == g.region.id and m.role.value == role), None)
+    if membership is not None:
+        user.memberships.remove(membership)
+        audit.record("role.removed", target=f"user:{user.id}", region=g.region, details={"role": role})
+        db.session.commit()
+    return _member_row(user)
+
+
+# --- audit log ------------------------------------------------------------
+
+def _action_choices():
+    labels = dict(ACTION_LABELS)
+    for _name, answer in plugin_host().each("portal_audit_actions"):
+        labels.update(answer)
+    present = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.region_id == g.region.id).distinct()
+    ).all()
+    codes = sorted(set(present) | set(labels), key=lambda c: str(labels.get(c, c)))
+    return labels, [("", _("All actions"))] + [(c, str(labels.get(c, c))) for c in codes]
+
+
+def _region_day_start(day, region) -> datetime:
+    """Midnight of a day in the region's time zone, as naive UTC like the stored times."""
+    local = datetime.combine(day, time.min, tzinfo=ZoneInfo(region.timezone))
+    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+@bp.route("/<region_code>/admin/audit")
+@access.members(Role.region_admin)
+def audit_log():
+    region = g.region
+    form = AuditFilterForm(request.args)
+    labels, form.action.choices = _action_choices()
+    query = select(AuditEvent).where(AuditEvent.region_id == region.id)
+    if form.validate():
+        if form.person.data:
+            pattern = f"%{form.person.data.strip()}%"
+            people = select(User.id).where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
+            query = query.where(or_(AuditEvent.actor_label.ilike(pattern), AuditEvent.actor_id.in_(people)))
+        if form.action.data:
+            query = query.where(AuditEvent.action == form.action.data)
+        if form.date_from.data:
+            query = query.where(AuditEvent.at >= _region_day_start(form.date_from.data, region))
+        if form.date_to.data:
+            end = _region_day_start(form.date_to.data + timedelta(days=1), region)
+            query = query.where(AuditEvent.at < end)
+    query = query.options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    page = db.paginate(query, per_page=current_app.config["PORTAL_AUDIT_PAGE_SIZE"], error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    template = "admin/partials/audit_table.html" if htmx and htmx.target == "audit-results" else "admin/audit.html"
+    return render_template(template, form=form, page=page, labels=labels, args=args)
+
+
+# --- regions (site admins) -----------------------------------------------
+
+def _reserved_codes() -> set[str]:
+    """First path segments the core uses; a region code must not hide them."""
+    return {
+        rule.rule.strip("/").split("/", 1)[0]
+        for rule in current_app.url_map.iter_rules()
+        if not rule.rule.startswith("/<")
+    } - {""}
+
+
+def _save_region(form: RegionForm, region: Region | None) -> Region | None:
+    code = form.code.data.strip()
+    if code in _reserved_codes():
+        form.code.errors.append(_("This code is reserved; choose another."))
+        return None
+    clash = db.session.scalar(select(Region).where(Region.code == code))
+    if clash is not None and clash is not region:
+        form.code.errors.append(_("A region with this code already exists."))
+        return None
+    creating = region is None
+    if creating:
+        region = Region()
+        db.session.add(region)
+    region.code = code
+    region.name = form.name.data.strip()
+    region.timezone = form.timezone.data
+    region.default_locale = form.default_locale.data
+    known = {m.name: m for m in region.municipalities}
+    for name in form.municipality_names():
+        if name not in known:
+            region.municipalities.append(Municipality(name=name))
+    db.session.flush()
+    audit.record("region.created" if creating else "region.updated", target=f"region:{code}", region=region)
+    db.session.commit()
+    return region
+
+
+@bp.route("/admin/regions")
+@access.site_admin
+def regions():
+    counts = dict(db.session.execute(
+        select(Membership.region_id, func.count(func.distinct(Membership.user_id))).group_by(Membership.region_id)
+    ).all())
+    rows = db.session.scalars(select(Region).order_by(Region.name)).all()
+    return render_template("admin/regions.html", regions=rows, counts=counts)
+
+
+@bp.route("/admin/regions/new", methods=["GET", "POST"])
+@access.site_admin
+def new_region():
+    form = RegionForm()
+    if form.validate_on_submit() and _save_region(form, None) is not None:
+        flash(_("The region is created."), "success")
+        return redirect(url_for("admin.regions"))
+    return render_template("admin/region_form.html", form=form, region=None), 422 if form.errors else 200
+
+
+@bp.route("/admin/regions/<code>/edit", methods=["GET", "POST"])
+@access.site_admin
+def edit_region(code: str):
+    region = db.session.scalar(select(Region).where(Region.code == code))
+    if region is None:
+        abort(404)
+    form = RegionForm(obj=region)
+    if request.method == "GET":
+        form.municipalities.data = "\n".join(m.name for m in region.municipalities)
+    if form.validate_on_submit() and _save_region(form, region) is not None:
+        flash(_("The region is saved."), "success")
+        return redirect(url_for("admin.regions"))
+    return render_template("admin/region_form.html", form=form, region=region), 422 if form.errors else 200

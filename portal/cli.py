@@ -1,0 +1,145 @@
+"""The `portal` command: Flask's CLI with the core's commands and every plugin's."""
+from __future__ import annotations
+
+import json
+import secrets
+import sys
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import cli as migrate_cli
+from flask_migrate import upgrade as migrate_upgrade
+
+from portal.config import ConfigurationError
+
+
+def _db_group() -> click.Group:
+    """Flask-Migrate's commands, with `upgrade` going to every head (plugins are branches)."""
+    original = migrate_cli.db
+    group = click.Group("db", params=original.params, callback=original.callback,
+                        help="Database migrations (Alembic via Flask-Migrate).")
+    for name, command in original.commands.items():
+        if name != "upgrade":
+            group.add_command(command, name)
+
+    @group.command("upgrade")
+    @click.argument("revision", default="heads")
+    @click.option("--sql", is_flag=True, help="Print the SQL instead of running it.")
+    @with_appcontext
+    def upgrade(revision: str, sql: bool):
+        """Upgrade to every head: the core and each plugin's branch."""
+        migrate_upgrade(revision=revision, sql=sql)
+
+    return group
+
+
+class PortalGroup(FlaskGroup):
+    def get_command(self, ctx, name):
+        if name == "db":
+            return _db_group()
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | {"db"})
+
+
+def _create_app():
+    from portal import create_app
+
+    try:
+        return create_app()
+    except ConfigurationError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+
+
+def main() -> None:
+    PortalGroup(create_app=_create_app, add_version_option=False, load_dotenv=False,
+                help="Portal: post-orphanage support services of a region.")(prog_name="portal")
+
+
+def core_commands() -> list[click.Command]:
+    return [demo_command, create_admin_command, export_person_command, erase_person_command]
+
+
+@click.command("demo")
+@click.option("--password", default=None, help="The shared password of the demo people.")
+@with_appcontext
+def demo_command(password: str | None):
+    """Create the demo regions, people and every plugin's demo data (idempotent)."""
+    from portal.demo import DEFAULT_PASSWORD, load_demo
+
+    password = password or DEFAULT_PASSWORD
+    report = load_demo(password)
+    click.echo("Demo data is ready.")
+    for region, people in report.people.items():
+        click.echo(f"  {region}:")
+        for role, email in people:
+            click.echo(f"    {role:<13} {email}")
+    if report.created_people:
+        click.echo(f"  password for all of them: {password}")
+    else:
+        click.echo("  (the demo people existed already; their password was left as it was)")
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", default="Site admin", show_default=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def create_admin_command(email: str, name: str, password: str):
+    """Create a site admin, who creates regions."""
+    from portal.extensions import db
+    from portal.models import User
+    from portal.passwords import hash_password
+
+    email = email.strip().lower()
+    if len(password) < 10:
+        raise click.BadParameter("at least 10 characters", param_hint="--password")
+    user = User.by_email(email)
+    if user is None:
+        user = User(email=email, name=name, password_hash=hash_password(password),
+                    session_token=secrets.token_hex(16))
+        db.session.add(user)
+    user.is_site_admin = True
+    db.session.commit()
+    click.echo(f"Site admin {email} is ready.")
+
+
+def _person(email: str):
+    from portal.models import User
+
+    user = User.by_email(email)
+    if user is None:
+        raise click.ClickException(f"no account with the e-mail {email}")
+    return user
+
+
+@click.command("export-person")
+@click.argument("email")
+@with_appcontext
+def export_person_command(email: str):
+    """Print everything the portal holds about a person, as JSON."""
+    from portal import audit
+    from portal.extensions import db
+    from portal.people import export_person
+
+    user = _person(email)
+    click.echo(json.dumps(export_person(user), ensure_ascii=False, indent=2, default=str))
+    audit.record("person.exported", target=f"user:{user.id}")
+    db.session.commit()
+
+
+@click.command("erase-person")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def erase_person_command(email: str, yes: bool):
+    """Erase a person's account and what every plugin holds about them."""
+    from portal.people import erase_person
+
+    user = _person(email)
+    if not yes:
+        click.confirm(f"Erase {user.name} <{user.email}> and all their data?", abort=True)
+    erase_person(user)
+    click.echo("Erased.")

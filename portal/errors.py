@@ -1,0 +1,51 @@
+"""Friendly error pages in the user's language; a 500 shows an id, never a trace."""
+from __future__ import annotations
+
+import uuid
+
+from flask import Flask, current_app, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
+    403: (_l("Access denied"), _l("Your role in this region does not give access to this page.")),
+    404: (_l("Page not found"), _l("There is no such page here, or the service is not available in this region.")),
+    405: (_l("Not allowed"), _l("This address does not accept this kind of request.")),
+    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Please wait a minute and try again.")),
+    500: (_l("Something went wrong"), _l("An error occurred on our side. It has been recorded; please try again later.")),
+}
+
+
+def _page(status: int, error_id: str | None = None, message=None):
+    title, text = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    try:
+        return render_template(
+            "errors/error.html", status=status, title=title, text=message or text, error_id=error_id
+        ), status
+    except Exception:  # the layout itself failed: answer plainly rather than not at all
+        current_app.logger.exception("error page failed")
+        return f"{status} {title}. {error_id or ''}", status, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return _page(400, message=_l("The form has expired or was not sent from this site. "
+                                     "Please reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code < 400:
+            return error
+        return _page(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        from portal.extensions import db
+
+        error_id = uuid.uuid4().hex[:12]
+        app.logger.exception("unexpected error %s", error_id)
+        db.session.rollback()
+        return _page(500, error_id=error_id)

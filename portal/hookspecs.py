@@ -1,0 +1,158 @@
+"""The plugin contract: every hook a plugin may implement.
+
+Hooks return data and the core does the wiring (blueprints, navigation,
+dashboard cards, CLI commands, migrations, translations). A plugin never
+checks whether its region has it turned on: the core gates it.
+Implement a hook with ``@hookimpl`` and register the module under the
+entry-point group ``portal.plugins``; the entry point's name is the plugin's
+name, its URL segment and the prefix of its tables.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:  # pragma: no cover
+    import click
+    from flask import Blueprint
+
+    from portal.models import Region, User
+    from portal.plugin_types import DashboardCard, NavItem, PluginInfo
+
+PROJECT = "portal"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+@hookspec(firstresult=True)
+def portal_plugin_info() -> PluginInfo:
+    """Describe the plugin to region admins.
+
+    :return: a :class:`portal.plugin_types.PluginInfo` with a translatable
+        ``title`` and ``description``, and the codes of the demo regions in
+        which ``portal demo`` turns the plugin on (empty: every demo region).
+    """
+
+
+@hookspec(firstresult=True)
+def portal_blueprint() -> Blueprint:
+    """The plugin's views.
+
+    The core mounts the blueprint under ``/<region_code>/<plugin name>/``,
+    adds the region switch in front of it (404 where the plugin is off) and
+    checks that every view declares an access policy (``portal.access``).
+    The blueprint's name must be the plugin's name.
+
+    :return: a :class:`flask.Blueprint`.
+    """
+
+
+@hookspec
+def portal_navigation(region: Region, user: User) -> list[NavItem]:
+    """Entries for the region's navigation bar.
+
+    Called only for plugins on in ``region``; the core drops entries whose
+    ``roles`` the user does not hold there.
+
+    :param region: the region being shown.
+    :param user: the person looking (may be anonymous).
+    :return: a list of :class:`portal.plugin_types.NavItem`.
+    """
+
+
+@hookspec
+def portal_dashboard_cards(region: Region, user: User) -> list[DashboardCard]:
+    """Cards for the region's dashboard, for this user.
+
+    Called only for plugins on in ``region`` and only for its active members.
+
+    :param region: the region whose dashboard is shown.
+    :param user: the signed-in member.
+    :return: a list of :class:`portal.plugin_types.DashboardCard`.
+    """
+
+
+@hookspec
+def portal_cli_commands() -> list[click.Command]:
+    """Commands added to the ``portal`` command line.
+
+    :return: a list of :class:`click.Command` (groups included).
+    """
+
+
+@hookspec
+def portal_demo_data(region: Region, people: dict[str, User], password: str) -> None:
+    """Create the plugin's demo data in a demo region; must be idempotent.
+
+    Called by ``portal demo`` for plugins on in the region, after the core
+    created the region, its municipalities and one person of every role.
+
+    :param region: the demo region.
+    :param people: role name -> the demo person holding that role there.
+    :param password: the shared demo password, for any people the plugin adds.
+    """
+
+
+@hookspec
+def portal_support_needs(graduate: User, region: Region) -> list[str]:
+    """Support areas a graduate needs help with, as far as the plugin knows.
+
+    The answers of all plugins on in the region are merged by
+    :func:`portal.support_areas.graduate_needs`.
+
+    :param graduate: the graduate.
+    :param region: the region whose services ask.
+    :return: codes from :data:`portal.support_areas.SUPPORT_AREAS`.
+    """
+
+
+@hookspec
+def portal_export_person(user: User) -> dict[str, Any]:
+    """The person's data the plugin holds, for their data export.
+
+    :param user: the person asking for their data.
+    :return: a JSON-serialisable dict; it appears under the plugin's name.
+    """
+
+
+@hookspec
+def portal_erase_person(user: User) -> None:
+    """Delete or anonymise what the plugin holds about the person.
+
+    Called before the core deletes the account; do not commit.
+
+    :param user: the person being erased.
+    """
+
+
+@hookspec(firstresult=True)
+def portal_migrations_folder() -> str:
+    """The folder of the plugin's Alembic revisions.
+
+    Its revisions form a branch labelled with the plugin's name that depends
+    on the core revision it needs; ``portal db upgrade`` applies all heads.
+
+    :return: an absolute path.
+    """
+
+
+@hookspec(firstresult=True)
+def portal_translations_folder() -> str:
+    """The folder of the plugin's gettext catalogues (``<lang>/LC_MESSAGES``).
+
+    They are merged into the core catalogue at start-up.
+
+    :return: an absolute path.
+    """
+
+
+@hookspec
+def portal_audit_actions() -> dict[str, Any]:
+    """Readable labels for the audit actions the plugin records.
+
+    The plugin writes its events with :func:`portal.audit.record`; these
+    labels name them in the audit log's filter.
+
+    :return: action code (e.g. ``"social_hotel.stay.viewed"``) -> lazy_gettext label.
+    """

@@ -1,0 +1,32 @@
+"""Choosing the language and time zone of each page."""
+from __future__ import annotations
+
+from flask import current_app, g, request
+from flask_login import current_user
+
+LANGUAGE_COOKIE = "portal_lang"
+LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["PORTAL_LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    region = g.get("region")
+    if region is not None and region.default_locale in languages:
+        return region.default_locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    region = g.get("region")
+    if region is not None:
+        return region.timezone
+    if current_user and current_user.is_authenticated:
+        regions = current_user.regions()
+        if regions:
+            return regions[0].timezone
+    return "Europe/Moscow"

@@ -1,0 +1,80 @@
+"""What every page's layout needs: navigation, the bell, languages, formatting."""
+from __future__ import annotations
+
+from flask import Flask, g, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.i18n import LANGUAGE_NAMES
+from portal.models import Role
+from portal.plugin_types import NavItem
+from portal.plugins import plugin_host
+
+ROLE_LABELS = {
+    Role.graduate.value: _l("Graduate"),
+    Role.mentor.value: _l("Mentor"),
+    Role.volunteer.value: _l("Volunteer"),
+    Role.specialist.value: _l("Support specialist"),
+    Role.coordinator.value: _l("Coordinator"),
+    Role.region_admin.value: _l("Region admin"),
+}
+
+CORE_NAVIGATION = (
+    NavItem(_l("Dashboard"), "regions.dashboard"),
+    NavItem(_l("Pending registrations"), "regions.pending", roles=(Role.coordinator.value,)),
+    NavItem(_l("Services"), "admin.plugins", roles=(Role.region_admin.value,)),
+    NavItem(_l("Members"), "admin.members", roles=(Role.region_admin.value,)),
+    NavItem(_l("Audit log"), "admin.audit_log", roles=(Role.region_admin.value,)),
+)
+
+
+def region_navigation(region) -> list[dict]:
+    """The region's menu for this person: core entries, then those of plugins that are on."""
+    if region is None or not current_user.is_authenticated:
+        return []
+    held = current_user.active_roles(region)
+    if not held:
+        return []
+    host = plugin_host()
+    items = [(None, item) for item in CORE_NAVIGATION]
+    for name, answer in host.each(
+        "portal_navigation", only=host.enabled_in(region), region=region, user=current_user
+    ):
+        items += [(name, item) for item in answer]
+    entries = []
+    for plugin, item in items:
+        if item.roles and not held & set(item.roles):
+            continue
+        url = url_for(item.endpoint, region_code=region.code, **item.values)
+        entries.append({
+            "label": item.label,
+            "url": url,
+            "plugin": plugin,
+            "current": request.path == url or (plugin is not None and request.path.startswith(url)),
+        })
+    return entries
+
+
+def _context():
+    region = g.get("region")
+    unread = 0
+    if current_user.is_authenticated:
+        from portal.notifications import unread_count
+
+        unread = unread_count(current_user)
+    return {
+        "current_region": region,
+        "navigation": region_navigation(region),
+        "unread_notifications": unread,
+        "language_names": LANGUAGE_NAMES,
+        "role_labels": ROLE_LABELS,
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.context_processor(_context)
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["role_label"] = lambda role: ROLE_LABELS.get(getattr(role, "value", role), role)

@@ -1,0 +1,28 @@
+"""The small records plugins hand to the core through hooks."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PluginInfo:
+    title: Any  # a lazy_gettext string
+    description: Any
+    demo_regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any
+    endpoint: str  # e.g. "social_hotel.index"; region_code is filled in by the core
+    roles: tuple[str, ...] = ()  # empty: every active member of the region
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DashboardCard:
+    title: Any
+    body: Any
+    url: str | None = None
+    link_label: Any = None

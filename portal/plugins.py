@@ -1,0 +1,77 @@
+"""The plugin host: which plugins are installed, and which a region runs."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import pluggy
+from flask import current_app
+from sqlalchemy import select
+
+from portal import hookspecs
+from portal.extensions import db
+from portal.models import Region, RegionPlugin
+from portal.plugin_types import PluginInfo
+
+ENTRY_POINT_GROUP = "portal.plugins"
+
+
+class PluginHost:
+    """Wraps pluggy so the core can ask each plugin in turn, knowing who answered."""
+
+    def __init__(self, load_entry_points: bool = True, extra: Iterable[tuple[str, Any]] = ()):
+        self.manager = pluggy.PluginManager(hookspecs.PROJECT)
+        self.manager.add_hookspecs(hookspecs)
+        if load_entry_points:
+            self.manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+        for name, plugin in extra:
+            self.manager.register(plugin, name=name)
+        self.manager.check_pending()
+
+    @property
+    def hook(self):
+        return self.manager.hook
+
+    def names(self) -> list[str]:
+        return sorted(name for name, _ in self.manager.list_name_plugin())
+
+    def each(self, hook_name: str, only: Iterable[str] | None = None, **kwargs) -> list[tuple[str, Any]]:
+        """Call a hook plugin by plugin: [(plugin name, answer)], None answers left out."""
+        allowed = None if only is None else set(only)
+        answers = []
+        for impl in reversed(getattr(self.manager.hook, hook_name).get_hookimpls()):
+            if allowed is not None and impl.plugin_name not in allowed:
+                continue
+            result = impl.function(**kwargs)
+            if result is not None:
+                answers.append((impl.plugin_name, result))
+        return answers
+
+    def info(self, name: str) -> PluginInfo:
+        for plugin_name, info in self.each("portal_plugin_info"):
+            if plugin_name == name:
+                return info
+        return PluginInfo(title=name, description="")
+
+    def enabled_in(self, region: Region | None) -> set[str]:
+        if region is None:
+            return set()
+        rows = db.session.scalars(
+            select(RegionPlugin.plugin).where(
+                RegionPlugin.region_id == region.id, RegionPlugin.enabled.is_(True)
+            )
+        )
+        return set(rows) & set(self.names())
+
+    def set_enabled(self, region: Region, name: str, enabled: bool) -> None:
+        row = db.session.scalar(
+            select(RegionPlugin).where(RegionPlugin.region_id == region.id, RegionPlugin.plugin == name)
+        )
+        if row is None:
+            row = RegionPlugin(region_id=region.id, plugin=name)
+            db.session.add(row)
+        row.enabled = enabled
+
+
+def plugin_host() -> PluginHost:
+    """The current app's plugin host: the public way for core code to reach plugins."""
+    return current_app.extensions["portal_plugins"]

@@ -1,0 +1,145 @@
+"""A region's own pages: the dashboard and the coordinator's approvals."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal import access, audit
+from portal.extensions import db, htmx
+from portal.http import redirect_to
+from portal.models import Membership, MembershipStatus, Role
+from portal.models._time import utcnow
+from portal.notifications import notify
+from portal.plugins import plugin_host
+from portal.regions.forms import ApproveForm, RejectForm
+
+bp = Blueprint("regions", __name__, url_prefix="/<region_code>")
+
+
+@bp.route("/")
+@access.members(pending_ok=True)
+def dashboard():
+    region = g.region
+    mine = [m for m in current_user.memberships if m.region_id == region.id]
+    cards = []
+    if current_user.active_roles(region):
+        host = plugin_host()
+        for _name, answer in host.each("portal_dashboard_cards", only=host.enabled_in(region),
+                                       region=region, user=current_user):
+            cards.extend(answer)
+    return render_template("regions/dashboard.html", region=region, memberships=mine, cards=cards)
+
+
+def _pending_query(region):
+    return (
+        select(Membership)
+        .where(Membership.region_id == region.id, Membership.status == MembershipStatus.pending)
+        .options(selectinload(Membership.user))
+        .order_by(Membership.created_at, Membership.id)
+    )
+
+
+def _decision_forms(membership, submitted: bool = False):
+    """Each row has its own prefixed forms, so ids stay unique and errors stay on their row."""
+    prefix = f"m{membership.id}"
+    if submitted:
+        return ApproveForm(prefix=prefix), RejectForm(prefix=prefix)
+    return ApproveForm(prefix=prefix, formdata=None), RejectForm(prefix=prefix, formdata=None)
+
+
+def _rows(memberships, submitted_for=None, forms=None):
+    return [
+        (m, *(forms if forms is not None and m.id == submitted_for else _decision_forms(m)))
+        for m in memberships
+    ]
+
+
+@bp.route("/members/pending")
+@access.members(Role.coordinator)
+def pending():
+    rows = _rows(db.session.scalars(_pending_query(g.region)).all())
+    return render_template("regions/pending.html", rows=rows)
+
+
+def _pending_membership(membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.region_id != g.region.id:
+        abort(404)
+    return membership
+
+
+def _render_with_errors(membership, forms):
+    """The row alone for htmx, the whole list otherwise; the input is kept."""
+    if htmx:
+        m, approve_form, reject_form = membership, *forms
+        return render_template("regions/partials/pending_row.html", m=m, approve_form=approve_form,
+                               reject_form=reject_form), 422
+    rows = _rows(db.session.scalars(_pending_query(g.region)).all(), membership.id, forms)
+    return render_template("regions/pending.html", rows=rows), 422
+
+
+@bp.route("/members/<int:membership_id>/approve", methods=["POST"])
+@access.members(Role.coordinator)
+def approve(membership_id: int):
+    membership = _pending_membership(membership_id)
+    if membership.status != MembershipStatus.pending:
+        return _already_decided()
+    forms = _decision_forms(membership, submitted=True)
+    form = forms[0]
+    if not form.validate_on_submit():
+        return _render_with_errors(membership, forms)
+    if membership.role == Role.mentor and not form.documents_checked.data:
+        form.documents_checked.errors.append(
+            _("A mentor can only be approved after their documents have been checked."))
+        return _render_with_errors(membership, forms)
+    now = utcnow()
+    membership.status = MembershipStatus.active
+    membership.decided_by_id = current_user.id
+    membership.decided_at = now
+    membership.decision_reason = (form.note.data or "").strip()
+    if membership.role == Role.mentor:
+        membership.documents_checked_at = now
+    audit.record("membership.approved", target=f"user:{membership.user_id}", region=g.region,
+                 details={"role": membership.role.value, "documents_checked": bool(form.documents_checked.data)})
+    notify(membership.user, _l("Your registration in %(region)s is approved. Welcome!"),
+           link=url_for("regions.dashboard"), region=g.region.name)
+    db.session.commit()
+    return _decided(membership, _("%(name)s is approved.", name=membership.user.name))
+
+
+@bp.route("/members/<int:membership_id>/reject", methods=["POST"])
+@access.members(Role.coordinator)
+def reject(membership_id: int):
+    membership = _pending_membership(membership_id)
+    if membership.status != MembershipStatus.pending:
+        return _already_decided()
+    forms = _decision_forms(membership, submitted=True)
+    form = forms[1]
+    if not form.validate_on_submit():
+        return _render_with_errors(membership, forms)
+    membership.status = MembershipStatus.rejected
+    membership.decided_by_id = current_user.id
+    membership.decided_at = utcnow()
+    membership.decision_reason = form.reason.data.strip()
+    audit.record("membership.rejected", target=f"user:{membership.user_id}", region=g.region,
+                 details={"role": membership.role.value, "reason": membership.decision_reason})
+    notify(membership.user, _l("Your registration in %(region)s is declined: %(reason)s"),
+           region=g.region.name, reason=membership.decision_reason)
+    db.session.commit()
+    return _decided(membership, _("%(name)s is rejected.", name=membership.user.name))
+
+
+def _already_decided():
+    flash(_("This registration has already been decided."), "info")
+    return redirect_to(url_for("regions.pending"))
+
+
+def _decided(membership, message: str):
+    if htmx:
+        return render_template("regions/partials/decided_row.html", m=membership, message=message)
+    flash(message, "success")
+    return redirect(url_for("regions.pending"))

@@ -1,0 +1,98 @@
+"""Where the core wires what plugins return: blueprints, CLI, migrations, catalogues."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Flask, abort, g
+
+from portal.extensions import migrate
+from portal.plugins import PluginHost
+
+CORE_TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+
+
+class PluginContractError(RuntimeError):
+    """A plugin broke the contract in portal/hookspecs.py; the message says how."""
+
+
+def load_plugins(app: Flask) -> PluginHost:
+    host = PluginHost(
+        load_entry_points=app.config["PORTAL_LOAD_ENTRY_POINTS"],
+        extra=app.config["PORTAL_EXTRA_PLUGINS"],
+    )
+    app.extensions["portal_plugins"] = host
+    return host
+
+
+def translation_directories(host: PluginHost) -> list[str]:
+    folders = [str(CORE_TRANSLATIONS)]
+    folders += [folder for _name, folder in host.each("portal_translations_folder")]
+    return folders
+
+
+def migration_directories(host: PluginHost) -> list[str]:
+    return [folder for _name, folder in host.each("portal_migrations_folder")]
+
+
+def register_core_blueprints(app: Flask) -> None:
+    from portal.admin.views import bp as admin_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.home import bp as home_bp
+    from portal.regions.views import bp as regions_bp
+
+    for blueprint in (home_bp, auth_bp, regions_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    _check_policies(app, ("home", "auth", "regions", "admin"))
+
+
+def _gate(plugin_name: str):
+    """The one region switch: a plugin that is off in this region answers 404."""
+
+    def gate():
+        from portal.plugins import plugin_host
+
+        region = g.get("region")
+        if region is None or plugin_name not in plugin_host().enabled_in(region):
+            abort(404)
+
+    return gate
+
+
+def register_plugin_blueprints(app: Flask, host: PluginHost) -> None:
+    for name, blueprint in host.each("portal_blueprint"):
+        if not isinstance(blueprint, Blueprint) or blueprint.name != name:
+            raise PluginContractError(
+                f"plugin {name!r}: portal_blueprint must return a Blueprint named {name!r}"
+            )
+        blueprint.before_request(_gate(name))
+        app.register_blueprint(blueprint, url_prefix=f"/<region_code>/{name}")
+        _check_policies(app, (name,))
+
+
+def _check_policies(app: Flask, blueprint_names) -> None:
+    for endpoint, view in app.view_functions.items():
+        if endpoint.split(".", 1)[0] in blueprint_names and not hasattr(view, "access_policy"):
+            raise PluginContractError(
+                f"view {endpoint!r} declares no access policy; decorate it with one from portal.access"
+            )
+
+
+def register_cli(app: Flask, host: PluginHost) -> None:
+    from portal.cli import core_commands
+
+    for command in core_commands():
+        app.cli.add_command(command)
+    for _name, commands in host.each("portal_cli_commands"):
+        for command in commands:
+            app.cli.add_command(command)
+
+
+@migrate.configure
+def _add_plugin_branches(alembic_config):
+    """Each plugin's Alembic branch lives in its own folder; Alembic reads them all."""
+    from portal.plugins import plugin_host
+
+    folders = [str(Path(alembic_config.get_main_option("script_location")) / "versions")]
+    folders += migration_directories(plugin_host())
+    alembic_config.set_main_option("version_locations", " ".join(folders))
+    return alembic_config
