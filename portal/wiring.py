@@ -1,6 +1,7 @@
 """Where the core wires what plugins return: blueprints, CLI, migrations, catalogues."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from flask import Blueprint, Flask, abort, g
@@ -64,8 +65,9 @@ def register_plugin_blueprints(app: Flask, host: PluginHost) -> None:
             raise PluginContractError(
                 f"plugin {name!r}: portal_blueprint must return a Blueprint named {name!r}"
             )
-        blueprint.before_request(_gate(name))
         app.register_blueprint(blueprint, url_prefix=f"/<region_code>/{name}")
+        # Keyed by blueprint name on the app, so the plugin's Blueprint object stays untouched.
+        app.before_request_funcs.setdefault(name, []).insert(0, _gate(name))
         _check_policies(app, (name,))
 
 
@@ -94,5 +96,6 @@ def _add_plugin_branches(alembic_config):
 
     folders = [str(Path(alembic_config.get_main_option("script_location")) / "versions")]
     folders += migration_directories(plugin_host())
-    alembic_config.set_main_option("version_locations", " ".join(folders))
+    alembic_config.set_main_option("path_separator", "os")
+    alembic_config.set_main_option("version_locations", os.pathsep.join(folders))
     return alembic_config

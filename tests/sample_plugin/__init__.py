@@ -1,0 +1,101 @@
+"""A plugin the tests register to exercise every hook of portal/hookspecs.py."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask_babel import lazy_gettext as _l
+
+from portal.hookspecs import hookimpl
+from portal.plugin_types import DashboardCard, NavItem, PluginInfo
+
+HERE = Path(__file__).resolve().parent
+NAME = "sample"
+calls: list[str] = []  # what the core asked, for the tests to see
+
+
+@hookimpl
+def portal_plugin_info():
+    return PluginInfo(title=_l("Sample service"), description=_l("A service used by the tests."),
+                      demo_regions=("belgorod",))
+
+
+@hookimpl
+def portal_blueprint():
+    from tests.sample_plugin.views import bp
+
+    return bp
+
+
+@hookimpl
+def portal_navigation(region, user):
+    return [
+        NavItem(_l("Sample service"), "sample.index"),
+        NavItem(_l("Sample staff page"), "sample.staff", roles=("specialist", "coordinator")),
+    ]
+
+
+@hookimpl
+def portal_dashboard_cards(region, user):
+    from tests.sample_plugin.models import SampleNote
+
+    count = SampleNote.query.filter_by(region_id=region.id).count()
+    return [DashboardCard(title=_l("Sample service"), body=f"notes: {count}", url=f"/{region.code}/sample/")]
+
+
+@hookimpl
+def portal_cli_commands():
+    @click.command("sample-hello")
+    def hello():
+        """Say hello from the sample plugin."""
+        click.echo("hello from sample")
+
+    return [hello]
+
+
+@hookimpl
+def portal_demo_data(region, people, password):
+    from portal.extensions import db
+    from tests.sample_plugin.models import SampleNote
+
+    calls.append(f"demo:{region.code}")
+    graduate = people["graduate"]
+    if not SampleNote.query.filter_by(region_id=region.id, user_id=graduate.id).first():
+        db.session.add(SampleNote(region_id=region.id, user_id=graduate.id, text="demo note"))
+
+
+@hookimpl
+def portal_support_needs(graduate, region):
+    from tests.sample_plugin.models import SampleNote
+
+    notes = SampleNote.query.filter_by(region_id=region.id, user_id=graduate.id).all()
+    return ["housing", "not-an-area"] if notes else []
+
+
+@hookimpl
+def portal_export_person(user):
+    from tests.sample_plugin.models import SampleNote
+
+    return {"notes": [n.text for n in SampleNote.query.filter_by(user_id=user.id)]}
+
+
+@hookimpl
+def portal_erase_person(user):
+    from tests.sample_plugin.models import SampleNote
+
+    SampleNote.query.filter_by(user_id=user.id).delete()
+
+
+@hookimpl
+def portal_migrations_folder():
+    return str(HERE / "migrations")
+
+
+@hookimpl
+def portal_translations_folder():
+    return str(HERE / "translations")
+
+
+@hookimpl
+def portal_audit_actions():
+    return {"sample.note.viewed": _l("Sample note viewed")}

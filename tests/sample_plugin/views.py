@@ -1,0 +1,33 @@
+from flask import Blueprint, g, render_template_string
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import access, audit
+from portal.extensions import db
+from tests.sample_plugin.models import SampleNote
+
+bp = Blueprint("sample", __name__)
+
+
+@bp.route("/")
+@access.members()
+def index():
+    notes = SampleNote.query.filter_by(region_id=g.region.id).all()
+    return render_template_string(
+        "{% extends 'base.html' %}{% block content %}<h1>{{ title }}</h1>"
+        "<ul>{% for n in notes %}<li>{{ n.text }}</li>{% endfor %}</ul>{% endblock %}",
+        title=_("Sample service"), notes=notes)
+
+
+@bp.route("/staff")
+@access.members("specialist", "coordinator")
+def staff():
+    return _("Sample staff page")
+
+
+@bp.route("/notes/<int:note_id>")
+@access.members("specialist", "coordinator")
+def note(note_id: int):
+    item = db.get_or_404(SampleNote, note_id)
+    audit.record("sample.note.viewed", target=f"sample_note:{item.id}", region=g.region, commit=True)
+    return item.text
