@@ -138,3 +138,11 @@ def people(regions):
     found["other_region_admin"] = make_user("region_admin@smolensk.test", {smolensk: ["region_admin"]})
     found["site_admin"] = make_user("admin@portal.test", site_admin=True)
     return found
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say how many tests ran on PostgreSQL and in Chromium, so CI shows they were not skipped."""
+    passed = terminalreporter.stats.get("passed", [])
+    postgres = sum(1 for report in passed if "[postgresql" in report.nodeid)
+    browser = sum(1 for report in passed if "tests/browser/" in report.nodeid)
+    terminalreporter.write_line(f"portal: {postgres} tests passed on PostgreSQL, {browser} in Chromium")

@@ -19,6 +19,12 @@ PASSWORD = "correct horse battery"
 class PortalClient(FlaskClient):
     """Adds a valid CSRF token to every POST unless ``csrf=False``, as a browser form would."""
 
+    def open(self, *args, **kwargs):
+        """Each request gets its own app context, as in production: `g` and the database
+        session do not leak from the test (or from an earlier request) into the request."""
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
     def csrf_token(self) -> str:
         raw = secrets.token_hex(20)
         with self.session_transaction() as sess:

@@ -252,9 +252,10 @@ def edit_region(code: str):
     region = db.session.scalar(select(Region).where(Region.code == code))
     if region is None:
         abort(404)
-    form = RegionForm(obj=region)
     if request.method == "GET":
-        form.municipalities.data = "\n".join(m.name for m in region.municipalities)
+        form = RegionForm(obj=region, municipalities="\n".join(m.name for m in region.municipalities))
+    else:
+        form = RegionForm()
     if form.validate_on_submit() and _save_region(form, region) is not None:
         flash(_("The region is saved."), "success")
         return redirect(url_for("admin.regions"))

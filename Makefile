@@ -1,0 +1,57 @@
+# The README's two commands: `make run` and `make test`. Everything else is here for them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export PORTAL_ENV ?= development
+
+.PHONY: run test install install-test translations translations-extract translations-update htmx clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## Compile every catalogue (core and plugins) so pages are translated.
+translations: install
+	$(BIN)/pybabel compile -d translations --statistics
+	@for d in plugins/*/translations; do [ -d "$$d" ] && $(BIN)/pybabel compile -d "$$d" || true; done
+
+## Collect the core's strings into translations/messages.pot.
+translations-extract: install
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project Portal -o translations/messages.pot .
+
+## Merge new strings into the ru and en catalogues (then translate the empty ru entries).
+translations-update: translations-extract
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+## Start the portal with demo data on SQLite (instance/portal.sqlite3).
+run: translations
+	$(BIN)/portal db upgrade
+	$(BIN)/portal demo
+	$(BIN)/portal run --host 127.0.0.1 --port $(PORT)
+
+## Run the whole test suite (PostgreSQL too when PORTAL_TEST_DATABASE_URL is set).
+test: install-test translations
+	PORTAL_ENV=testing $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Refresh the vendored htmx from npm (no CDN at run time).
+htmx:
+	cd /tmp && npm pack htmx.org@2.0.11 >/dev/null && rm -rf /tmp/htmx-pack && mkdir /tmp/htmx-pack \
+	  && tar xzf htmx.org-2.0.11.tgz -C /tmp/htmx-pack
+	(echo "/* htmx.org 2.0.11, taken from the npm package (npm pack htmx.org@2.0.11, dist/htmx.min.js); served by the portal, no CDN. */"; \
+	  cat /tmp/htmx-pack/package/dist/htmx.min.js) > portal/static/htmx.min.js
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
