@@ -12,6 +12,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict | None = None) -> Flask:
     from portal import config as settings
+    from portal import sqlite  # noqa: F401  (SQLite behaves like PostgreSQL)
     from portal import errors, i18n, layout, regions_context, security, wiring
     from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 

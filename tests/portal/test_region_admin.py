@@ -1,0 +1,93 @@
+"""Region admins: the audit log with its filters and pages, and the members list."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from portal import audit
+from portal.extensions import db
+from portal.models import AuditEvent
+from tests.helpers import make_user
+
+
+def _event(action, actor, region, at, target="x"):
+    event = audit.record(action, target=target, region=region, actor=actor)
+    event.at = at
+    return event
+
+
+def test_audit_log_filters_by_person_action_and_date(client, people, regions):
+    belgorod, smolensk = regions["belgorod"], regions["smolensk"]
+    day = datetime(2026, 3, 10, 12, 0)
+    _event("login", people["graduate"], belgorod, day)
+    _event("membership.approved", people["coordinator"], belgorod, day + timedelta(days=2), target="user:77")
+    _event("login", people["other_region_admin"], smolensk, day)
+    db.session.commit()
+    client.login_as(people["region_admin"])
+
+    page = client.get("/belgorod/admin/audit").get_data(as_text=True)
+    assert "user:77" in page and people["graduate"].email in page
+    assert people["other_region_admin"].email not in page  # another region's events stay hidden
+
+    page = client.get("/belgorod/admin/audit?person=coordinator").get_data(as_text=True)
+    assert "user:77" in page and people["graduate"].email not in page
+
+    page = client.get("/belgorod/admin/audit?action=login").get_data(as_text=True)
+    assert people["graduate"].email in page and "user:77" not in page
+
+    page = client.get("/belgorod/admin/audit?date_from=2026-03-11&date_to=2026-03-12").get_data(as_text=True)
+    assert "user:77" in page and people["graduate"].email not in page
+
+
+def test_audit_filter_errors_are_explained_not_500(client, people):
+    client.login_as(people["region_admin"])
+    response = client.get("/belgorod/admin/audit?date_from=2026-05-01&date_to=2026-04-01")
+    assert response.status_code == 200
+    assert "Дата окончания раньше даты начала." in response.get_data(as_text=True)
+    response = client.get("/belgorod/admin/audit?date_from=not-a-date&page=abc")
+    assert response.status_code == 200
+
+
+def test_audit_log_pages_with_htmx(client, people, regions, app):
+    size = app.config["PORTAL_AUDIT_PAGE_SIZE"]
+    for number in range(size + 5):
+        audit.record("login", target=f"event-{number:03d}", region=regions["belgorod"], actor=people["graduate"])
+    db.session.commit()
+    client.login_as(people["region_admin"])
+    full = client.get("/belgorod/admin/audit").get_data(as_text=True)
+    assert "<html" in full and "page=2" in full
+    partial = client.get("/belgorod/admin/audit?page=2",
+                         headers={"HX-Request": "true", "HX-Target": "audit-results"})
+    body = partial.get_data(as_text=True)
+    assert "<html" not in body and "<table" in body
+    assert body.count("<tr>") == 5 + 1  # five events and the header row
+
+
+def test_audit_log_is_for_region_admins_only(client, people):
+    client.login_as(people["coordinator"])
+    assert client.get("/belgorod/admin/audit").status_code == 403
+    assert AuditEvent.query.filter_by(action="access.denied").count() == 1
+
+
+def test_members_list_search_and_grant_with_htmx(client, people, regions):
+    newcomer = make_user("newcomer@belgorod.test", {regions["belgorod"]: ["volunteer"]}, name="Пётр Новиков")
+    make_user("stranger@smolensk.test", {regions["smolensk"]: ["volunteer"]}, name="Чужой Человек")
+    client.login_as(people["region_admin"])
+    page = client.get("/belgorod/admin/members").get_data(as_text=True)
+    assert "Пётр Новиков" in page and "Чужой Человек" not in page
+    page = client.get("/belgorod/admin/members?q=новиков").get_data(as_text=True)
+    assert "Пётр Новиков" in page and people["graduate"].email not in page
+    response = client.post(f"/belgorod/admin/members/{newcomer.id}/roles", data={"role": "specialist"},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert f'id="member-{newcomer.id}"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert newcomer.has_role(regions["belgorod"], "specialist")
+
+
+def test_members_of_another_region_cannot_be_touched(client, people, regions):
+    stranger = make_user("stranger@smolensk.test", {regions["smolensk"]: ["volunteer"]})
+    client.login_as(people["region_admin"])
+    response = client.post(f"/belgorod/admin/members/{stranger.id}/roles", data={"role": "coordinator"})
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert not stranger.has_role(regions["belgorod"], "coordinator")
