@@ -33,7 +33,7 @@ ACTION_LABELS = {
 
 
 def record(action: str, target: str = "", region=None, details: dict | None = None,
-           actor=None, commit: bool = False) -> AuditEvent:
+           actor=None, subject=None, commit: bool = False) -> AuditEvent:
     """Write one audit event; joins the caller's transaction unless ``commit``."""
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user._get_current_object()
@@ -43,6 +43,7 @@ def record(action: str, target: str = "", region=None, details: dict | None = No
         region_id=region.id if region is not None else None,
         actor_id=actor.id if actor is not None else None,
         actor_label=actor.email if actor is not None else "",
+        subject_id=subject.id if subject is not None else None,
         address=(request.remote_addr or "") if has_request_context() else "",
         details=details or {},
     )

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal import access, audit
@@ -115,7 +115,8 @@ def grant_role(user_id: int):
                                            decided_by_id=current_user.id))
     else:
         existing.status = MembershipStatus.active
-    audit.record("role.granted", target=f"user:{user.id}", region=g.region, details={"role": role.value})
+    audit.record("role.granted", target=f"user:{user.id}", region=g.region, subject=user,
+                 details={"role": role.value})
     db.session.commit()
     flash(_("%(name)s is now: %(role)s.", name=user.name, role=dict(form.role.choices)[role.value]), "success")
     return _member_row(user)
@@ -138,7 +139,8 @@ def remove_role(user_id: int, role: str):
     membership = next((m for m in user.memberships if m.region_id == g.region.id and m.role.value == role), None)
     if membership is not None:
         user.memberships.remove(membership)
-        audit.record("role.removed", target=f"user:{user.id}", region=g.region, details={"role": role})
+        audit.record("role.removed", target=f"user:{user.id}", region=g.region, subject=user,
+                     details={"role": role})
         db.session.commit()
     return _member_row(user)
 
@@ -168,7 +170,12 @@ def audit_log():
     region = g.region
     form = AuditFilterForm(request.args)
     labels, form.action.choices = _action_choices()
-    query = select(AuditEvent).where(AuditEvent.region_id == region.id)
+    members = select(Membership.user_id).where(Membership.region_id == region.id)
+    query = select(AuditEvent).where(or_(
+        AuditEvent.region_id == region.id,
+        and_(AuditEvent.region_id.is_(None),
+             or_(AuditEvent.actor_id.in_(members), AuditEvent.subject_id.in_(members))),
+    ))
     if form.validate():
         if form.person.data:
             pattern = f"%{form.person.data.strip()}%"

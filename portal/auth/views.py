@@ -69,11 +69,11 @@ def login():
             login_user(user, remember=bool(form.remember.data) and not user.is_staff, fresh=True)
             start_session(user)
             user.last_login_at = utcnow()
-            audit.record("login", target=f"user:{user.id}", actor=user)
+            audit.record("login", target=f"user:{user.id}", actor=user, subject=user)
             db.session.commit()
             return redirect(safe_next(form.next.data, landing_page(user)))
         g.login_failed = True
-        audit.record("login.failed", target=form.email.data.strip().lower(), commit=True)
+        audit.record("login.failed", target=form.email.data.strip().lower(), subject=user, commit=True)
         form.password.errors.append(_("Wrong e-mail or password."))
     return render_template("auth/login.html", form=form)
 
@@ -100,7 +100,7 @@ def reauthenticate():
             start_session(current_user)
             db.session.commit()
             return redirect(safe_next(form.next.data, url_for("auth.profile")))
-        audit.record("login.failed", target=current_user.email, commit=True)
+        audit.record("login.failed", target=current_user.email, subject=current_user, commit=True)
         form.password.errors.append(_("Wrong password."))
     return render_template("auth/reauthenticate.html", form=form)
 

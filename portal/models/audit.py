@@ -24,11 +24,16 @@ class AuditEvent(db.Model):
     )
     # Kept even when the account is erased, so the log still reads.
     actor_label: Mapped[str] = mapped_column(String(254), default="")
+    # The person the event is about (a sign-in, a failed sign-in): a region admin sees
+    # events without a region when they concern one of the region's people.
+    subject_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
     action: Mapped[str] = mapped_column(String(80), index=True)
     target: Mapped[str] = mapped_column(String(200), default="")
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id", ondelete="SET NULL"))
     address: Mapped[str] = mapped_column(String(64), default="")
     details: Mapped[dict] = mapped_column(JSON, default=dict)
 
-    actor: Mapped[User | None] = relationship()
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     region: Mapped[Region | None] = relationship()

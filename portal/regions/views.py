@@ -104,6 +104,7 @@ def approve(membership_id: int):
     if membership.role == Role.mentor:
         membership.documents_checked_at = now
     audit.record("membership.approved", target=f"user:{membership.user_id}", region=g.region,
+                 subject=membership.user,
                  details={"role": membership.role.value, "documents_checked": bool(form.documents_checked.data)})
     notify(membership.user, _l("Your registration in %(region)s is approved. Welcome!"),
            link=url_for("regions.dashboard"), region=g.region.name)
@@ -126,6 +127,7 @@ def reject(membership_id: int):
     membership.decided_at = utcnow()
     membership.decision_reason = form.reason.data.strip()
     audit.record("membership.rejected", target=f"user:{membership.user_id}", region=g.region,
+                 subject=membership.user,
                  details={"role": membership.role.value, "reason": membership.decision_reason})
     notify(membership.user, _l("Your registration in %(region)s is declined: %(reason)s"),
            region=g.region.name, reason=membership.decision_reason)

@@ -91,3 +91,15 @@ def test_members_of_another_region_cannot_be_touched(client, people, regions):
     assert response.status_code == 404
     db.session.expire_all()
     assert not stranger.has_role(regions["belgorod"], "coordinator")
+
+
+def test_sign_ins_of_the_regions_people_appear_in_its_log(client, people, app):
+    stranger = people["other_region_admin"]
+    for person in (people["graduate"], stranger):
+        app.test_client().post("/login", data={"email": person.email, "password": "correct horse battery"})
+    app.test_client().post("/login", data={"email": people["mentor"].email, "password": "wrong password!"})
+    client.login_as(people["region_admin"])
+    page = client.get("/belgorod/admin/audit").get_data(as_text=True)
+    assert f"user:{people['graduate'].id}" in page  # the graduate's sign-in
+    assert people["mentor"].email in page  # the failed sign-in on the mentor's account
+    assert f"user:{stranger.id}" not in page  # a Smolensk admin's sign-in stays in Smolensk
