@@ -143,3 +143,7 @@ def erase_person_command(email: str, yes: bool):
         click.confirm(f"Erase {user.name} <{user.email}> and all their data?", abort=True)
     erase_person(user)
     click.echo("Erased.")
+
+
+if __name__ == "__main__":
+    main()
