@@ -1,7 +1,7 @@
 """A region's own pages: the dashboard and the coordinator's approvals."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -96,16 +96,10 @@ def approve(membership_id: int):
         form.documents_checked.errors.append(
             _("A mentor can only be approved after their documents have been checked."))
         return _render_with_errors(membership, forms)
-    now = utcnow()
-    membership.status = MembershipStatus.active
-    membership.decided_by_id = current_user.id
-    membership.decided_at = now
-    membership.decision_reason = (form.note.data or "").strip()
+    _record_decision(membership, MembershipStatus.active, form.note.data,
+                     documents_checked=bool(form.documents_checked.data))
     if membership.role == Role.mentor:
-        membership.documents_checked_at = now
-    audit.record("membership.approved", target=f"user:{membership.user_id}", region=g.region,
-                 subject=membership.user,
-                 details={"role": membership.role.value, "documents_checked": bool(form.documents_checked.data)})
+        membership.documents_checked_at = membership.decided_at
     notify(membership.user, _l("Your registration in %(region)s is approved. Welcome!"),
            link=url_for("regions.dashboard"), region=g.region.name)
     db.session.commit()
@@ -122,17 +116,22 @@ def reject(membership_id: int):
     form = forms[1]
     if not form.validate_on_submit():
         return _render_with_errors(membership, forms)
-    membership.status = MembershipStatus.rejected
-    membership.decided_by_id = current_user.id
-    membership.decided_at = utcnow()
-    membership.decision_reason = form.reason.data.strip()
-    audit.record("membership.rejected", target=f"user:{membership.user_id}", region=g.region,
-                 subject=membership.user,
-                 details={"role": membership.role.value, "reason": membership.decision_reason})
+    _record_decision(membership, MembershipStatus.rejected, form.reason.data)
     notify(membership.user, _l("Your registration in %(region)s is declined: %(reason)s"),
            region=g.region.name, reason=membership.decision_reason)
     db.session.commit()
     return _decided(membership, _("%(name)s is rejected.", name=membership.user.name))
+
+
+def _record_decision(membership, status: MembershipStatus, reason: str | None, **details) -> None:
+    """The decision, who took it and when, and its line in the audit log."""
+    membership.status = status
+    membership.decided_by_id = current_user.id
+    membership.decided_at = utcnow()
+    membership.decision_reason = (reason or "").strip()
+    action = "membership.approved" if status == MembershipStatus.active else "membership.rejected"
+    audit.record(action, target=f"user:{membership.user_id}", region=g.region, subject=membership.user,
+                 details={"role": membership.role.value, "reason": membership.decision_reason, **details})
 
 
 def _already_decided():

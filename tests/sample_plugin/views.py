@@ -1,6 +1,5 @@
 from flask import Blueprint, g, render_template_string
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from portal import access, audit
 from portal.extensions import db
