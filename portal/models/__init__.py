@@ -2,16 +2,23 @@
 from portal.models.audit import AuditEvent
 from portal.models.notification import Notification
 from portal.models.region import Municipality, Region, RegionPlugin
+from portal.models.reservation import (ClaimedSlot, ClaimStatus, ReservationClaim, ReservationResource,
+                                       ReservationUnit)
 from portal.models.user import Membership, MembershipStatus, Role, User
 
 __all__ = [
     "AuditEvent",
+    "ClaimStatus",
+    "ClaimedSlot",
     "Membership",
     "MembershipStatus",
     "Municipality",
     "Notification",
     "Region",
     "RegionPlugin",
+    "ReservationClaim",
+    "ReservationResource",
+    "ReservationUnit",
     "Role",
     "User",
 ]

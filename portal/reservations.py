@@ -1,0 +1,223 @@
+"""The one place where capacity is enforced: beds by the night, seats at an event.
+
+A resource has units (beds, seats). A claim takes one unit over a range of
+integer slots (nights as date ordinals; a single slot for an event). Each
+(unit, slot) taken is a row of the ledger ``reservation_slot``, whose unique
+key lets the database, not Python, refuse a second claim on the same place:
+two processes on two machines cannot both take the last bed. A claim that
+finds no room can wait; when units free up, waiting claims are promoted in
+the order they came.
+
+Every function here joins the caller's transaction and never commits; a
+failed attempt is undone with a savepoint, so the caller's other changes
+stay as they were.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.exc import IntegrityError
+
+from portal.extensions import db
+from portal.models._time import utcnow
+from portal.models.reservation import (ClaimedSlot, ClaimStatus, ReservationClaim, ReservationResource,
+                                       ReservationUnit)
+
+__all__ = [
+    "ClaimStatus", "NoRoom", "ReservationError", "SlotsTaken",
+    "add_resource", "claim", "free_units", "move", "night", "nights", "occupancy", "promote_waiting",
+    "release", "reschedule",
+]
+
+
+class ReservationError(Exception):
+    """A claim the rules refuse; the plugin turns it into a message for the person."""
+
+
+class SlotsTaken(ReservationError):
+    """The unit is taken on some of the slots asked for; ``slots`` says which."""
+
+    def __init__(self, unit: ReservationUnit, slots: list[int]):
+        super().__init__(f"unit {unit.id} is taken on slots {slots}")
+        self.unit = unit
+        self.slots = slots
+
+
+class NoRoom(ReservationError):
+    """No unit of the resource is free over the slots asked for."""
+
+
+def night(day: date) -> int:
+    """The slot of the night that starts on ``day``."""
+    return day.toordinal()
+
+
+def nights(arrival: date, departure: date) -> tuple[int, int]:
+    """Half-open [arrival, departure): the departure day is free for the next guest."""
+    if departure <= arrival:
+        raise ValueError("the departure must come after the arrival")
+    return night(arrival), night(departure)
+
+
+def add_resource(region, owner: str, label: str, unit_labels: list[str]) -> ReservationResource:
+    resource = ReservationResource(region_id=region.id, owner=owner, label=label)
+    resource.units = [ReservationUnit(label=text, position=i) for i, text in enumerate(unit_labels)]
+    db.session.add(resource)
+    db.session.flush()
+    return resource
+
+
+def free_units(resource: ReservationResource, first: int, end: int) -> list[ReservationUnit]:
+    """Active units with none of the slots taken, in their order."""
+    busy = exists().where(
+        ClaimedSlot.unit_id == ReservationUnit.id, ClaimedSlot.slot >= first, ClaimedSlot.slot < end
+    )
+    return list(db.session.scalars(
+        select(ReservationUnit)
+        .where(ReservationUnit.resource_id == resource.id, ReservationUnit.active.is_(True), ~busy)
+        .order_by(ReservationUnit.position, ReservationUnit.id)
+    ))
+
+
+def _taken_slots(unit: ReservationUnit, first: int, end: int, claim_id: int | None = None) -> list[int]:
+    query = select(ClaimedSlot.slot).where(
+        ClaimedSlot.unit_id == unit.id, ClaimedSlot.slot >= first, ClaimedSlot.slot < end
+    )
+    if claim_id is not None:
+        query = query.where(ClaimedSlot.claim_id != claim_id)
+    return sorted(db.session.scalars(query))
+
+
+def _take(held: ReservationClaim, unit: ReservationUnit) -> None:
+    """Write the ledger rows under a savepoint; the unique key refuses what is taken."""
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(
+                ClaimedSlot(claim_id=held.id, unit_id=unit.id, slot=slot) for slot in held.slots
+            )
+    except IntegrityError:
+        raise SlotsTaken(unit, _taken_slots(unit, held.first_slot, held.end_slot) or list(held.slots)) from None
+    held.unit_id = unit.id
+    held.status = ClaimStatus.held
+
+
+def claim(resource: ReservationResource, holder, first: int, end: int, unit: ReservationUnit | None = None,
+          wait: bool = False) -> ReservationClaim:
+    """Take ``unit`` (or the first free one) over [first, end).
+
+    :raises SlotsTaken: the unit asked for is taken on some of the slots.
+    :raises NoRoom: no unit is free and ``wait`` is false.
+    :return: the claim, held, or waiting when ``wait`` and there was no room.
+    """
+    if end <= first:
+        raise ValueError("a claim needs at least one slot")
+    held = ReservationClaim(resource_id=resource.id, holder_id=holder.id if holder else None,
+                            first_slot=first, end_slot=end, status=ClaimStatus.waiting)
+    db.session.add(held)
+    db.session.flush()  # the claim's row first, so the savepoints below nest in this transaction
+    if unit is not None:
+        try:
+            _take(held, unit)
+        except SlotsTaken:
+            db.session.delete(held)
+            db.session.flush()
+            raise
+        return held
+    if _take_any(held, resource):
+        return held
+    if wait:
+        return held
+    db.session.delete(held)
+    db.session.flush()
+    raise NoRoom(resource.label)
+
+
+def _take_any(held: ReservationClaim, resource: ReservationResource) -> bool:
+    for candidate in free_units(resource, held.first_slot, held.end_slot):
+        try:
+            _take(held, candidate)
+            return True
+        except SlotsTaken:
+            continue  # taken by someone else since we looked: try the next one
+    return False
+
+
+def release(held: ReservationClaim) -> list[ReservationClaim]:
+    """Give the units back and promote whoever waits; returns the claims promoted."""
+    if held.status == ClaimStatus.released:
+        return []
+    db.session.execute(delete(ClaimedSlot).where(ClaimedSlot.claim_id == held.id))
+    held.status = ClaimStatus.released
+    held.released_at = utcnow()
+    db.session.flush()
+    return promote_waiting(held.resource)
+
+
+def promote_waiting(resource: ReservationResource) -> list[ReservationClaim]:
+    """Waiting claims take free units in the order they came; the first that cannot fit stops the line.
+
+    A claim is promoted once even when two releases run at the same time: the status
+    change is conditional, so only one transaction wins it.
+    """
+    promoted = []
+    waiting = db.session.scalars(
+        select(ReservationClaim)
+        .where(ReservationClaim.resource_id == resource.id, ReservationClaim.status == ClaimStatus.waiting)
+        .order_by(ReservationClaim.created_at, ReservationClaim.id)
+    ).all()
+    for candidate in waiting:
+        units = free_units(resource, candidate.first_slot, candidate.end_slot)
+        if not units:
+            break
+        won = db.session.execute(
+            update(ReservationClaim)
+            .where(ReservationClaim.id == candidate.id, ReservationClaim.status == ClaimStatus.waiting)
+            .values(status=ClaimStatus.held)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not won:
+            continue  # another transaction promoted it
+        if _take_any(candidate, resource):
+            promoted.append(candidate)
+        else:  # the free unit went to someone else meanwhile: back in line, first as before
+            db.session.execute(update(ReservationClaim).where(ReservationClaim.id == candidate.id)
+                               .values(status=ClaimStatus.waiting))
+            break
+    return promoted
+
+
+def _replace_slots(held: ReservationClaim, unit: ReservationUnit, first: int, end: int) -> None:
+    """Swap the claim's ledger rows for new ones, all or nothing."""
+    if end <= first:
+        raise ValueError("a claim needs at least one slot")
+    try:
+        with db.session.begin_nested():
+            db.session.execute(delete(ClaimedSlot).where(ClaimedSlot.claim_id == held.id))
+            db.session.add_all(ClaimedSlot(claim_id=held.id, unit_id=unit.id, slot=s) for s in range(first, end))
+            db.session.flush()
+    except IntegrityError:
+        raise SlotsTaken(unit, _taken_slots(unit, first, end, claim_id=held.id)) from None
+    held.unit_id, held.first_slot, held.end_slot = unit.id, first, end
+    db.session.flush()
+
+
+def move(held: ReservationClaim, unit: ReservationUnit) -> None:
+    """The same slots on another unit (another bed)."""
+    _replace_slots(held, unit, held.first_slot, held.end_slot)
+
+
+def reschedule(held: ReservationClaim, first: int, end: int) -> list[ReservationClaim]:
+    """Other slots on the same unit (an extended or shortened stay); promotes on shrinking."""
+    _replace_slots(held, held.unit, first, end)
+    return promote_waiting(held.resource)
+
+
+def occupancy(unit_ids: list[int], first: int, end: int) -> dict[tuple[int, int], int]:
+    """(unit id, slot) -> claim id over a window, in one query: for charts."""
+    rows = db.session.execute(
+        select(ClaimedSlot.unit_id, ClaimedSlot.slot, ClaimedSlot.claim_id).where(
+            ClaimedSlot.unit_id.in_(unit_ids), ClaimedSlot.slot >= first, ClaimedSlot.slot < end
+        )
+    )
+    return {(unit_id, slot): claim_id for unit_id, slot, claim_id in rows}
