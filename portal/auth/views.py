@@ -191,6 +191,7 @@ def profile():
 
 def _new_session_token(user: User) -> None:
     """Ends every other session and remember-me cookie of this person; keeps this one."""
+    user = getattr(user, "_get_current_object", lambda: user)()  # the person, not the proxy
     user.session_token = secrets.token_hex(16)
     login_user(user, fresh=True)
     start_session(user)
