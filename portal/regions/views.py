@@ -45,10 +45,10 @@ def _pending_query(region):
 
 def _decision_forms(membership, submitted: bool = False):
     """Each row has its own prefixed forms, so ids stay unique and errors stay on their row."""
-    prefix = f"m{membership.id}"
+    approve, reject = f"approve{membership.id}", f"reject{membership.id}"
     if submitted:
-        return ApproveForm(prefix=prefix), RejectForm(prefix=prefix)
-    return ApproveForm(prefix=prefix, formdata=None), RejectForm(prefix=prefix, formdata=None)
+        return ApproveForm(prefix=approve), RejectForm(prefix=reject)
+    return ApproveForm(prefix=approve, formdata=None), RejectForm(prefix=reject, formdata=None)
 
 
 def _rows(memberships, submitted_for=None, forms=None):

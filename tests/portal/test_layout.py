@@ -1,0 +1,62 @@
+"""The layout is accessible: landmarks, a skip link, labelled fields, unique ids; htmx from our own files."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from portal.extensions import db
+from portal.models import MembershipStatus
+from tests.helpers import make_user
+
+PAGES = {
+    "anonymous": ["/", "/login", "/belgorod/register"],
+    "coordinator": ["/belgorod/", "/belgorod/members/pending", "/profile", "/notifications"],
+    "region_admin": ["/belgorod/admin/plugins", "/belgorod/admin/members", "/belgorod/admin/audit"],
+    "site_admin": ["/admin/regions", "/admin/regions/new", "/admin/regions/belgorod/edit"],
+}
+
+
+@pytest.mark.parametrize("visitor", list(PAGES))
+def test_pages_are_well_formed(app, people, regions, visitor):
+    make_user("waiting1@example.org", {regions["belgorod"]: ["mentor"]}, status=MembershipStatus.pending)
+    make_user("waiting2@example.org", {regions["belgorod"]: ["graduate"]}, status=MembershipStatus.pending)
+    db.session.commit()
+    client = app.test_client()
+    if visitor != "anonymous":
+        client.login_as(people[visitor])
+    for path in PAGES[visitor]:
+        response = client.get(path)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, path
+        assert re.search(r'<html lang="(ru|en)">', page)
+        assert 'class="skip-link" href="#main"' in page and '<main id="main"' in page
+        assert "<header" in page and "<footer" in page
+        assert '="None"' not in page, path
+        ids = Counter(re.findall(r'\sid="([^"]+)"', page))
+        assert not [i for i, n in ids.items() if n > 1], (path, [i for i, n in ids.items() if n > 1])
+        for field_id in re.findall(r'<(?:input|select|textarea)[^>]*\sid="([^"]+)"', page):
+            if f'id="{field_id}" name="csrf_token"' in page or "csrf_token" in field_id:
+                continue
+            tag = re.search(rf'<(?:input|select|textarea)[^>]*\sid="{re.escape(field_id)}"[^>]*>', page).group(0)
+            if 'type="hidden"' in tag or 'type="submit"' in tag:
+                continue
+            labelled = f'for="{field_id}"' in page or re.search(
+                rf'<label class="check">\s*<input[^>]*id="{re.escape(field_id)}"', page)
+            assert labelled, (path, field_id)
+        assert "/static/htmx.min.js" in page and "cdn" not in page.lower()
+
+
+def test_htmx_is_served_from_the_portal_with_its_version(client):
+    response = client.get("/static/htmx.min.js")
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).startswith("/* htmx.org 2.0.11")
+
+
+def test_htmx_is_configured_safely(client):
+    page = client.get("/").get_data(as_text=True)
+    config = re.search(r'<meta name="htmx-config" content=\'([^\']+)\'>', page).group(1)
+    for setting in ('"selfRequestsOnly": true', '"allowEval": false', '"allowScriptTags": false',
+                    '"historyCacheSize": 0'):
+        assert setting in config
