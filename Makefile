@@ -32,9 +32,18 @@ translations-extract: install
 	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	  --project Portal -o translations/messages.pot .
 
-## Merge new strings into the ru and en catalogues (then translate the empty ru entries).
+## Merge new strings into the ru and en catalogues, the core's and each plugin's (then translate the empty ru entries).
 translations-update: translations-extract
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	@for p in plugins/*/; do [ -f "$$p/__init__.py" ] || continue; \
+	  $(BIN)/pybabel extract -F translations/plugin-babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	    --project Portal -o "$$p/translations/messages.pot" "$$p" && \
+	  for lang in ru en; do \
+	    if [ -f "$$p/translations/$$lang/LC_MESSAGES/messages.po" ]; then \
+	      $(BIN)/pybabel update -i "$$p/translations/messages.pot" -d "$$p/translations" -l $$lang --no-fuzzy-matching --ignore-obsolete; \
+	    else $(BIN)/pybabel init -i "$$p/translations/messages.pot" -d "$$p/translations" -l $$lang; fi; \
+	  done; \
+	done
 
 ## Start the portal with demo data on SQLite (instance/portal.sqlite3).
 run: translations

@@ -115,14 +115,15 @@ def client(app_context):
 
 @pytest.fixture
 def regions(app_context):
-    """Belgorod and Smolensk, with the sample plugin on in both."""
+    """Belgorod and Smolensk, with every installed plugin on in both."""
     from portal.extensions import db
     from portal.plugins import plugin_host
 
     belgorod = make_region("belgorod", "Белгородская область", ("Белгород", "Старый Оскол"))
     smolensk = make_region("smolensk", "Смоленская область", ("Смоленск", "Вязьма"))
     for region in (belgorod, smolensk):
-        plugin_host().set_enabled(region, "sample", True)
+        for name in plugin_host().names():
+            plugin_host().set_enabled(region, name, True)
     db.session.commit()
     return {"belgorod": belgorod, "smolensk": smolensk}
 

@@ -1,0 +1,1 @@
+"""The built-in plugins, each registered under the entry-point group ``portal.plugins``."""

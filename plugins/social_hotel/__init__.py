@@ -1,0 +1,125 @@
+"""Social hotel (социальная гостиница): beds by the night for graduates with nowhere to live."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from portal.hookspecs import hookimpl
+from portal.plugin_types import DashboardCard, NavItem, PluginInfo
+
+HERE = Path(__file__).resolve().parent
+STAFF = ("specialist", "coordinator")
+
+
+@hookimpl
+def portal_plugin_info():
+    return PluginInfo(
+        title=_l("Social hotel"),
+        description=_l("Short stays for graduates in a crisis or between places: requests, beds by the night, "
+                       "occupancy."),
+    )
+
+
+@hookimpl
+def portal_blueprint():
+    from plugins.social_hotel.views import bp
+
+    return bp
+
+
+@hookimpl
+def portal_navigation(region, user):
+    return [
+        NavItem(_l("Social hotel"), "social_hotel.index", roles=("graduate", *STAFF)),
+        NavItem(_l("Occupancy"), "social_hotel.chart", roles=STAFF),
+        NavItem(_l("Hotel figures"), "social_hotel.stats", roles=("coordinator",)),
+    ]
+
+
+@hookimpl
+def portal_dashboard_cards(region, user):
+    from plugins.social_hotel import stays
+
+    if user.has_role(region, *STAFF):
+        waiting = stays.count_requests(region)
+        return [DashboardCard(_l("Social hotel"), _l("Requests waiting: %(count)d") % {"count": waiting},
+                              url_for("social_hotel.chart", region_code=region.code), _l("Occupancy"))]
+    if user.has_role(region, "graduate"):
+        return [DashboardCard(_l("Social hotel"), _l("A place to stay for a few days or weeks."),
+                              url_for("social_hotel.index", region_code=region.code), _l("Free places"))]
+    return []
+
+
+@hookimpl
+def portal_demo_data(region, people, password):
+    from plugins.social_hotel.demo import load
+
+    load(region, people, password)
+
+
+@hookimpl
+def portal_support_needs(graduate, region):
+    from plugins.social_hotel.models import Hotel, Stay, StayStatus
+    from portal.extensions import db
+    from sqlalchemy import select
+
+    open_stay = db.session.scalar(select(Stay.id).join(Hotel).where(
+        Stay.graduate_id == graduate.id, Hotel.region_id == region.id, Stay.status.in_(StayStatus.open())).limit(1))
+    return ["housing"] if open_stay else []
+
+
+@hookimpl
+def portal_export_person(user):
+    from plugins.social_hotel.models import Stay
+    from portal.extensions import db
+    from sqlalchemy import select
+
+    return {"stays": [
+        {"hotel": s.hotel.name, "arrival": s.arrival.isoformat(), "departure": s.departure.isoformat(),
+         "status": s.status.value, "reason": s.reason, "with_child": s.with_child}
+        for s in db.session.scalars(select(Stay).where(Stay.graduate_id == user.id))
+    ]}
+
+
+@hookimpl
+def portal_erase_person(user):
+    from plugins.social_hotel.models import Stay
+    from portal import reservations
+    from portal.extensions import db
+    from sqlalchemy import select
+
+    for stay in db.session.scalars(select(Stay).where(Stay.graduate_id == user.id)):
+        if stay.claim is not None:
+            reservations.release(stay.claim)
+        db.session.delete(stay)
+
+
+@hookimpl
+def portal_migrations_folder():
+    return str(HERE / "migrations")
+
+
+@hookimpl
+def portal_translations_folder():
+    return str(HERE / "translations")
+
+
+@hookimpl
+def portal_audit_actions():
+    return {
+        "social_hotel.stay.requested": _l("Hotel: stay requested"),
+        "social_hotel.stay.viewed": _l("Hotel: stay viewed"),
+        "social_hotel.chart.viewed": _l("Hotel: occupancy viewed"),
+        "social_hotel.stay.confirm": _l("Hotel: stay confirmed"),
+        "social_hotel.stay.reject": _l("Hotel: stay rejected"),
+        "social_hotel.stay.check-in": _l("Hotel: checked in"),
+        "social_hotel.stay.check-out": _l("Hotel: checked out"),
+        "social_hotel.stay.no-show": _l("Hotel: did not come"),
+        "social_hotel.stay.extend": _l("Hotel: stay extended"),
+        "social_hotel.stay.move": _l("Hotel: moved to another bed"),
+        "social_hotel.stay.cancelled": _l("Hotel: stay cancelled"),
+        "social_hotel.stay.extension_asked": _l("Hotel: extension asked"),
+        "social_hotel.settings.changed": _l("Hotel: settings changed"),
+    }
