@@ -20,13 +20,16 @@ class StayRefused(Exception):
     """A clear reason, in the user's language, why the stay cannot be done."""
 
 
+DEFAULT_MAX_NIGHTS = 30
+
+
 def settings_for(region) -> HotelSettings:
-    settings = db.session.get(HotelSettings, region.id)
-    if settings is None:
-        settings = HotelSettings(region_id=region.id, max_nights=30)
-        db.session.add(settings)
-        db.session.flush()
-    return settings
+    """The region's settings; the defaults, unsaved, until a coordinator saves them.
+
+    Reading never writes: concurrent requests would otherwise race to insert the row.
+    """
+    return db.session.get(HotelSettings, region.id) or HotelSettings(region_id=region.id,
+                                                                     max_nights=DEFAULT_MAX_NIGHTS)
 
 
 def add_hotel(region, name: str, address: str = "", house_rules: str = "") -> Hotel:

@@ -352,6 +352,7 @@ def settings():
     form = SettingsForm(obj=current)
     if form.validate_on_submit():
         current.max_nights = form.max_nights.data
+        db.session.merge(current)
         audit.record("social_hotel.settings.changed", target="settings", region=g.region,
                      details={"max_nights": current.max_nights})
         db.session.commit()
