@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from plugins.social_hotel.models import Bed, Hotel, HotelSettings, Room, Stay, StayStatus
 from portal import reservations
@@ -52,6 +53,7 @@ def add_bed(room: Room, label: str, notes: str = "") -> Bed:
 def hotel_beds(hotel: Hotel) -> list[Bed]:
     return list(db.session.scalars(
         select(Bed).join(Room).where(Room.hotel_id == hotel.id).order_by(Room.id, Bed.id)
+        .options(contains_eager(Bed.room))
     ))
 
 
@@ -227,7 +229,7 @@ def monthly_figures(hotel: Hotel, year: int) -> list[dict]:
 def open_requests(region) -> list[Stay]:
     return list(db.session.scalars(
         select(Stay).join(Hotel).where(Hotel.region_id == region.id, Stay.status == StayStatus.requested)
-        .order_by(Stay.created_at)
+        .options(contains_eager(Stay.hotel), selectinload(Stay.graduate)).order_by(Stay.created_at)
     ))
 
 

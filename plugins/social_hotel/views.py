@@ -192,15 +192,16 @@ def chart():
     grid = reservations.occupancy([b.unit_id for b in beds], first, first + days)
     by_claim = {s.claim_id: s for s in db.session.scalars(
         select(Stay).where(Stay.claim_id.in_(set(grid.values()))).options(selectinload(Stay.graduate)))}
-    audit.record("social_hotel.chart.viewed", target=f"hotel:{hotel.id}", region=g.region,
-                 details={"from": start.isoformat(), "days": days, "stays": sorted(s.id for s in by_claim.values())})
-    db.session.commit()
     context = dict(form=form, hotel=hotel, timedelta=timedelta, beds=beds, grid=grid, stays=by_claim, start=start, days=days,
                    nights=[start + timedelta(days=i) for i in range(days)], span=form.span.data or "week",
                    requests=[s for s in rules.open_requests(g.region) if s.hotel_id == hotel.id])
-    if htmx and htmx.target == "chart":
-        return render_template("social_hotel/partials/chart_grid.html", **context)
-    return render_template("social_hotel/chart.html", **context)
+    template = "social_hotel/partials/chart_grid.html" if htmx and htmx.target == "chart" else "social_hotel/chart.html"
+    page = render_template(template, **context)
+    # Written after rendering: a commit before would expire every stay shown and reload each one.
+    audit.record("social_hotel.chart.viewed", target=f"hotel:{hotel.id}", region=g.region,
+                 details={"from": start.isoformat(), "days": days, "stays": sorted(s.id for s in by_claim.values())})
+    db.session.commit()
+    return page
 
 
 def _stay_page(stay: Stay, status: int = 200, **forms):

@@ -202,3 +202,39 @@ def test_demo_hotels(app, app_context):
     before = Stay.query.count()
     app.test_cli_runner().invoke(args=["demo"])
     assert Stay.query.count() == before
+
+
+def _queries_for(app, client, url) -> int:
+    from sqlalchemy import event
+
+    count = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args, **kwargs: count.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(count)
+
+
+def test_the_chart_makes_a_bounded_number_of_queries(app, people, regions, hotel, soon):
+    from plugins.social_hotel import stays as rules
+
+    _confirmed(app, people, hotel, soon, 2)
+    staff = app.test_client().login_as(people["specialist"])
+    url = f"{BASE}/chart?hotel={hotel.id}&span=month&start={soon.isoformat()}"
+    staff.get(url)
+    few = _queries_for(app, staff, url)
+    room = hotel.rooms[0]
+    for number in range(6):
+        rules.add_bed(room, f"extra {number}")
+    db.session.commit()
+    for number in range(5):
+        guest = make_user(f"guest{number}@belgorod.test", {regions["belgorod"]: ["graduate"]})
+        _ask(app.test_client().login_as(guest), hotel, soon + timedelta(days=number), 3)
+        stay = _stay_of(guest)
+        bed = rules.suggest_bed(stay)
+        staff.post(f"{BASE}/stays/{stay.id}/act/confirm", data={"bed": bed.id})
+    assert _queries_for(app, staff, url) == few
