@@ -1,11 +1,15 @@
 """The bell, the list, and the one function plugins call."""
 from __future__ import annotations
 
+import re
+
+import pytest
 from flask_babel import lazy_gettext as _l
 
 from portal.extensions import db
 from portal.models import Notification
 from portal.notifications import notify
+from tests.helpers import make_user
 
 
 def test_bell_list_and_marking_read(client, people):
@@ -65,3 +69,121 @@ def test_no_mail_without_smtp(app, people, monkeypatch):
     monkeypatch.setattr("portal.mail.smtplib.SMTP", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
     with app.test_request_context():
         notify(people["graduate"], _l("You have no notifications."))
+
+
+# --- More: the bell on every page, only one's own notifications, escaping ---------------------
+
+APPROVED = _l("Your registration in %(region)s is approved. Welcome!")
+
+
+def _bell(page: str) -> int:
+    found = re.search(r'<a class="bell"[^>]*>.*?<span class="count[^"]*">(\d+)</span>', page, re.DOTALL)
+    assert found, "no bell in the header"
+    return int(found.group(1))
+
+
+def _notes(user, count, prefix="note"):
+    made = [notify(user, APPROVED, link="/belgorod/", region=f"{prefix} {n}") for n in range(count)]
+    db.session.commit()
+    return made
+
+
+@pytest.mark.parametrize("path", ["/", "/profile", "/notifications", "/belgorod/"])
+def test_the_bell_shows_the_unread_number_on_every_page(client, people, path):
+    graduate = people["graduate"]
+    _notes(graduate, 3)
+    _notes(people["mentor"], 2)  # someone else's do not count
+    client.login_as(graduate)
+    assert _bell(client.get(path).get_data(as_text=True)) == 3
+
+
+def test_the_bell_says_zero_when_all_is_read(client, people):
+    client.login_as(people["graduate"])
+    page = client.get("/profile").get_data(as_text=True)
+    assert _bell(page) == 0 and '<span class="count zero">0</span>' in page
+    assert "<a class=\"bell\"" not in client.application.test_client().get("/").get_data(as_text=True)
+
+
+def test_the_list_holds_only_ones_own_newest_first(client, people):
+    graduate = people["graduate"]
+    graduate.locale = "en"
+    db.session.commit()
+    _notes(graduate, 3, prefix="mine")
+    _notes(people["mentor"], 1, prefix="theirs")
+    client.login_as(graduate)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert re.findall(r"registration in mine (\d)", page) == ["2", "1", "0"]
+    assert "theirs" not in page
+    assert page.count('class="unread"') == 3
+
+
+def test_an_empty_list_says_so(client, people):
+    people["graduate"].locale = "en"
+    db.session.commit()
+    client.login_as(people["graduate"])
+    assert "You have no notifications." in client.get("/notifications").get_data(as_text=True)
+
+
+def test_reading_one_marks_only_that_one_and_follows_its_link(client, people):
+    graduate = people["graduate"]
+    first, second = _notes(graduate, 2)
+    client.login_as(graduate)
+    response = client.post(f"/notifications/{first.id}/read")
+    assert response.status_code == 302 and response.headers["Location"] == "/belgorod/"
+    db.session.expire_all()
+    assert first.read_at is not None and second.read_at is None
+    assert _bell(client.get("/profile").get_data(as_text=True)) == 1
+
+
+def test_someone_elses_notification_is_neither_read_nor_shown(client, people):
+    mine, = _notes(people["graduate"], 1)
+    theirs = notify(people["mentor"], APPROVED, link="/belgorod/sample/", region="secret place")
+    db.session.commit()
+    client.login_as(people["graduate"])
+    response = client.post(f"/notifications/{theirs.id}/read")
+    assert response.status_code == 302 and response.headers["Location"] == "/notifications"  # not their link
+    htmx = client.post(f"/notifications/{theirs.id}/read", headers={"HX-Request": "true"})
+    assert "secret place" not in htmx.get_data(as_text=True)
+    assert client.post("/notifications/999999/read").status_code == 302  # no such one: no error
+    client.post("/notifications/read-all")
+    db.session.expire_all()
+    assert theirs.read_at is None and mine.read_at is not None
+
+
+def test_reading_needs_a_post_and_a_sign_in(app, client, people):
+    note, = _notes(people["graduate"], 1)
+    anonymous = app.test_client()
+    for path in (f"/notifications/{note.id}/read", "/notifications/read-all"):
+        response = anonymous.post(path)
+        assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    client.login_as(people["graduate"])
+    assert client.get(f"/notifications/{note.id}/read").status_code == 405
+    assert client.get("/notifications/read-all").status_code == 405
+    db.session.expire_all()
+    assert note.read_at is None
+
+
+def test_notify_speaks_the_recipients_language(app, regions):
+    english = make_user("en@example.org", {regions["belgorod"]: ["graduate"]}, locale="en")
+    russian = make_user("ru@example.org", {regions["belgorod"]: ["graduate"]}, locale="ru")
+    with app.test_request_context(headers={"Cookie": "portal_lang=en"}):
+        in_english = notify(english, APPROVED, region="Smolensk")
+        in_russian = notify(russian, APPROVED, region="Smolensk")
+    db.session.commit()
+    assert in_english.message == "Your registration in Smolensk is approved. Welcome!"
+    assert in_russian.message.strip() and "Smolensk" in in_russian.message
+    assert in_russian.message != in_english.message
+
+
+def test_a_notification_cannot_inject_markup(client, people, regions):
+    name = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    response = client.post("/belgorod/register", data={
+        "role": "graduate", "name": name, "email": "xss@example.org", "password": "long-password-1",
+        "confirm": "long-password-1", "language": "en", "municipality": regions["belgorod"].municipalities[0].id})
+    assert response.status_code == 302
+    client.login_as(people["coordinator"])
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page
+    pending = client.get("/belgorod/members/pending").get_data(as_text=True)
+    assert "<script>alert" not in pending and "&lt;script&gt;" in pending
