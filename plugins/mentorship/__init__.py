@@ -1,0 +1,113 @@
+"""Mentorship (наставничество): the service suggests mentor–graduate pairs, coordinators decide."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from portal.hookspecs import hookimpl
+from portal.plugin_types import DashboardCard, NavItem, PluginInfo
+
+HERE = Path(__file__).resolve().parent
+
+
+@hookimpl
+def portal_plugin_info():
+    return PluginInfo(
+        title=_l("Mentorship"),
+        description=_l("Volunteer mentors for graduates: suggested pairs with their reasons, approved by "
+                       "coordinators; meeting logs."),
+    )
+
+
+@hookimpl
+def portal_blueprint():
+    from plugins.mentorship.views import bp
+
+    return bp
+
+
+@hookimpl
+def portal_navigation(region, user):
+    return [
+        NavItem(_l("Mentorship"), "mentorship.index", roles=("graduate", "mentor", "specialist")),
+        NavItem(_l("Matching board"), "mentorship.board", roles=("coordinator",)),
+        NavItem(_l("Mentorships"), "mentorship.mentorships", roles=("specialist", "coordinator")),
+    ]
+
+
+@hookimpl
+def portal_dashboard_cards(region, user):
+    from plugins.mentorship import pairs
+
+    link = url_for("mentorship.index", region_code=region.code)
+    if user.has_role(region, "coordinator"):
+        waiting = len(pairs.waiting_graduates(region))
+        return [DashboardCard(_l("Mentorship"), _l("Graduates waiting for a mentor: %(count)d") % {"count": waiting},
+                              url_for("mentorship.board", region_code=region.code), _l("Matching board"))]
+    if user.has_role(region, "mentor"):
+        return [DashboardCard(_l("Mentorship"), _l("Your mentees, proposals and meeting log."), link,
+                              _l("My mentorship"))]
+    if user.has_role(region, "graduate"):
+        return [DashboardCard(_l("Mentorship"), _l("An adult who is on your side: ask for a mentor."), link,
+                              _l("Mentorship"))]
+    return []
+
+
+@hookimpl
+def portal_demo_data(region, people, password):
+    from plugins.mentorship.demo import load
+
+    load(region, people, password)
+
+
+@hookimpl
+def portal_support_needs(graduate, region):
+    from plugins.mentorship.pairs import graduate_profile
+
+    profile = graduate_profile(graduate, region)
+    return list(profile.areas or ()) if profile is not None else []
+
+
+@hookimpl
+def portal_export_person(user):
+    from plugins.mentorship.export import export_person
+
+    return export_person(user)
+
+
+@hookimpl
+def portal_erase_person(user):
+    from plugins.mentorship.export import erase_person
+
+    erase_person(user)
+
+
+@hookimpl
+def portal_migrations_folder():
+    return str(HERE / "migrations")
+
+
+@hookimpl
+def portal_translations_folder():
+    return str(HERE / "translations")
+
+
+@hookimpl
+def portal_audit_actions():
+    return {
+        "mentorship.profile.changed": _l("Mentorship: profile changed"),
+        "mentorship.board.viewed": _l("Mentorship: matching board viewed"),
+        "mentorship.suggestions.viewed": _l("Mentorship: suggestions viewed"),
+        "mentorship.proposed": _l("Mentorship: pair proposed"),
+        "mentorship.optimised": _l("Mentorship: pairs proposed for everyone"),
+        "mentorship.approved": _l("Mentorship: pair approved"),
+        "mentorship.rejected": _l("Mentorship: pair rejected"),
+        "mentorship.pinned": _l("Mentorship: pair pinned"),
+        "mentorship.unpinned": _l("Mentorship: pair unpinned"),
+        "mentorship.viewed": _l("Mentorship: viewed"),
+        "mentorship.ended": _l("Mentorship: ended"),
+        "mentorship.meeting.logged": _l("Mentorship: meeting logged"),
+        "mentorship.model.trained": _l("Mentorship: model retrained"),
+    }

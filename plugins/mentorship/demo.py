@@ -1,0 +1,133 @@
+"""Demo mentorship: a few dozen mentors and graduates per region, past decisions and a trained model."""
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from plugins.mentorship import pairs
+from plugins.mentorship.models import GraduateProfile, Meeting, MentorProfile, Outcome
+from portal.extensions import db
+from portal.models import Membership, MembershipStatus, Role, User
+from portal.models._time import utcnow
+from portal.passwords import hash_password
+
+WOMEN = ["Анастасия", "Мария", "Екатерина", "Ольга", "Светлана", "Юлия", "Виктория", "Дарья", "Алёна",
+         "Ксения", "Полина", "Вера", "Надежда", "Людмила", "Софья", "Евгения"]
+MEN = ["Александр", "Дмитрий", "Михаил", "Андрей", "Павел", "Николай", "Владимир", "Иван", "Евгений",
+       "Кирилл", "Роман", "Олег", "Георгий", "Константин", "Степан", "Тимур"]
+SURNAMES = [("Иванов", "Иванова"), ("Петров", "Петрова"), ("Соколов", "Соколова"), ("Попов", "Попова"),
+            ("Лебедев", "Лебедева"), ("Козлов", "Козлова"), ("Новиков", "Новикова"), ("Морозов", "Морозова"),
+            ("Волков", "Волкова"), ("Алексеев", "Алексеева"), ("Степанов", "Степанова"), ("Зайцев", "Зайцева"),
+            ("Павлов", "Павлова"), ("Семёнов", "Семёнова"), ("Голубев", "Голубева"), ("Виноградов", "Виноградова"),
+            ("Богданов", "Богданова"), ("Воробьёв", "Воробьёва"), ("Фёдоров", "Фёдорова"), ("Михайлов", "Михайлова")]
+INTERESTS = ["футбол", "волейбол", "кулинария", "рисование", "гитара", "музыка", "фотография",
+             "программирование", "чтение", "кино", "танцы", "рыбалка", "шахматы", "походы", "велосипед",
+             "автомобили", "рукоделие", "театр", "английский язык", "плавание", "бокс", "садоводство"]
+MENTOR_ABOUT = [
+    "Работаю инженером, двое детей. Помогу разобраться с документами и найти работу.",
+    "Бухгалтер, умею планировать бюджет. Люблю готовить и ходить в походы.",
+    "Юрист, много лет консультирую по жилищным вопросам.",
+    "Преподаю в колледже, помогаю с учёбой и выбором профессии.",
+    "Предприниматель, готов рассказать, как устроиться на работу и не бояться собеседований.",
+    "Медсестра, подскажу, как следить за здоровьем и куда обращаться.",
+    "Мама троих детей, помогу молодым родителям.",
+    "Служил в армии, помогу подготовиться к службе.",
+]
+GRADUATE_ABOUT = [
+    "Учусь в колледже на повара, живу в общежитии.",
+    "Ищу работу, хочу научиться планировать деньги.",
+    "Получил квартиру, не знаю, как платить за коммунальные услуги.",
+    "Скоро в армию, хочу поговорить с тем, кто служил.",
+    "Растим сына, нужна поддержка и совет.",
+    "Хочу поступить в техникум, нужна помощь с подготовкой.",
+    "Люблю спорт, хочу найти друзей и занятие по душе.",
+]
+AREAS_BY_ABOUT = [["education", "employment"], ["finances", "everyday_skills"], ["legal", "housing"],
+                  ["education", "employment"], ["employment", "finances"], ["health", "everyday_skills"],
+                  ["parenting", "health"], ["army", "leisure"]]
+NEEDS_BY_ABOUT = [["education", "everyday_skills"], ["employment", "finances"], ["housing", "finances", "legal"],
+                  ["army"], ["parenting"], ["education"], ["leisure", "employment"]]
+REJECTIONS = ["Живут далеко друг от друга, встречаться будет трудно.",
+              "Наставник не занимается тем, что нужно выпускнику.",
+              "Выпускница просила другого наставника после знакомства."]
+MENTORS, GRADUATES = 24, 36
+
+
+def _person(region, email: str, name: str, role: Role, password_hash: str, municipality) -> User:
+    user = User.by_email(email)
+    if user is None:
+        user = User(email=email, name=name, password_hash=password_hash, locale="ru",
+                    session_token=secrets.token_hex(16), municipality=municipality,
+                    contact=f"+7 9{random.Random(email).randint(10, 99)} {random.Random(name).randint(100, 999)}-00-00")
+        db.session.add(user)
+    if not any(m.region_id == region.id and m.role == role for m in user.memberships):
+        user.memberships.append(Membership(region=region, role=role, status=MembershipStatus.active,
+                                           documents_checked_at=utcnow() if role == Role.mentor else None))
+    return user
+
+
+def _name(chance: random.Random, woman: bool) -> str:
+    surname = chance.choice(SURNAMES)[1 if woman else 0]
+    return f"{chance.choice(WOMEN if woman else MEN)} {surname}"
+
+
+def load(region, people, password: str) -> None:
+    if db.session.scalar(select(MentorProfile.id).where(MentorProfile.region_id == region.id).limit(1)):
+        return
+    chance = random.Random(f"mentorship-{region.code}")
+    towns = region.municipalities
+    secret = hash_password(password)
+    mentors = [people["mentor"]] + [
+        _person(region, f"mentor-{n:02d}@{region.code}.demo", _name(chance, n % 3 != 0), Role.mentor, secret,
+                towns[n % len(towns)]) for n in range(1, MENTORS)]
+    graduates = [people["graduate"]] + [
+        _person(region, f"graduate-{n:02d}@{region.code}.demo", _name(chance, n % 2 == 0), Role.graduate, secret,
+                towns[(n * 3) % len(towns)]) for n in range(1, GRADUATES)]
+    db.session.flush()
+    for n, user in enumerate(mentors):
+        kind = n % len(MENTOR_ABOUT)
+        db.session.add(MentorProfile(
+            user_id=user.id, region_id=region.id, municipality_id=towns[n % len(towns)].id,
+            interests=chance.sample(INTERESTS, 3), areas=AREAS_BY_ABOUT[kind], about=MENTOR_ABOUT[kind],
+            languages=["ru", "en"] if n % 4 == 0 else ["ru"], capacity=1 + n % 3,
+            gender="female" if (n % 3 != 0) else "male", availability="вечера по будням, суббота"))
+    for n, user in enumerate(graduates):
+        kind = n % len(GRADUATE_ABOUT)
+        db.session.add(GraduateProfile(
+            user_id=user.id, region_id=region.id, municipality_id=towns[(n * 3) % len(towns)].id,
+            interests=chance.sample(INTERESTS, 3), areas=NEEDS_BY_ABOUT[kind], about=GRADUATE_ABOUT[kind],
+            languages=["ru"], gender="female" if n % 2 == 0 else "male",
+            prefers_gender="female" if kind == 4 else None, wants_mentor=n % 9 != 8))
+    db.session.flush()
+    _past_decisions(region, people["coordinator"], graduates[1:19], chance)
+    pairs.retrain(region, people["coordinator"])
+
+
+def _past_decisions(region, coordinator, graduates, chance) -> None:
+    """Approvals of good suggestions, rejections of weak ones: what coordinators really did."""
+    for n, user in enumerate(graduates):
+        profile = pairs.graduate_profile(user, region)
+        found = pairs.suggestions_for(profile, region, k=5) if profile.wants_mentor else []
+        if len(found) < 3:
+            continue
+        reject = n % 3 == 2
+        mentor, _left, _suggestion = found[-1] if reject else found[0]
+        row = pairs.propose(region, profile, mentor, coordinator)
+        row.proposed_at = utcnow() - timedelta(days=200 - n * 5)
+        pairs.decide(row, not reject, chance.choice(REJECTIONS) if reject else "Хорошая пара, познакомили.",
+                     coordinator)
+        if reject:
+            continue
+        for week in range(1 + n % 3):
+            db.session.add(Meeting(mentorship=row, author_id=row.mentor_id,
+                                   met_on=date.today() - timedelta(days=90 - week * 14),
+                                   what_was_done=chance.choice(["Разобрали квитанции за квартиру",
+                                                                "Составили резюме", "Сходили в МФЦ",
+                                                                "Готовились к экзамену"]),
+                                   next_step="Встретиться через две недели"))
+        if n % 4 == 3:
+            pairs.end(row, Outcome.goals_reached, "Цели достигнуты, продолжают общаться.")
+    db.session.flush()

@@ -1,0 +1,100 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
+                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.support_areas import SUPPORT_AREAS
+
+# Languages named in themselves, as a person looks for their own.
+LANGUAGES = [("ru", "Русский"), ("en", "English"), ("uk", "Українська"), ("tt", "Татарча"),
+             ("ba", "Башҡортса"), ("uz", "Oʻzbekcha"), ("tg", "Тоҷикӣ"), ("ky", "Кыргызча"),
+             ("hy", "Հայերեն"), ("az", "Azərbaycanca"), ("de", "Deutsch"), ("rsl", "Жестовый язык")]
+GENDERS = [("female", _l("woman")), ("male", _l("man"))]
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _interests(text: str) -> list[str]:
+    seen = {}
+    for word in (text or "").replace(";", ",").replace("\n", ",").split(","):
+        word = " ".join(word.split())
+        if word:
+            seen.setdefault(word.lower(), word[:60])
+    return list(seen.values())
+
+
+class _ProfileForm(FlaskForm):
+    interests = StringField(_l("Interests"), validators=[Length(max=600)],
+                            description=_l("Separated by commas, e.g. football, cooking, guitar"))
+    about = TextAreaField(_l("A few lines about yourself"), validators=[Optional(), Length(max=2000)])
+    municipality = SelectField(_l("Municipality"), coerce=int, validate_choice=True)
+    languages = CheckboxesField(_l("Languages"), choices=LANGUAGES, validators=[DataRequired(
+        message=_l("Choose at least one language."))])
+    gender = SelectField(_l("Gender"), choices=[("", _l("not said"))] + GENDERS, validators=[Optional()])
+
+    def interest_list(self) -> list[str]:
+        return _interests(self.interests.data)
+
+    def validate_interests(self, field):
+        if len(self.interest_list()) > 20:
+            raise ValidationError(_l("At most 20 interests."))
+
+
+class MentorProfileForm(_ProfileForm):
+    areas = CheckboxesField(_l("Areas where you can help"), choices=list(SUPPORT_AREAS.items()),
+                            validators=[DataRequired(message=_l("Choose at least one area."))])
+    capacity = IntegerField(_l("How many mentees you can take"), default=1,
+                            validators=[InputRequired(), NumberRange(min=1, max=3)])
+    availability = StringField(_l("When you are available"), validators=[Optional(), Length(max=300)],
+                               description=_l("e.g. weekday evenings, Saturdays"))
+    submit = SubmitField(_l("Save my profile"))
+
+
+class GraduateProfileForm(_ProfileForm):
+    wants_mentor = BooleanField(_l("I want a mentor"), default=True)
+    areas = CheckboxesField(_l("What you would like help with"), choices=list(SUPPORT_AREAS.items()),
+                            validators=[Optional()])
+    prefers_gender = SelectField(_l("Mentor's gender"), choices=[("", _l("does not matter"))] + GENDERS,
+                                 validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+
+class ProposeForm(FlaskForm):
+    graduate = HiddenField(validators=[DataRequired()])
+    mentor = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Propose"))
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(_l("Decision"), choices=[("approve", _l("Approve")), ("reject", _l("Reject"))],
+                          validators=[InputRequired(message=_l("Choose approve or reject."))])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Decide"))
+
+
+OUTCOMES = [("goals_reached", _l("the goals are reached")), ("graduate_asked", _l("the graduate asked to end")),
+            ("mentor_left", _l("the mentor could not go on")), ("moved_away", _l("moved away")),
+            ("other", _l("other"))]
+
+
+class EndForm(FlaskForm):
+    outcome = SelectField(_l("Outcome"), choices=OUTCOMES, validators=[InputRequired()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("End the mentorship"))
+
+
+class AskEndForm(FlaskForm):
+    note = TextAreaField(_l("Why (optional)"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("End the mentorship"))
+
+
+class MeetingForm(FlaskForm):
+    met_on = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter the date of the meeting."))])
+    what_was_done = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=4000)])
+    next_step = TextAreaField(_l("Next step"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Add to the log"))

@@ -1,0 +1,145 @@
+"""Mentor and graduate profiles, mentorships with their decisions, meeting logs, trained models."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models import Municipality, Region, User
+from portal.models._time import utcnow
+
+
+class _Profile:
+    """What mentor and graduate profiles share: what `matching` reads from both."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    interests: Mapped[list] = mapped_column(JSON, default=list)
+    areas: Mapped[list] = mapped_column(JSON, default=list)
+    about: Mapped[str] = mapped_column(Text, default="")
+    languages: Mapped[list] = mapped_column(JSON, default=lambda: ["ru"])
+    gender: Mapped[str | None] = mapped_column(String(10))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class MentorProfile(_Profile, db.Model):
+    """A checked mentor's side: what they can help with and how many mentees they take."""
+
+    __tablename__ = "mentorship_mentor_profile"
+    __table_args__ = (UniqueConstraint("user_id", "region_id"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="SET NULL"))
+    capacity: Mapped[int] = mapped_column(default=1)
+    availability: Mapped[str] = mapped_column(String(300), default="")
+
+    user: Mapped[User] = relationship()
+    region: Mapped[Region] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
+
+
+class GraduateProfile(_Profile, db.Model):
+    """A graduate's side; taking part is their choice and they may stop at any time."""
+
+    __tablename__ = "mentorship_graduate_profile"
+    __table_args__ = (UniqueConstraint("user_id", "region_id"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="SET NULL"))
+    wants_mentor: Mapped[bool] = mapped_column(default=True)
+    prefers_gender: Mapped[str | None] = mapped_column(String(10))
+
+    user: Mapped[User] = relationship()
+    region: Mapped[Region] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
+
+
+class MentorshipStatus(str, enum.Enum):
+    proposed = "proposed"
+    active = "active"
+    ended = "ended"
+    rejected = "rejected"
+
+    @classmethod
+    def taking_a_place(cls) -> tuple[MentorshipStatus, ...]:
+        """A proposal already holds the mentor's place until it is decided."""
+        return (cls.proposed, cls.active)
+
+
+class Outcome(str, enum.Enum):
+    goals_reached = "goals_reached"
+    graduate_asked = "graduate_asked"
+    mentor_left = "mentor_left"
+    moved_away = "moved_away"
+    other = "other"
+
+
+class Mentorship(db.Model):
+    """A pairing: proposed → active (approved) → ended, or rejected. Every decision is training data."""
+
+    __tablename__ = "mentorship_mentorship"
+    __table_args__ = (Index("ix_mentorship_mentorship_region_status", "region_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
+    graduate_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    status: Mapped[MentorshipStatus] = mapped_column(Enum(MentorshipStatus, native_enum=False, length=20),
+                                                     default=MentorshipStatus.proposed)
+    pinned: Mapped[bool] = mapped_column(default=False)  # kept as it is when the rest is optimised
+    score: Mapped[float] = mapped_column(default=0.0)
+    reasons: Mapped[list] = mapped_column(JSON, default=list)  # [{"code": ..., "params": {...}}]
+    # Both profiles as they were when proposed: what the coordinator decided on, for the model.
+    snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    ended_at: Mapped[datetime | None]
+    outcome: Mapped[Outcome | None] = mapped_column(Enum(Outcome, native_enum=False, length=20))
+    outcome_note: Mapped[str] = mapped_column(Text, default="")
+
+    region: Mapped[Region] = relationship()
+    graduate: Mapped[User] = relationship(foreign_keys=[graduate_id])
+    mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    meetings: Mapped[list[Meeting]] = relationship(back_populates="mentorship", cascade="all, delete-orphan",
+                                                   order_by="(Meeting.met_on.desc(), Meeting.id.desc())")
+
+
+class Meeting(db.Model):
+    """One line of the meeting log the mentor and the specialists keep."""
+
+    __tablename__ = "mentorship_meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorship_mentorship.id", ondelete="CASCADE"),
+                                               index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    met_on: Mapped[date]
+    what_was_done: Mapped[str] = mapped_column(Text)
+    next_step: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    mentorship: Mapped[Mentorship] = relationship(back_populates="meetings")
+    author: Mapped[User | None] = relationship()
+
+
+class TrainedModel(db.Model):
+    """A region's model learnt from its coordinators' decisions, kept in the database for every process."""
+
+    __tablename__ = "mentorship_trained_model"
+    __table_args__ = (UniqueConstraint("region_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    decisions: Mapped[int]
+    trained_at: Mapped[datetime] = mapped_column(default=utcnow)
+    trained_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)  # joblib

@@ -1,0 +1,264 @@
+"""The rules of pairing: who waits, who has room, proposals, decisions, endings, learning.
+
+Views call these; they never commit, so a view decides what one change is.
+"""
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections import Counter
+
+import joblib
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+import matching
+from plugins.mentorship.models import (GraduateProfile, Mentorship, MentorshipStatus, MentorProfile, Outcome,
+                                       TrainedModel)
+from portal.extensions import db
+from portal.models import Membership, MembershipStatus, Role
+from portal.models._time import utcnow
+from portal.support_areas import graduate_needs
+
+TAKING = MentorshipStatus.taking_a_place()
+
+
+class PairingRefused(Exception):
+    """A change the rules do not allow; the message is for the person and translated."""
+
+
+# --- profiles as the matcher sees them -------------------------------------------
+
+def _active_members(region, role: Role):
+    return select(Membership.user_id).where(Membership.region_id == region.id, Membership.role == role,
+                                            Membership.status == MembershipStatus.active)
+
+
+def mentor_profiles(region) -> list[MentorProfile]:
+    """Mentors of the region whose membership is active and whose profile is filled."""
+    return list(db.session.scalars(
+        select(MentorProfile).where(MentorProfile.region_id == region.id,
+                                    MentorProfile.user_id.in_(_active_members(region, Role.mentor)))
+        .options(selectinload(MentorProfile.user), selectinload(MentorProfile.municipality))
+        .order_by(MentorProfile.id)))
+
+
+def places_taken(region) -> Counter:
+    """Mentor user id -> mentorships holding a place (proposed or active)."""
+    rows = db.session.execute(
+        select(Mentorship.mentor_id, func.count()).where(Mentorship.region_id == region.id,
+                                                          Mentorship.status.in_(TAKING))
+        .group_by(Mentorship.mentor_id))
+    return Counter(dict(rows.all()))
+
+
+def paired_graduates(region) -> set[int]:
+    return set(db.session.scalars(select(Mentorship.graduate_id).where(
+        Mentorship.region_id == region.id, Mentorship.status.in_(TAKING))))
+
+
+def waiting_graduates(region) -> list[GraduateProfile]:
+    """Graduates who want a mentor and have neither a mentor nor a proposal."""
+    paired = select(Mentorship.graduate_id).where(Mentorship.region_id == region.id,
+                                                  Mentorship.status.in_(TAKING))
+    return list(db.session.scalars(
+        select(GraduateProfile).where(GraduateProfile.region_id == region.id,
+                                      GraduateProfile.wants_mentor.is_(True),
+                                      GraduateProfile.user_id.in_(_active_members(region, Role.graduate)),
+                                      GraduateProfile.user_id.not_in(paired))
+        .options(selectinload(GraduateProfile.user), selectinload(GraduateProfile.municipality))
+        .order_by(GraduateProfile.updated_at, GraduateProfile.id)))
+
+
+def graduate_profile(user, region) -> GraduateProfile | None:
+    return db.session.scalar(select(GraduateProfile).where(GraduateProfile.user_id == user.id,
+                                                           GraduateProfile.region_id == region.id))
+
+
+def mentor_profile(user, region) -> MentorProfile | None:
+    return db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == user.id,
+                                                         MentorProfile.region_id == region.id))
+
+
+def as_graduate(profile: GraduateProfile, region) -> matching.Profile:
+    """The graduate's own answers plus what the region's other services know they need."""
+    needs = set(profile.areas or ()) | set(graduate_needs(profile.user, region))
+    return matching.Profile(
+        id=str(profile.user_id), interests=list(profile.interests or ()),
+        areas=[a for a in matching.AREAS if a in needs], about=profile.about or "",
+        municipality=profile.municipality.name if profile.municipality else None,
+        languages=list(profile.languages or ["ru"]), gender=profile.gender, prefers_gender=profile.prefers_gender)
+
+
+def as_mentor(profile: MentorProfile, capacity: int | None = None) -> matching.Profile:
+    return matching.Profile(
+        id=str(profile.user_id), interests=list(profile.interests or ()),
+        areas=[a for a in matching.AREAS if a in set(profile.areas or ())], about=profile.about or "",
+        municipality=profile.municipality.name if profile.municipality else None,
+        languages=list(profile.languages or ["ru"]),
+        capacity=profile.capacity if capacity is None else capacity, gender=profile.gender)
+
+
+def mentors_with_room(region) -> list[tuple[MentorProfile, int]]:
+    """(profile, places left) for every mentor of the region, full ones included."""
+    taken = places_taken(region)
+    return [(p, max(p.capacity - taken[p.user_id], 0)) for p in mentor_profiles(region)]
+
+
+def rejected_pairs(region) -> set[tuple[str, str]]:
+    rows = db.session.execute(select(Mentorship.graduate_id, Mentorship.mentor_id).where(
+        Mentorship.region_id == region.id, Mentorship.status == MentorshipStatus.rejected))
+    return {(str(g), str(m)) for g, m in rows}
+
+
+# --- the model learnt from decisions ------------------------------------------
+
+def latest_model(region) -> TrainedModel | None:
+    return db.session.scalar(select(TrainedModel).where(TrainedModel.region_id == region.id)
+                             .order_by(TrainedModel.version.desc()).limit(1))
+
+
+def load_model(region):
+    row = latest_model(region)
+    return joblib.load(io.BytesIO(row.payload)) if row is not None else None
+
+
+def decisions(region) -> list[tuple[matching.Profile, matching.Profile, bool]]:
+    """Every approval and rejection of the region, on the profiles the coordinator saw."""
+    rows = db.session.scalars(select(Mentorship).where(
+        Mentorship.region_id == region.id, Mentorship.decided_at.is_not(None),
+        Mentorship.status.in_((MentorshipStatus.active, MentorshipStatus.ended, MentorshipStatus.rejected))))
+    found = []
+    for row in rows:
+        snap = row.snapshot or {}
+        if "graduate" in snap and "mentor" in snap:
+            found.append((matching.Profile(**snap["graduate"]), matching.Profile(**snap["mentor"]),
+                          row.status != MentorshipStatus.rejected))
+    return found
+
+
+def retrain(region, by) -> TrainedModel | None:
+    """Fits a new version on every decision so far; None when there are too few to learn from."""
+    known = decisions(region)
+    model = matching.DecisionModel().fit(known)
+    if not model.is_fitted:
+        return None
+    previous = latest_model(region)
+    version = (previous.version if previous else 0) + 1
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    row = TrainedModel(region_id=region.id, version=version, decisions=len(known),
+                       trained_by_id=by.id if by is not None else None, payload=buffer.getvalue())
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+# --- suggestions and proposals -------------------------------------------------
+
+def suggestions_for(profile: GraduateProfile, region, k: int = 5, model=None):
+    """[(mentor profile, places left, Suggestion)] best first, never a full mentor or a rejected pair."""
+    room = {p.user_id: (p, left) for p, left in mentors_with_room(region) if left > 0}
+    pool = [as_mentor(p, left) for p, left in room.values()]
+    found = matching.suggest([as_graduate(profile, region)], pool, k=k, model=model,
+                             exclude=rejected_pairs(region))
+    return [(room[int(s.mentor_id)][0], room[int(s.mentor_id)][1], s) for s in found.get(str(profile.user_id), [])]
+
+
+def _explain(graduate: matching.Profile, mentor: matching.Profile, model) -> matching.Suggestion | None:
+    found = matching.suggest([graduate], [dataclasses.replace(mentor, capacity=1)], k=1, model=model)
+    return next(iter(found.get(graduate.id, [])), None)
+
+
+def _reasons(suggestion: matching.Suggestion) -> list[dict]:
+    return [{"code": r.code, "params": r.params} for r in suggestion.reasons]
+
+
+def propose(region, graduate_profile_: GraduateProfile, mentor_profile_: MentorProfile, by,
+            pinned: bool = True, model=None) -> Mentorship:
+    """A coordinator's proposal; hand-made ones are pinned so optimising leaves them be."""
+    if graduate_profile_.user_id in paired_graduates(region):
+        raise PairingRefused(_l("This graduate already has a mentor or a proposal."))
+    if not graduate_profile_.wants_mentor:
+        raise PairingRefused(_l("This graduate does not take part in mentorship now."))
+    left = mentor_profile_.capacity - places_taken(region)[mentor_profile_.user_id]
+    if left <= 0:
+        raise PairingRefused(_l("This mentor has no room for another mentee."))
+    if (str(graduate_profile_.user_id), str(mentor_profile_.user_id)) in rejected_pairs(region):
+        raise PairingRefused(_l("This pair was rejected earlier and is not proposed again."))
+    graduate, mentor = as_graduate(graduate_profile_, region), as_mentor(mentor_profile_)
+    suggestion = _explain(graduate, mentor, model)
+    if suggestion is None:
+        raise PairingRefused(_l("This pair breaks a rule: a language in common, or the graduate's "
+                                "preference about the mentor's gender."))
+    return _new_proposal(region, graduate, mentor, suggestion, by, pinned)
+
+
+def _new_proposal(region, graduate: matching.Profile, mentor: matching.Profile, suggestion, by,
+                  pinned: bool) -> Mentorship:
+    row = Mentorship(region_id=region.id, graduate_id=int(graduate.id), mentor_id=int(mentor.id),
+                     status=MentorshipStatus.proposed, pinned=pinned, score=round(float(suggestion.score), 4),
+                     reasons=_reasons(suggestion), proposed_by_id=by.id if by is not None else None,
+                     snapshot={"graduate": dataclasses.asdict(graduate), "mentor": dataclasses.asdict(mentor)})
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def propose_optimal(region, by, model=None) -> list[Mentorship]:
+    """Withdraws unpinned proposals and proposes the best assignment of everyone around the fixed pairs."""
+    for row in db.session.scalars(select(Mentorship).where(
+            Mentorship.region_id == region.id, Mentorship.status == MentorshipStatus.proposed,
+            Mentorship.pinned.is_(False))):
+        db.session.delete(row)
+    db.session.flush()
+    active = Counter(db.session.scalars(select(Mentorship.mentor_id).where(
+        Mentorship.region_id == region.id, Mentorship.status == MentorshipStatus.active)))
+    mentors = {str(p.user_id): as_mentor(p, max(p.capacity - active[p.user_id], 0))
+               for p in mentor_profiles(region)}
+    pinned = db.session.scalars(select(Mentorship).where(
+        Mentorship.region_id == region.id, Mentorship.status == MentorshipStatus.proposed,
+        Mentorship.pinned.is_(True))).all()
+    fixed = {str(p.graduate_id): str(p.mentor_id) for p in pinned if str(p.mentor_id) in mentors}
+    pinned_profiles = db.session.scalars(select(GraduateProfile).where(
+        GraduateProfile.region_id == region.id, GraduateProfile.user_id.in_([int(g) for g in fixed]))).all()
+    graduates = {str(p.user_id): as_graduate(p, region) for p in waiting_graduates(region) + list(pinned_profiles)}
+    result = matching.assign(list(graduates.values()), list(mentors.values()), model=model, fixed=fixed,
+                             forbidden=rejected_pairs(region))
+    made = []
+    for graduate_id, mentor_id in sorted(result.items()):
+        if graduate_id in fixed:
+            continue
+        suggestion = _explain(graduates[graduate_id], mentors[mentor_id], model)
+        if suggestion is not None:
+            made.append(_new_proposal(region, graduates[graduate_id], mentors[mentor_id], suggestion, by,
+                                      pinned=False))
+    return made
+
+
+def decide(row: Mentorship, approve: bool, reason: str, by) -> None:
+    """A coordinator's decision on a proposal; kept, since decisions teach the model."""
+    if row.status != MentorshipStatus.proposed:
+        raise PairingRefused(_l("This proposal is already decided."))
+    if approve:
+        active = db.session.scalar(select(Mentorship.id).where(
+            Mentorship.graduate_id == row.graduate_id, Mentorship.region_id == row.region_id,
+            Mentorship.status == MentorshipStatus.active, Mentorship.id != row.id).limit(1))
+        if active is not None:
+            raise PairingRefused(_l("This graduate already has an active mentorship."))
+    elif not reason.strip():
+        raise PairingRefused(_l("Say why the pair is rejected: it helps the next suggestions."))
+    row.status = MentorshipStatus.active if approve else MentorshipStatus.rejected
+    row.decided_by_id = by.id
+    row.decided_at = utcnow()
+    row.decision_reason = reason.strip()
+
+
+def end(row: Mentorship, outcome: Outcome, note: str) -> None:
+    if row.status != MentorshipStatus.active:
+        raise PairingRefused(_l("Only an active mentorship can end."))
+    row.status = MentorshipStatus.ended
+    row.ended_at = utcnow()
+    row.outcome = outcome
+    row.outcome_note = note.strip()

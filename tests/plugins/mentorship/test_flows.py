@@ -1,0 +1,260 @@
+"""Mentorship flows through the pages: profiles, board, proposals, decisions, meetings, ending."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from plugins.mentorship import pairs
+from plugins.mentorship.models import GraduateProfile, Meeting, Mentorship, MentorshipStatus, MentorProfile
+from portal.extensions import db
+from portal.models import AuditEvent, Notification
+from tests.helpers import form_errors, make_user
+from tests.plugins.mentorship.conftest import add_graduate, add_mentor
+
+BASE = "/belgorod/mentorship"
+
+
+def _propose(client, graduate, mentor, **headers):
+    return client.post(f"{BASE}/board/propose", data={"graduate": graduate.id, "mentor": mentor.id}, headers=headers)
+
+
+def _only(status=None) -> Mentorship:
+    query = select(Mentorship)
+    if status is not None:
+        query = query.where(Mentorship.status == status)
+    rows = db.session.scalars(query).all()
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_mentor_fills_profile_and_bad_input_keeps_what_was_typed(client, people, belgorod):
+    client.login_as(people["mentor"])
+    page = client.post(f"{BASE}/profile/mentor", data={
+        "interests": "Футбол, гитара", "about": "Инженер", "municipality": belgorod.municipalities[1].id,
+        "capacity": "7", "gender": "male", "areas": ["housing"]})
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    errors = " ".join(form_errors(html))
+    assert "Выберите хотя бы один язык" in errors and "7" in html and "Футбол, гитара" in html
+    assert db.session.scalar(select(MentorProfile)) is None
+    saved = client.post(f"{BASE}/profile/mentor", data={
+        "interests": "Футбол, гитара, футбол", "about": "Инженер", "municipality": belgorod.municipalities[1].id,
+        "capacity": "2", "gender": "male", "areas": ["housing", "employment"], "languages": ["ru", "en"]})
+    assert saved.status_code == 302
+    profile = db.session.scalar(select(MentorProfile))
+    assert (profile.interests, profile.areas, profile.capacity, profile.languages) == (
+        ["Футбол", "гитара"], ["housing", "employment"], 2, ["ru", "en"])
+    again = client.get(f"{BASE}/profile/mentor").get_data(as_text=True)
+    assert "Футбол, гитара" in again
+
+
+def test_graduate_takes_part_and_can_stop(client, people, belgorod):
+    client.login_as(people["graduate"])
+    assert "Я хочу наставника" in client.get(f"{BASE}/").get_data(as_text=True)
+    response = client.post(f"{BASE}/profile/graduate", data={
+        "wants_mentor": "y", "interests": "рисование", "areas": ["housing", "legal"], "municipality": "0",
+        "languages": ["ru"], "prefers_gender": "female"})
+    assert response.status_code == 302
+    assert [p.user_id for p in pairs.waiting_graduates(belgorod)] == [people["graduate"].id]
+    client.post(f"{BASE}/profile/graduate", data={"interests": "рисование", "languages": ["ru"], "municipality": "0"})
+    assert pairs.waiting_graduates(belgorod) == []
+
+
+def test_board_suggests_with_reasons_and_a_click_proposes(client, people, pool, belgorod):
+    client.login_as(people["coordinator"])
+    board = client.get(f"{BASE}/board").get_data(as_text=True)
+    assert people["graduate"].name in board and "Ожидают наставника: 1" in board
+    partial = client.get(f"{BASE}/board/graduates/{people['graduate'].id}", headers={"HX-Request": "true"})
+    html = partial.get_data(as_text=True)
+    assert "<html" not in html
+    assert html.index(people["mentor"].name) < html.index("Другой Наставник")  # best first
+    assert "оба: футбол" in html and "может помочь: жильё — это нужно" in html
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mentorship.suggestions.viewed")
+                             ).subject_id == people["graduate"].id
+
+    answer = _propose(client, people["graduate"], people["mentor"], **{"HX-Request": "true"})
+    assert answer.status_code == 200 and "Предложено" in answer.get_data(as_text=True)
+    row = _only(MentorshipStatus.proposed)
+    assert row.pinned and row.score > 0 and {r["code"] for r in row.reasons} >= {"covers_needs", "shared_interests"}
+    assert row.snapshot["graduate"]["areas"] == ["housing"]
+    # Twice is refused: the graduate already has a proposal.
+    again = _propose(client, people["graduate"], pool["other"])
+    assert again.status_code == 302 and len(db.session.scalars(select(Mentorship)).all()) == 1
+
+
+def test_approval_notifies_both_and_each_sees_the_match(client, people, pool):
+    client.login_as(people["coordinator"])
+    _propose(client, people["graduate"], people["mentor"])
+    row = _only()
+    client.get(f"{BASE}/board")  # the flash is shown
+    client.login_as(people["graduate"])
+    assert people["mentor"].name not in client.get(f"{BASE}/").get_data(as_text=True)  # not before approval
+    assert client.get(f"{BASE}/mentorships/{row.id}").status_code == 404
+    client.login_as(people["mentor"])
+    waiting = client.get(f"{BASE}/").get_data(as_text=True)
+    assert people["graduate"].name in waiting and "Ждёт одобрения координатора" in waiting
+
+    client.login_as(people["coordinator"])
+    response = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "approve", "reason": "Подходят"})
+    assert response.status_code == 302
+    db.session.refresh(row)
+    assert row.status == MentorshipStatus.active and row.decided_by_id == people["coordinator"].id
+    notes = {n.user_id: n.message for n in db.session.scalars(select(Notification))}
+    assert set(notes) == {people["graduate"].id, people["mentor"].id}
+    client.login_as(people["graduate"])
+    mine = client.get(f"{BASE}/").get_data(as_text=True)
+    assert people["mentor"].name in mine and "оба: футбол" in mine
+
+
+def test_rejection_needs_a_reason_and_the_pair_is_never_proposed_again(client, people, pool, belgorod):
+    client.login_as(people["coordinator"])
+    _propose(client, people["graduate"], people["mentor"])
+    row = _only()
+    no_reason = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "reject", "reason": " "})
+    assert no_reason.status_code == 422 and "Объясните" in no_reason.get_data(as_text=True)
+    nothing = client.post(f"{BASE}/mentorships/{row.id}/decide", data={})
+    assert nothing.status_code == 422 and "Выберите" in nothing.get_data(as_text=True)
+    client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "reject", "reason": "Далеко ехать"})
+    db.session.refresh(row)
+    assert row.status == MentorshipStatus.rejected
+    partial = client.get(f"{BASE}/board/graduates/{people['graduate'].id}", headers={"HX-Request": "true"})
+    assert people["mentor"].name not in partial.get_data(as_text=True)
+    refused = _propose(client, people["graduate"], people["mentor"])
+    assert refused.status_code == 302
+    assert len(db.session.scalars(select(Mentorship)).all()) == 1
+    made = pairs.propose_optimal(belgorod, people["coordinator"])
+    assert [(m.graduate_id, m.mentor_id) for m in made] == [(people["graduate"].id, pool["other"].id)]
+
+
+def test_a_full_mentor_is_not_suggested_and_hard_rules_hold(client, people, pool, belgorod):
+    second = add_graduate(belgorod, email="second@belgorod.test")
+    row = pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
+                        pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
+    db.session.commit()
+    found = pairs.suggestions_for(pairs.graduate_profile(second, belgorod), belgorod)
+    assert [m.user_id for m, _left, _s in found] == [pool["other"].id]  # capacity 1 is taken by the proposal
+    picky = add_graduate(belgorod, email="picky@belgorod.test", prefers_gender="male")
+    assert pairs.suggestions_for(pairs.graduate_profile(picky, belgorod), belgorod) == []
+    english = add_graduate(belgorod, email="english@belgorod.test", languages=("en",))
+    assert pairs.suggestions_for(pairs.graduate_profile(english, belgorod), belgorod) == []
+    client.login_as(people["coordinator"])
+    assert _propose(client, english, pool["other"]).status_code == 302
+    assert db.session.scalar(select(Mentorship).where(Mentorship.graduate_id == english.id)) is None
+    assert row.status == MentorshipStatus.proposed
+
+
+def test_optimising_keeps_pinned_pairs_and_replaces_the_rest(client, people, belgorod):
+    mentors = [add_mentor(belgorod, f"m{i}@belgorod.test", interests=(f"i{i}",), areas=("housing",), capacity=1)
+               for i in range(3)]
+    graduates = [add_graduate(belgorod, email=f"g{i}@belgorod.test", interests=(f"i{i}",)) for i in range(3)]
+    client.login_as(people["coordinator"])
+    _propose(client, graduates[0], mentors[2])  # by hand: pinned
+    response = client.post(f"{BASE}/board/optimise")
+    assert response.status_code == 302
+    made = {(r.graduate_id, r.mentor_id): r.pinned for r in db.session.scalars(select(Mentorship))}
+    assert made[(graduates[0].id, mentors[2].id)] is True
+    assert len(made) == 3 and len({m for _g, m in made}) == 3  # capacity 1 each
+    unpinned = [r for r in db.session.scalars(select(Mentorship)) if not r.pinned]
+    assert client.post(f"{BASE}/mentorships/{unpinned[0].id}/pin").status_code == 302
+    client.post(f"{BASE}/board/optimise")
+    db.session.expire_all()
+    pinned = {(r.graduate_id, r.mentor_id) for r in db.session.scalars(select(Mentorship)) if r.pinned}
+    assert (unpinned[0].graduate_id, unpinned[0].mentor_id) in pinned and len(pinned) == 2
+
+
+def test_retraining_says_how_many_decisions_and_which_version(client, people, belgorod):
+    client.login_as(people["coordinator"])
+    first = client.post(f"{BASE}/board/retrain", follow_redirects=True).get_data(as_text=True)
+    assert "Слишком мало решений" in first
+    mentors = [add_mentor(belgorod, f"m{i}@belgorod.test", town=i // 2, capacity=3) for i in range(4)]
+    for i in range(12):
+        graduate = add_graduate(belgorod, email=f"g{i}@belgorod.test", town=i % 2)
+        mentor = mentors[i % 4]
+        row = pairs.propose(belgorod, pairs.graduate_profile(graduate, belgorod),
+                            pairs.mentor_profile(mentor, belgorod), people["coordinator"])
+        same_town = (i % 2) == ((i % 4) // 2)
+        pairs.decide(row, same_town, "" if same_town else "Далеко", people["coordinator"])
+        db.session.commit()
+    page = client.post(f"{BASE}/board/retrain", follow_redirects=True).get_data(as_text=True)
+    assert "Модель обучена: решений — 12, версия 1." in page
+    assert "Модель обучена: решений — 12, версия 1." in client.get(f"{BASE}/board").get_data(as_text=True)
+    assert pairs.load_model(belgorod).is_fitted
+
+
+def _active(people, belgorod) -> Mentorship:
+    row = pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
+                        pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
+    pairs.decide(row, True, "", people["coordinator"])
+    db.session.commit()
+    return row
+
+
+def test_meeting_log_is_kept_by_mentor_and_specialists_not_by_other_mentors(client, people, pool, belgorod):
+    row = _active(people, belgorod)
+    client.login_as(people["mentor"])
+    future = client.post(f"{BASE}/mentorships/{row.id}/meetings", data={
+        "met_on": (date.today() + timedelta(days=3)).isoformat(), "what_was_done": "Сходили в МФЦ"})
+    assert future.status_code == 422 and "Сходили в МФЦ" in future.get_data(as_text=True)
+    assert client.post(f"{BASE}/mentorships/{row.id}/meetings", data={"met_on": "вчера", "what_was_done": "x"}
+                       ).status_code == 422
+    ok = client.post(f"{BASE}/mentorships/{row.id}/meetings", data={
+        "met_on": date.today().isoformat(), "what_was_done": "Сходили в МФЦ", "next_step": "Паспорт"})
+    assert ok.status_code == 302 and db.session.scalar(select(Meeting)).next_step == "Паспорт"
+    client.login_as(people["specialist"])
+    assert "Сходили в МФЦ" in client.get(f"{BASE}/mentorships/{row.id}").get_data(as_text=True)
+    client.login_as(pool["other"])
+    assert client.get(f"{BASE}/mentorships/{row.id}").status_code == 404
+    assert client.post(f"{BASE}/mentorships/{row.id}/meetings", data={
+        "met_on": date.today().isoformat(), "what_was_done": "чужое"}).status_code == 404
+    client.login_as(people["graduate"])
+    assert "Сходили в МФЦ" not in client.get(f"{BASE}/mentorships/{row.id}").get_data(as_text=True)
+
+
+def test_the_graduate_ends_a_mentorship_at_any_time(client, people, pool, belgorod):
+    row = _active(people, belgorod)
+    client.login_as(people["graduate"])
+    response = client.post(f"{BASE}/mentorships/{row.id}/leave", data={"note": "Не совпали"})
+    assert response.status_code == 302
+    db.session.refresh(row)
+    assert row.status == MentorshipStatus.ended and row.outcome.value == "graduate_asked"
+    assert db.session.scalar(select(Notification).where(Notification.user_id == people["mentor"].id))
+    # The graduate waits for a new mentor again, and the mentor has room again.
+    assert [p.user_id for p in pairs.waiting_graduates(belgorod)] == [people["graduate"].id]
+    client.login_as(pool["other"])
+    assert client.post(f"{BASE}/mentorships/{row.id}/leave").status_code == 403
+
+
+def test_another_regions_coordinator_sees_nothing_of_this_region(client, people, pool, belgorod, regions):
+    row = _active(people, belgorod)
+    smolensk = make_user("coordinator@smolensk.test", {regions["smolensk"]: ["coordinator"]})
+    client.login_as(smolensk)
+    assert client.get(f"/smolensk/mentorship/mentorships/{row.id}").status_code == 404
+    assert client.get(f"/smolensk/mentorship/board/graduates/{people['graduate'].id}").status_code == 404
+    assert people["graduate"].name not in client.get("/smolensk/mentorship/board").get_data(as_text=True)
+    assert client.get(f"{BASE}/board").status_code == 403
+
+
+def test_needs_known_to_other_services_join_the_graduates_own(app_context, people, pool, belgorod):
+    from tests.sample_plugin.models import SampleNote
+
+    profile = pairs.graduate_profile(people["graduate"], belgorod)
+    profile.areas = ["legal"]
+    db.session.add(SampleNote(region_id=belgorod.id, user_id=people["graduate"].id, text="нужна квартира"))
+    db.session.commit()
+    assert pairs.as_graduate(profile, belgorod).areas == ["legal", "housing"]
+
+
+def test_export_and_erasure(app_context, people, pool, belgorod):
+    from portal.people import erase_person, export_person
+
+    row = _active(people, belgorod)
+    db.session.add(Meeting(mentorship=row, author_id=people["mentor"].id, met_on=date.today(), what_was_done="МФЦ"))
+    db.session.commit()
+    data = export_person(people["graduate"])["plugins"]["mentorship"]
+    assert data["graduate_profiles"][0]["areas"] == ["housing"]
+    assert data["mentorships"][0]["meetings"][0]["what_was_done"] == "МФЦ"
+    erase_person(people["graduate"])
+    assert db.session.scalars(select(Mentorship)).all() == []
+    assert db.session.scalars(select(GraduateProfile)).all() == []
+    assert db.session.scalars(select(Meeting)).all() == []
