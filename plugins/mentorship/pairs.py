@@ -242,17 +242,33 @@ def decide(row: Mentorship, approve: bool, reason: str, by) -> None:
     if row.status != MentorshipStatus.proposed:
         raise PairingRefused(_l("This proposal is already decided."))
     if approve:
-        active = db.session.scalar(select(Mentorship.id).where(
-            Mentorship.graduate_id == row.graduate_id, Mentorship.region_id == row.region_id,
-            Mentorship.status == MentorshipStatus.active, Mentorship.id != row.id).limit(1))
-        if active is not None:
-            raise PairingRefused(_l("This graduate already has an active mentorship."))
+        _check_approvable(row)
     elif not reason.strip():
         raise PairingRefused(_l("Say why the pair is rejected: it helps the next suggestions."))
     row.status = MentorshipStatus.active if approve else MentorshipStatus.rejected
     row.decided_by_id = by.id
     row.decided_at = utcnow()
     row.decision_reason = reason.strip()
+
+
+def _check_approvable(row: Mentorship) -> None:
+    """What may have changed since the proposal: the graduate's wish, the mentor's places."""
+    active = db.session.scalar(select(Mentorship.id).where(
+        Mentorship.graduate_id == row.graduate_id, Mentorship.region_id == row.region_id,
+        Mentorship.status == MentorshipStatus.active, Mentorship.id != row.id).limit(1))
+    if active is not None:
+        raise PairingRefused(_l("This graduate already has an active mentorship."))
+    graduate = db.session.scalar(select(GraduateProfile).where(GraduateProfile.user_id == row.graduate_id,
+                                                               GraduateProfile.region_id == row.region_id))
+    if graduate is None or not graduate.wants_mentor:
+        raise PairingRefused(_l("This graduate does not take part in mentorship now."))
+    mentor = db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == row.mentor_id,
+                                                           MentorProfile.region_id == row.region_id))
+    serving = db.session.scalar(select(func.count()).where(
+        Mentorship.mentor_id == row.mentor_id, Mentorship.region_id == row.region_id,
+        Mentorship.status == MentorshipStatus.active))
+    if mentor is None or serving >= mentor.capacity:
+        raise PairingRefused(_l("This mentor has no room for another mentee."))
 
 
 def end(row: Mentorship, outcome: Outcome, note: str) -> None:

@@ -214,7 +214,7 @@ def board():
 def _waiting_profile(graduate_id: int) -> GraduateProfile:
     profile = db.session.scalar(select(GraduateProfile).where(GraduateProfile.user_id == graduate_id,
                                                               GraduateProfile.region_id == g.region.id))
-    if profile is None:
+    if profile is None or not profile.user.has_role(g.region, "graduate"):
         abort(404)
     return profile
 
@@ -244,7 +244,7 @@ def propose():
     profile = _waiting_profile(int(form.graduate.data))
     mentor = db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == int(form.mentor.data),
                                                            MentorProfile.region_id == g.region.id))
-    if mentor is None or mentor not in pairs.mentor_profiles(g.region):
+    if mentor is None or not mentor.user.has_role(g.region, "mentor"):
         abort(404)
     try:
         row = pairs.propose(g.region, profile, mentor, current_user, model=pairs.load_model(g.region))

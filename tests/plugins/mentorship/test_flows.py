@@ -258,3 +258,33 @@ def test_export_and_erasure(app_context, people, pool, belgorod):
     assert db.session.scalars(select(Mentorship)).all() == []
     assert db.session.scalars(select(GraduateProfile)).all() == []
     assert db.session.scalars(select(Meeting)).all() == []
+
+
+def test_approval_checks_what_changed_since_the_proposal(client, people, pool, belgorod):
+    row = pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
+                        pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
+    pairs.graduate_profile(people["graduate"], belgorod).wants_mentor = False
+    db.session.commit()
+    client.login_as(people["coordinator"])
+    refused = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "approve"})
+    assert refused.status_code == 422 and "не участвует" in refused.get_data(as_text=True)
+    pairs.graduate_profile(people["graduate"], belgorod).wants_mentor = True
+    pairs.mentor_profile(people["mentor"], belgorod).capacity = 0  # the mentor has no room any more
+    db.session.commit()
+    full = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "approve"})
+    assert full.status_code == 422 and "нет места" in full.get_data(as_text=True)
+    db.session.refresh(row)
+    assert row.status == MentorshipStatus.proposed
+
+
+def test_dashboard_cards_and_htmx_decision_partial(client, people, pool, belgorod):
+    client.login_as(people["coordinator"])
+    dashboard = client.get("/belgorod/").get_data(as_text=True)
+    assert "Ожидают наставника: 1" in dashboard
+    _propose(client, people["graduate"], people["mentor"])
+    row = _only()
+    partial = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "approve"},
+                          headers={"HX-Request": "true", "HX-Target": f"proposal-{row.id}"})
+    html = partial.get_data(as_text=True)
+    assert partial.status_code == 200 and "<html" not in html and f'id="proposal-{row.id}"' in html
+    assert "Одобрено" in html
