@@ -5,7 +5,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models import Municipality, Region, User
@@ -15,7 +15,14 @@ from portal.models._time import utcnow
 class _Profile:
     """What mentor and graduate profiles share: what `matching` reads from both."""
 
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (UniqueConstraint("user_id", "region_id"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="SET NULL"))
     interests: Mapped[list] = mapped_column(JSON, default=list)
     areas: Mapped[list] = mapped_column(JSON, default=list)
     about: Mapped[str] = mapped_column(Text, default="")
@@ -23,39 +30,35 @@ class _Profile:
     gender: Mapped[str | None] = mapped_column(String(10))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    @declared_attr
+    def user(cls) -> Mapped[User]:
+        return relationship()
+
+    @declared_attr
+    def region(cls) -> Mapped[Region]:
+        return relationship()
+
+    @declared_attr
+    def municipality(cls) -> Mapped[Municipality | None]:
+        return relationship()
+
 
 class MentorProfile(_Profile, db.Model):
     """A checked mentor's side: what they can help with and how many mentees they take."""
 
     __tablename__ = "mentorship_mentor_profile"
-    __table_args__ = (UniqueConstraint("user_id", "region_id"),)
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), index=True)
-    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="SET NULL"))
     capacity: Mapped[int] = mapped_column(default=1)
     availability: Mapped[str] = mapped_column(String(300), default="")
-
-    user: Mapped[User] = relationship()
-    region: Mapped[Region] = relationship()
-    municipality: Mapped[Municipality | None] = relationship()
 
 
 class GraduateProfile(_Profile, db.Model):
     """A graduate's side; taking part is their choice and they may stop at any time."""
 
     __tablename__ = "mentorship_graduate_profile"
-    __table_args__ = (UniqueConstraint("user_id", "region_id"),)
 
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), index=True)
-    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="SET NULL"))
     wants_mentor: Mapped[bool] = mapped_column(default=True)
     prefers_gender: Mapped[str | None] = mapped_column(String(10))
-
-    user: Mapped[User] = relationship()
-    region: Mapped[Region] = relationship()
-    municipality: Mapped[Municipality | None] = relationship()
 
 
 class MentorshipStatus(str, enum.Enum):
