@@ -33,7 +33,9 @@ def _login_limit() -> str:
 
 
 def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()
+    """The account being guessed: the e-mail typed, or the signed-in person's at reauthentication."""
+    email = current_user.email if current_user.is_authenticated else (request.form.get("email") or "")
+    return "account:" + email.strip().lower()
 
 
 def _failed(response) -> bool:
@@ -92,6 +94,7 @@ def logout():
 
 @bp.route("/reauthenticate", methods=["GET", "POST"])
 @access.authenticated
+@limit_failed_logins
 def reauthenticate():
     form = ReauthenticateForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
@@ -100,6 +103,7 @@ def reauthenticate():
             start_session(current_user)
             db.session.commit()
             return redirect(safe_next(form.next.data, url_for("auth.profile")))
+        g.login_failed = True
         audit.record("login.failed", target=current_user.email, subject=current_user, commit=True)
         form.password.errors.append(_("Wrong password."))
     return render_template("auth/reauthenticate.html", form=form)

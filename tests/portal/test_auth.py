@@ -474,9 +474,6 @@ def test_reauthentication_needs_a_sign_in(client, regions):
     assert response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: /reauthenticate is not rate-limited; a stolen non-fresh "
-                                       "session (e.g. a remember-me cookie) can guess the password "
-                                       "without limit (portal/auth/views.py reauthenticate)")
 def test_wrong_passwords_at_reauthentication_are_rate_limited_too(client, people):
     client.login_as(people["graduate"], fresh=False)
     for number in range(5):
