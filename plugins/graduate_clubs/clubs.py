@@ -104,11 +104,8 @@ def join(club: Club, graduate) -> bool:
     """True when the graduate joined now, False when they were a member already."""
     if is_member(graduate, club):
         return False
-    try:
-        with db.session.begin_nested():
-            db.session.add(Member(club_id=club.id, user_id=graduate.id))
-    except IntegrityError:  # joined at the same moment from another tab
-        return False
+    db.session.add(Member(club_id=club.id, user_id=graduate.id))
+    db.session.flush()
     return True
 
 
@@ -268,18 +265,20 @@ def register(event: Event, graduate, wait: bool = False, now: datetime | None = 
         raise ClubRefused(_("You are already registered for this event."))
     if found is not None and found.status == RegistrationStatus.waiting:
         raise ClubRefused(_("You are already on the waiting list for this event."))
-    if found is None:
-        found = Registration(event_id=event.id, graduate_id=graduate.id)
-        try:
-            with db.session.begin_nested():
-                db.session.add(found)
-        except IntegrityError:  # the same graduate, twice at the same moment
-            raise ClubRefused(_("You are already registered for this event.")) from None
+    # The claim first: its row opens the transaction, so the savepoint below nests in it (on SQLite too),
+    # and the caller's rollback undoes both.
     try:
         held = reservations.claim(event.resource, graduate, SLOT, SLOT + 1, wait=wait)
     except reservations.NoRoom:
         raise ClubRefused(_("The event is full: all %(count)d places are taken. You can join the waiting list.",
                             count=event.capacity)) from None
+    if found is None:
+        found = Registration(event_id=event.id, graduate_id=graduate.id, claim=held)
+        try:
+            with db.session.begin_nested():
+                db.session.add(found)
+        except IntegrityError:  # the same graduate, twice at the same moment: the caller rolls back
+            raise ClubRefused(_("You are already registered for this event.")) from None
     found.claim, found.cancelled_at, found.attended = held, None, False
     db.session.flush()
     return found

@@ -32,9 +32,12 @@ class EventForm(FlaskForm):
     volunteers_wanted = BooleanField(_l("Volunteers are wanted"))
     submit = SubmitField(_l("Save"))
 
-    def validate_place(self, field):
-        if not (field.data or "").strip() and not (self.online_link.data or "").strip():
-            raise ValidationError(_l("Give a place or an online link."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.place.data or "").strip() and not (self.online_link.data or "").strip():
+            self.place.errors = [*self.place.errors, _l("Give a place or an online link.")]
+            valid = False
+        return valid
 
     def validate_ends_at(self, field):
         if self.starts_at.data and field.data and field.data <= self.starts_at.data:
