@@ -468,7 +468,7 @@ def stats_csv():
     year, figures = _figures()
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_("Club"), _("Month"), _("Events"), _("Registered"), _("Came")])
+    writer.writerow([_("Club"), _("Month"), _("Events"), _("Registered"), _("Attended")])
     for found, rows in figures:
         for row in rows:
             writer.writerow([found.name, row["month"].strftime("%Y-%m"), row["events"], row["registered"],
