@@ -34,8 +34,9 @@ def test_waiting_list_moves_a_graduate_in_when_another_cancels(page, live_server
     sign_in(page, base, first.email)
     page.goto(f"{base}/belgorod/graduate_clubs/")
     page.get_by_role("link", name="Финансовая грамотность").click()
-    page.get_by_role("button", name="Записаться").click()  # htmx swaps the registration box
-    expect(page.locator("#registration .flash")).to_contain_text("Вы записаны. До встречи!")
+    page.wait_for_load_state()  # htmx is loaded: the button swaps the registration box
+    page.get_by_role("button", name="Записаться").click()
+    expect(page.locator("main")).to_contain_text("Вы записаны. До встречи!")
     expect(page.locator(".my-status")).to_have_text("Вы записаны.")
     sign_out(page)
 
@@ -49,7 +50,7 @@ def test_waiting_list_moves_a_graduate_in_when_another_cancels(page, live_server
     sign_in(page, base, first.email)
     page.goto(event_url)
     page.get_by_role("button", name="Отменить мою запись").click()
-    expect(page.locator("#registration .flash")).to_contain_text("Ваша запись отменена.")
+    expect(page.locator("main")).to_contain_text("Ваша запись отменена.")
     sign_out(page)
 
     sign_in(page, base, people["graduate"].email)
