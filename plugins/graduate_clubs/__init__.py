@@ -85,15 +85,10 @@ def portal_export_person(user):
 
 @hookimpl
 def portal_erase_person(user):
-    from flask_babel import format_datetime
-
     from plugins.graduate_clubs import clubs as rules
-    from portal.notifications import notify
 
     for registration in rules.erase(user):  # the seats given back go to the waiting list, in order
-        event = registration.event
-        notify(registration.graduate, _l("A place freed up: you are registered for «%(event)s» on %(date)s."),
-               event=event.title, date=format_datetime(event.starts_at, "d MMMM, HH:mm"))
+        rules.tell_moved_in(registration)
 
 
 @hookimpl

@@ -11,8 +11,10 @@ from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime as babel_format_datetime
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -28,6 +30,9 @@ NAME = "graduate_clubs"
 SLOT = 0  # an event is a single slot of its own resource
 STAFF = ("specialist", "coordinator")
 MAX_CAPACITY = 1000
+
+
+MOVED_IN = _l("A place freed up: you are registered for «%(event)s» on %(date)s.")
 
 
 class ClubRefused(Exception):
@@ -293,6 +298,20 @@ def cancel(registration: Registration, now: datetime | None = None) -> list[Regi
         raise ClubRefused(_("The event has already started; the registration can no longer be cancelled."))
     registration.cancelled_at = now
     return promoted_registrations(reservations.release(registration.claim))
+
+
+def tell_moved_in(registration: Registration, link: str = "") -> None:
+    """Notify a graduate moved in from the waiting list, the date in their language and the region's time.
+
+    Works without a request too (``portal erase-person`` frees seats from the command line).
+    """
+    from portal.notifications import notify
+
+    event = registration.event
+    locale = registration.graduate.locale or "ru"
+    when = babel_format_datetime(event.starts_at.replace(tzinfo=timezone.utc), "d MMMM, HH:mm",
+                                 tzinfo=ZoneInfo(event.club.region.timezone), locale=locale)
+    notify(registration.graduate, MOVED_IN, link=link, event=event.title, date=when)
 
 
 def promoted_registrations(claims: list[ReservationClaim]) -> list[Registration]:

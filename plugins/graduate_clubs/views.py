@@ -7,7 +7,6 @@ import secrets
 from datetime import date, datetime, timezone
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,7 +22,6 @@ from portal.extensions import db, htmx
 from portal.forms import ConfirmForm
 from portal.layout import ROLE_LABELS
 from portal.models._time import utcnow
-from portal.notifications import notify
 
 bp = Blueprint("graduate_clubs", __name__, template_folder="templates")
 
@@ -73,10 +71,7 @@ def _municipalities():
 def _promoted(promoted: list[Registration]) -> None:
     """Tell each graduate moved in from the waiting list, and keep a trace."""
     for registration in promoted:
-        event = registration.event
-        notify(registration.graduate, _l("A place freed up: you are registered for «%(event)s» on %(date)s."),
-               link=url_for("graduate_clubs.event", event_id=event.id), event=event.title,
-               date=format_datetime(event.starts_at, "d MMMM, HH:mm"))
+        rules.tell_moved_in(registration, link=url_for("graduate_clubs.event", event_id=registration.event_id))
         audit.record("graduate_clubs.registration.promoted", target=f"registration:{registration.id}",
                      region=g.region, subject=registration.graduate)
 
@@ -284,8 +279,9 @@ def mine():
     attended = [r for r in registrations if r.attended]
     attended_clubs = rules.attended_club_ids(current_user, g.region)
     clubs = rules.my_clubs(current_user, g.region)
-    known = {c.id for c in clubs}
-    clubs += [r.event.club for r in attended if r.event.club_id not in known and not known.add(r.event.club_id)]
+    for registration in attended:  # the clubs they came to count as theirs too
+        if registration.event.club not in clubs:
+            clubs.append(registration.event.club)
     return render_template("graduate_clubs/mine.html", coming=list(reversed(coming)), attended=attended,
                            clubs=clubs, attended_clubs=attended_clubs,
                            positions={r.id: rules.waiting_position(r) for r in coming
@@ -328,17 +324,19 @@ def new_club():
 def edit_club(club_id: int):
     found = _managed(_club(club_id))
     form = _club_form(ClubForm(obj=found) if request.method == "GET" else ClubForm(), found)
+    staff = current_user.has_role(g.region, *STAFF)
+    if not staff:
+        del form.organizers  # specialists name the co-organizers; a volunteer edits the rest
     if request.method == "GET":
         form.municipality.data = found.municipality_id or 0
-        form.organizers.data = [o.user_id for o in found.organizers]
+        if staff:
+            form.organizers.data = [o.user_id for o in found.organizers]
     if form.validate_on_submit():
         found.name, found.host = form.name.data.strip(), (form.host.data or "").strip()
         found.municipality_id = form.municipality.data or None
         found.description = (form.description.data or "").strip()
-        organizers = list(form.organizers.data)
-        if not current_user.has_role(g.region, *STAFF) and current_user.id not in organizers:
-            organizers.append(current_user.id)  # a co-organizer cannot lock themself out
-        rules.set_organizers(found, organizers)
+        if staff:
+            rules.set_organizers(found, list(form.organizers.data))
         audit.record("graduate_clubs.club.changed", target=f"club:{found.id}", region=g.region)
         db.session.commit()
         flash(_("The club is saved."), "success")
