@@ -233,6 +233,11 @@ def upcoming_events(region, now: datetime, municipality_id: int | None = None, s
     return list(db.session.scalars(query))
 
 
+def count_upcoming(region, now: datetime) -> int:
+    return db.session.scalar(select(func.count(Event.id)).join(Club).where(
+        Club.region_id == region.id, Event.ends_at > now)) or 0
+
+
 def past_events(club: Club, now: datetime, limit: int = 50) -> list[Event]:
     return list(db.session.scalars(select(Event).where(Event.club_id == club.id, Event.ends_at <= now)
                                    .order_by(Event.starts_at.desc()).limit(limit)))

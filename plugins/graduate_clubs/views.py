@@ -89,12 +89,12 @@ def index():
         if form.since.data and not form.since.errors else None
     now = utcnow()
     events = rules.upcoming_events(g.region, now, municipality_id=municipality_id, since=since)
-    context = dict(form=form, events=events, seats=rules.seat_counts(events))
-    if htmx and htmx.target == "events":
-        return render_template("graduate_clubs/partials/events.html", **context)
-    managed = rules.managed_club_ids(current_user, g.region)
-    return render_template("graduate_clubs/index.html", clubs=rules.region_clubs(g.region, municipality_id),
-                           managed=managed, **context)
+    context = dict(form=form, events=events, seats=rules.seat_counts(events),
+                   clubs=rules.region_clubs(g.region, municipality_id),
+                   managed=rules.managed_club_ids(current_user, g.region))
+    template = "graduate_clubs/partials/listing.html" if htmx and htmx.target == "listing" \
+        else "graduate_clubs/index.html"
+    return render_template(template, **context)
 
 
 @bp.route("/clubs/<int:club_id>")

@@ -33,6 +33,10 @@ def test_waiting_list_moves_a_graduate_in_when_another_cancels(page, live_server
 
     sign_in(page, base, first.email)
     page.goto(f"{base}/belgorod/graduate_clubs/")
+    page.select_option("#municipality", label="Старый Оскол")  # htmx reloads the listing on change
+    expect(page.locator("#listing")).to_contain_text("Ближайших встреч нет.")
+    page.select_option("#municipality", label="Белгород")
+    expect(page.locator("#listing .club")).to_contain_text("Клуб «Ориентир»")
     page.get_by_role("link", name="Финансовая грамотность").click()
     page.wait_for_load_state()  # htmx is loaded: the button swaps the registration box
     page.get_by_role("button", name="Записаться").click()
@@ -59,6 +63,9 @@ def test_waiting_list_moves_a_graduate_in_when_another_cancels(page, live_server
     expect(page.locator(".my-event .status")).to_have_text("записан(а)")
     page.get_by_role("link", name="Финансовая грамотность").click()
     expect(page.locator(".my-status")).to_have_text("Вы записаны.")
+    page.locator("form.language button[value=en]").click()
+    expect(page.locator(".my-status")).to_have_text("You are registered.")
+    expect(page.get_by_role("button", name="Cancel my registration")).to_be_visible()
     assert not console_errors
 
 

@@ -70,9 +70,12 @@ def test_filter_by_municipality_and_date(app, people, regions, club, event, soon
     here = graduate.get(f"{BASE}/?municipality={belgorod.municipalities[1].id}").get_data(as_text=True)
     assert "Профессиональные пробы" in here and "Чаепитие" not in here
     later = (soon + timedelta(days=5)).date().isoformat()
-    partial = graduate.get(f"{BASE}/?since={later}", headers={"HX-Request": "true", "HX-Target": "events"})
+    partial = graduate.get(f"{BASE}/?since={later}", headers={"HX-Request": "true", "HX-Target": "listing"})
     text = partial.get_data(as_text=True)
     assert "<html" not in text and "Профессиональные пробы" in text and "Чаепитие" not in text
+    partial = graduate.get(f"{BASE}/?municipality={belgorod.municipalities[1].id}",
+                           headers={"HX-Request": "true", "HX-Target": "listing"}).get_data(as_text=True)
+    assert "Клуб «Перспектива»" in partial and "Клуб «Ориентир»" not in partial  # the clubs follow the filter
     garbage = graduate.get(f"{BASE}/?municipality=x&since=never")
     assert garbage.status_code == 200 and "Чаепитие" in garbage.get_data(as_text=True)
 
