@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
-from sqlalchemy import select
 
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.forms import AttendanceForm, ClubForm, EventForm, FilterForm, RegisterForm
