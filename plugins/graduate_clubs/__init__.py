@@ -1,0 +1,119 @@
+"""Graduate clubs (клубы выпускников): clubs at centres and colleges, their events, registration, attendance."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from portal.hookspecs import hookimpl
+from portal.plugin_types import DashboardCard, NavItem, PluginInfo
+
+HERE = Path(__file__).resolve().parent
+STAFF = ("specialist", "coordinator")
+
+
+@hookimpl
+def portal_plugin_info():
+    return PluginInfo(
+        title=_l("Graduate clubs"),
+        description=_l("Clubs at support centres and colleges: their events, registration with waiting lists, "
+                       "attendance."),
+    )
+
+
+@hookimpl
+def portal_blueprint():
+    from plugins.graduate_clubs.views import bp
+
+    return bp
+
+
+@hookimpl
+def portal_navigation(region, user):
+    return [
+        NavItem(_l("Graduate clubs"), "graduate_clubs.index", roles=("graduate", "volunteer", *STAFF)),
+        NavItem(_l("My clubs and events"), "graduate_clubs.mine", roles=("graduate",)),
+        NavItem(_l("Club attendance"), "graduate_clubs.stats", roles=("coordinator",)),
+    ]
+
+
+@hookimpl
+def portal_dashboard_cards(region, user):
+    from plugins.graduate_clubs import clubs as rules
+    from plugins.graduate_clubs.models import RegistrationStatus
+    from portal.models._time import utcnow
+
+    if user.has_role(region, "graduate"):
+        coming = [r for r in rules.my_registrations(user, region)
+                  if r.event.ends_at > utcnow() and r.status != RegistrationStatus.cancelled]
+        return [DashboardCard(_l("Graduate clubs"), _l("Events you are registered for: %(count)d")
+                              % {"count": len(coming)},
+                              url_for("graduate_clubs.mine", region_code=region.code), _l("My clubs and events"))]
+    if user.has_role(region, "volunteer", *STAFF):
+        return [DashboardCard(_l("Graduate clubs"),
+                              _l("Upcoming club events: %(count)d") % {"count": rules.count_upcoming(region, utcnow())},
+                              url_for("graduate_clubs.index", region_code=region.code), _l("Clubs and events"))]
+    return []
+
+
+@hookimpl
+def portal_demo_data(region, people, password):
+    from plugins.graduate_clubs.demo import load
+
+    load(region, people, password)
+
+
+@hookimpl
+def portal_export_person(user):
+    from plugins.graduate_clubs.models import Club, Member, Organizer, Registration
+    from portal.extensions import db
+    from sqlalchemy import select
+
+    return {
+        "clubs_joined": [club.name for club in db.session.scalars(
+            select(Club).join(Member).where(Member.user_id == user.id))],
+        "clubs_organized": [club.name for club in db.session.scalars(
+            select(Club).join(Organizer).where(Organizer.user_id == user.id))],
+        "registrations": [
+            {"club": r.event.club.name, "event": r.event.title, "starts_at": r.event.starts_at.isoformat() + "Z",
+             "status": r.status.value, "attended": r.attended, "registered_at": r.created_at.isoformat() + "Z"}
+            for r in db.session.scalars(select(Registration).where(Registration.graduate_id == user.id))
+        ],
+    }
+
+
+@hookimpl
+def portal_erase_person(user):
+    from plugins.graduate_clubs import clubs as rules
+
+    for registration in rules.erase(user):  # the seats given back go to the waiting list, in order
+        rules.tell_moved_in(registration)
+
+
+@hookimpl
+def portal_migrations_folder():
+    return str(HERE / "migrations")
+
+
+@hookimpl
+def portal_translations_folder():
+    return str(HERE / "translations")
+
+
+@hookimpl
+def portal_audit_actions():
+    return {
+        "graduate_clubs.club.created": _l("Clubs: club created"),
+        "graduate_clubs.club.changed": _l("Clubs: club changed"),
+        "graduate_clubs.club.joined": _l("Clubs: joined a club"),
+        "graduate_clubs.club.left": _l("Clubs: left a club"),
+        "graduate_clubs.event.created": _l("Clubs: event added"),
+        "graduate_clubs.event.changed": _l("Clubs: event changed"),
+        "graduate_clubs.registration.registered": _l("Clubs: registered for an event"),
+        "graduate_clubs.registration.waiting": _l("Clubs: joined a waiting list"),
+        "graduate_clubs.registration.cancelled": _l("Clubs: registration cancelled"),
+        "graduate_clubs.registration.promoted": _l("Clubs: moved in from the waiting list"),
+        "graduate_clubs.attendees.viewed": _l("Clubs: list of participants viewed"),
+        "graduate_clubs.attendance.marked": _l("Clubs: attendance marked"),
+    }

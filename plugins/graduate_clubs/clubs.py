@@ -1,0 +1,424 @@
+"""The rules of clubs and their events, on top of the core's reservations engine.
+
+An event's seats are the units of a resource of the engine; a registration is a claim on
+one seat over a single slot. The engine's unique ledger refuses a second claim on a seat,
+so an event is never over capacity whatever the concurrency; a claim that finds no seat
+waits, and the engine promotes waiting claims in the order they came.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime as babel_format_datetime
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from plugins.graduate_clubs.models import Club, Event, Member, Organizer, Registration, RegistrationStatus
+from portal import reservations
+from portal.extensions import db
+from portal.models import (ClaimStatus, Membership, MembershipStatus, ReservationClaim, ReservationUnit, Role,
+                           User)
+from portal.models._time import utcnow
+
+NAME = "graduate_clubs"
+SLOT = 0  # an event is a single slot of its own resource
+STAFF = ("specialist", "coordinator")
+MAX_CAPACITY = 1000
+
+
+MOVED_IN = _l("A place freed up: you are registered for «%(event)s» on %(date)s.")
+
+
+class ClubRefused(Exception):
+    """A clear reason, in the user's language, why it cannot be done."""
+
+
+# --- time ------------------------------------------------------------------
+
+def to_utc(local: datetime, tz_name: str) -> datetime:
+    """A wall-clock time in the region's zone -> naive UTC, as stored."""
+    aware = local.replace(tzinfo=ZoneInfo(tz_name))
+    return aware.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def to_local(utc: datetime, tz_name: str) -> datetime:
+    """Naive UTC as stored -> naive wall-clock time in the region's zone (for form fields)."""
+    return utc.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz_name)).replace(tzinfo=None)
+
+
+# --- clubs -----------------------------------------------------------------
+
+def possible_organizers(region) -> list[User]:
+    """Active specialists and volunteers of the region: the people who may run a club."""
+    return list(db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id).where(
+            Membership.region_id == region.id, Membership.status == MembershipStatus.active,
+            Membership.role.in_((Role.specialist, Role.volunteer)), User.is_disabled.is_(False))
+        .distinct().order_by(User.name)
+    ))
+
+
+def add_club(region, name: str, host: str = "", municipality_id: int | None = None, description: str = "",
+             organizer_ids: list[int] | None = None) -> Club:
+    club = Club(region_id=region.id, name=name, host=host, municipality_id=municipality_id,
+                description=description)
+    db.session.add(club)
+    db.session.flush()
+    set_organizers(club, organizer_ids or [])
+    return club
+
+
+def set_organizers(club: Club, user_ids: list[int]) -> None:
+    allowed = {u.id for u in possible_organizers(club.region)}
+    wanted = [i for i in dict.fromkeys(user_ids) if i in allowed]
+    club.organizers = [o for o in club.organizers if o.user_id in wanted]
+    have = {o.user_id for o in club.organizers}
+    club.organizers.extend(Organizer(user_id=i) for i in wanted if i not in have)
+    db.session.flush()
+
+
+def is_organizer(user, club: Club) -> bool:
+    return db.session.scalar(select(Organizer.id).where(
+        Organizer.club_id == club.id, Organizer.user_id == user.id).limit(1)) is not None
+
+
+def can_manage(user, club: Club) -> bool:
+    """Staff of the region (specialists, coordinators) and the club's own organizers."""
+    return user.has_role(club.region, *STAFF) or is_organizer(user, club)
+
+
+def managed_club_ids(user, region) -> set[int]:
+    if user.has_role(region, *STAFF):
+        return set(db.session.scalars(select(Club.id).where(Club.region_id == region.id)))
+    return set(db.session.scalars(select(Organizer.club_id).join(Club).where(
+        Organizer.user_id == user.id, Club.region_id == region.id)))
+
+
+def is_member(user, club: Club) -> bool:
+    return db.session.scalar(select(Member.id).where(
+        Member.club_id == club.id, Member.user_id == user.id).limit(1)) is not None
+
+
+def join(club: Club, graduate) -> bool:
+    """True when the graduate joined now, False when they were a member already."""
+    if is_member(graduate, club):
+        return False
+    db.session.add(Member(club_id=club.id, user_id=graduate.id))
+    db.session.flush()
+    return True
+
+
+def leave(club: Club, graduate) -> bool:
+    member = db.session.scalar(select(Member).where(Member.club_id == club.id, Member.user_id == graduate.id))
+    if member is None:
+        return False
+    db.session.delete(member)
+    return True
+
+
+def region_clubs(region, municipality_id: int | None = None) -> list[Club]:
+    query = (select(Club).where(Club.region_id == region.id).options(
+        selectinload(Club.municipality), selectinload(Club.organizers).selectinload(Organizer.user))
+        .order_by(Club.name))
+    if municipality_id:
+        query = query.where(Club.municipality_id == municipality_id)
+    return list(db.session.scalars(query))
+
+
+# --- events ----------------------------------------------------------------
+
+def add_event(club: Club, title: str, starts_at: datetime, ends_at: datetime, capacity: int,
+              registration_deadline: datetime | None = None, description: str = "", place: str = "",
+              online_link: str = "", volunteers_wanted: bool = False) -> Event:
+    check_times(starts_at, ends_at, registration_deadline or starts_at)
+    check_capacity(capacity)
+    resource = reservations.add_resource(club.region, NAME, f"{club.name}: {title}"[:200],
+                                         [_seat_label(i) for i in range(capacity)])
+    event = Event(club=club, title=title, description=description, starts_at=starts_at, ends_at=ends_at,
+                  place=place, online_link=online_link, capacity=capacity,
+                  registration_deadline=registration_deadline or starts_at, volunteers_wanted=volunteers_wanted,
+                  resource=resource)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def _seat_label(position: int) -> str:
+    return f"seat {position + 1}"
+
+
+def check_times(starts_at: datetime, ends_at: datetime, deadline: datetime) -> None:
+    if ends_at <= starts_at:
+        raise ClubRefused(_("The event must end after it starts."))
+    if deadline > starts_at:
+        raise ClubRefused(_("Registration must close before the event starts."))
+
+
+def check_capacity(capacity: int) -> None:
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise ClubRefused(_("The number of places must be from 1 to %(max)d.", max=MAX_CAPACITY))
+
+
+def update_event(event: Event, *, title: str, starts_at: datetime, ends_at: datetime, capacity: int,
+                 registration_deadline: datetime | None, description: str, place: str, online_link: str,
+                 volunteers_wanted: bool) -> list[Registration]:
+    """Change an event; returns the registrations moved in from the waiting list by more seats."""
+    check_times(starts_at, ends_at, registration_deadline or starts_at)
+    promoted = set_capacity(event, capacity)
+    event.title, event.description, event.place, event.online_link = title, description, place, online_link
+    event.starts_at, event.ends_at, event.volunteers_wanted = starts_at, ends_at, volunteers_wanted
+    event.registration_deadline = registration_deadline or starts_at
+    event.resource.label = f"{event.club.name}: {title}"[:200]
+    return promoted
+
+
+def set_capacity(event: Event, capacity: int) -> list[Registration]:
+    """More seats promote the waiting list in order; fewer seats cannot push out people already in."""
+    check_capacity(capacity)
+    held = seat_counts([event])[event.id][0]
+    if capacity < held:
+        raise ClubRefused(_("%(held)d people are registered already; the event cannot have fewer places.",
+                            held=held))
+    units = list(event.resource.units)
+    taken = set(db.session.scalars(select(ReservationClaim.unit_id).where(
+        ReservationClaim.resource_id == event.resource_id, ReservationClaim.status == ClaimStatus.held)))
+    active = [u for u in units if u.active]
+    if capacity > len(active):
+        need = capacity - len(active)
+        for unit in [u for u in units if not u.active][:need]:
+            unit.active = True
+            need -= 1
+        for position in range(len(units), len(units) + need):
+            db.session.add(ReservationUnit(resource=event.resource, label=_seat_label(position), position=position))
+    elif capacity < len(active):
+        free = [u for u in reversed(active) if u.id not in taken]
+        for unit in free[:len(active) - capacity]:
+            unit.active = False
+    event.capacity = capacity
+    db.session.flush()
+    return promoted_registrations(reservations.promote_waiting(event.resource))
+
+
+def seat_counts(events: list[Event]) -> dict[int, tuple[int, int]]:
+    """event id -> (seats held, people waiting), in one query."""
+    by_resource = {e.resource_id: e.id for e in events}
+    counts = {e.id: [0, 0] for e in events}
+    if not by_resource:
+        return {}
+    rows = db.session.execute(
+        select(ReservationClaim.resource_id, ReservationClaim.status, func.count(ReservationClaim.id))
+        .where(ReservationClaim.resource_id.in_(by_resource),
+               ReservationClaim.status.in_((ClaimStatus.held, ClaimStatus.waiting)))
+        .group_by(ReservationClaim.resource_id, ReservationClaim.status))
+    for resource_id, status, count in rows:
+        counts[by_resource[resource_id]][0 if status == ClaimStatus.held else 1] = count
+    return {event_id: (held, waiting) for event_id, (held, waiting) in counts.items()}
+
+
+def upcoming_events(region, now: datetime, municipality_id: int | None = None, since: datetime | None = None,
+                    club: Club | None = None, limit: int = 100) -> list[Event]:
+    query = (select(Event).join(Club).where(Club.region_id == region.id, Event.ends_at > max(now, since or now))
+             .options(selectinload(Event.club).selectinload(Club.municipality))
+             .order_by(Event.starts_at, Event.id).limit(limit))
+    if municipality_id:
+        query = query.where(Club.municipality_id == municipality_id)
+    if club is not None:
+        query = query.where(Event.club_id == club.id)
+    return list(db.session.scalars(query))
+
+
+def count_upcoming(region, now: datetime) -> int:
+    return db.session.scalar(select(func.count(Event.id)).join(Club).where(
+        Club.region_id == region.id, Event.ends_at > now)) or 0
+
+
+def past_events(club: Club, now: datetime, limit: int = 50) -> list[Event]:
+    return list(db.session.scalars(select(Event).where(Event.club_id == club.id, Event.ends_at <= now)
+                                   .order_by(Event.starts_at.desc()).limit(limit)))
+
+
+def club_events(club: Club, limit: int = 500) -> list[Event]:
+    return list(db.session.scalars(select(Event).where(Event.club_id == club.id)
+                                   .order_by(Event.starts_at.desc()).limit(limit)))
+
+
+# --- registrations ---------------------------------------------------------
+
+def registration_of(event: Event, graduate) -> Registration | None:
+    return db.session.scalar(select(Registration).where(
+        Registration.event_id == event.id, Registration.graduate_id == graduate.id))
+
+
+def _when(moment: datetime) -> str:
+    return format_datetime(moment, "d MMMM, HH:mm")
+
+
+def register(event: Event, graduate, wait: bool = False, now: datetime | None = None) -> Registration:
+    """Take a seat; with ``wait``, join the waiting list when there is none.
+
+    :raises ClubRefused: a past event, a closed registration, a second registration, or a full
+        event without ``wait``.
+    """
+    now = now or utcnow()
+    if event.starts_at <= now:
+        raise ClubRefused(_("This event has already started; registration is closed."))
+    if event.registration_deadline < now:
+        raise ClubRefused(_("Registration closed on %(date)s.", date=_when(event.registration_deadline)))
+    found = registration_of(event, graduate)
+    if found is not None and found.status == RegistrationStatus.registered:
+        raise ClubRefused(_("You are already registered for this event."))
+    if found is not None and found.status == RegistrationStatus.waiting:
+        raise ClubRefused(_("You are already on the waiting list for this event."))
+    # The claim first: its row opens the transaction, so the savepoint below nests in it (on SQLite too),
+    # and the caller's rollback undoes both.
+    try:
+        held = reservations.claim(event.resource, graduate, SLOT, SLOT + 1, wait=wait)
+    except reservations.NoRoom:
+        raise ClubRefused(_("The event is full: all %(count)d places are taken. You can join the waiting list.",
+                            count=event.capacity)) from None
+    if found is None:
+        found = Registration(event_id=event.id, graduate_id=graduate.id, claim=held)
+        try:
+            with db.session.begin_nested():
+                db.session.add(found)
+        except IntegrityError:  # the same graduate, twice at the same moment: the caller rolls back
+            raise ClubRefused(_("You are already registered for this event.")) from None
+    found.claim, found.cancelled_at, found.attended = held, None, False
+    db.session.flush()
+    return found
+
+
+def cancel(registration: Registration, now: datetime | None = None) -> list[Registration]:
+    """Give the seat back (or leave the waiting list); returns the registrations moved in."""
+    now = now or utcnow()
+    if registration.status == RegistrationStatus.cancelled:
+        raise ClubRefused(_("This registration is already cancelled."))
+    if registration.event.starts_at <= now:
+        raise ClubRefused(_("The event has already started; the registration can no longer be cancelled."))
+    registration.cancelled_at = now
+    return promoted_registrations(reservations.release(registration.claim))
+
+
+def tell_moved_in(registration: Registration, link: str = "") -> None:
+    """Notify a graduate moved in from the waiting list, the date in their language and the region's time.
+
+    Works without a request too (``portal erase-person`` frees seats from the command line).
+    """
+    from portal.notifications import notify
+
+    event = registration.event
+    locale = registration.graduate.locale or "ru"
+    when = babel_format_datetime(event.starts_at.replace(tzinfo=timezone.utc), "d MMMM, HH:mm",
+                                 tzinfo=ZoneInfo(event.club.region.timezone), locale=locale)
+    notify(registration.graduate, MOVED_IN, link=link, event=event.title, date=when)
+
+
+def promoted_registrations(claims: list[ReservationClaim]) -> list[Registration]:
+    if not claims:
+        return []
+    return list(db.session.scalars(select(Registration).where(
+        Registration.claim_id.in_([c.id for c in claims])).options(selectinload(Registration.graduate))))
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first in the waiting list; None when not waiting."""
+    claim = registration.claim
+    if claim is None or claim.status != ClaimStatus.waiting:
+        return None
+    ahead = db.session.scalar(select(func.count(ReservationClaim.id)).where(
+        ReservationClaim.resource_id == claim.resource_id, ReservationClaim.status == ClaimStatus.waiting,
+        (ReservationClaim.created_at < claim.created_at)
+        | and_(ReservationClaim.created_at == claim.created_at, ReservationClaim.id < claim.id)))
+    return (ahead or 0) + 1
+
+
+def event_registrations(event: Event) -> tuple[list[Registration], list[Registration]]:
+    """(registered, waiting in order) for the organizers' list."""
+    rows = list(db.session.scalars(
+        select(Registration).join(ReservationClaim, Registration.claim_id == ReservationClaim.id)
+        .where(Registration.event_id == event.id,
+               ReservationClaim.status.in_((ClaimStatus.held, ClaimStatus.waiting)))
+        .options(selectinload(Registration.graduate), selectinload(Registration.claim))
+        .order_by(ReservationClaim.created_at, ReservationClaim.id)))
+    registered = sorted((r for r in rows if r.claim.status == ClaimStatus.held), key=lambda r: r.graduate.name)
+    return registered, [r for r in rows if r.claim.status == ClaimStatus.waiting]
+
+
+def mark_attendance(registration: Registration, attended: bool, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if registration.event.starts_at > now:
+        raise ClubRefused(_("Attendance can be marked once the event has started."))
+    if registration.status != RegistrationStatus.registered:
+        raise ClubRefused(_("Only people registered for the event can be marked."))
+    registration.attended = attended
+
+
+def my_registrations(graduate, region) -> list[Registration]:
+    return list(db.session.scalars(
+        select(Registration).join(Event).join(Club)
+        .where(Registration.graduate_id == graduate.id, Club.region_id == region.id)
+        .options(selectinload(Registration.event).selectinload(Event.club), selectinload(Registration.claim))
+        .order_by(Event.starts_at.desc())))
+
+
+def my_clubs(graduate, region) -> list[Club]:
+    return list(db.session.scalars(select(Club).join(Member).where(
+        Member.user_id == graduate.id, Club.region_id == region.id).order_by(Club.name)))
+
+
+def attended_club_ids(graduate, region) -> set[int]:
+    return set(db.session.scalars(select(Event.club_id).join(Registration).join(Club).where(
+        Registration.graduate_id == graduate.id, Registration.attended.is_(True), Club.region_id == region.id)))
+
+
+# --- figures ---------------------------------------------------------------
+
+def attendance_figures(region, year: int) -> list[tuple[Club, list[dict]]]:
+    """Per club and month of the year (in the region's time zone): events held, people registered, who came."""
+    tz = region.timezone
+    start, end = to_utc(datetime(year, 1, 1), tz), to_utc(datetime(year + 1, 1, 1), tz)
+    clubs = region_clubs(region)
+    events = db.session.execute(select(Event.id, Event.club_id, Event.starts_at).join(Club).where(
+        Club.region_id == region.id, Event.starts_at >= start, Event.starts_at < end)).all()
+    month_of = {e.id: to_local(e.starts_at, tz).month for e in events}
+    club_of = {e.id: e.club_id for e in events}
+    held_events = Counter((e.club_id, month_of[e.id]) for e in events)
+    registered, attended = Counter(), Counter()
+    if events:
+        rows = db.session.execute(
+            select(Registration.event_id, Registration.attended)
+            .join(ReservationClaim, Registration.claim_id == ReservationClaim.id)
+            .where(Registration.event_id.in_(list(month_of)), ReservationClaim.status == ClaimStatus.held))
+        for event_id, came in rows:
+            key = (club_of[event_id], month_of[event_id])
+            registered[key] += 1
+            attended[key] += bool(came)
+    figures = defaultdict(list)
+    for club in clubs:
+        for month in range(1, 13):
+            key = (club.id, month)
+            figures[club.id].append({"month": datetime(year, month, 1), "events": held_events[key],
+                                     "registered": registered[key], "attended": attended[key]})
+    return [(club, figures[club.id]) for club in clubs]
+
+
+# --- a person's data -------------------------------------------------------
+
+def erase(user) -> list[Registration]:
+    """Release the person's seats and places in waiting lists; returns who was moved in."""
+    promoted = []
+    for registration in db.session.scalars(select(Registration).where(Registration.graduate_id == user.id)):
+        if registration.claim is not None and registration.claim.status != ClaimStatus.released:
+            promoted += reservations.release(registration.claim)
+        db.session.delete(registration)
+    for model in (Member, Organizer):
+        for row in db.session.scalars(select(model).where(model.user_id == user.id)):
+            db.session.delete(row)
+    db.session.flush()
+    return [r for r in promoted_registrations(promoted) if r.graduate_id != user.id]

@@ -1,0 +1,89 @@
+"""In Chromium: a graduate finds a full event, joins the waiting list; another cancels; the first is moved in."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from plugins.graduate_clubs import clubs as rules
+from portal.extensions import db
+from portal.models._time import utcnow
+from tests.browser.test_core_flows import sign_in, sign_out
+from tests.helpers import make_user
+
+
+@pytest.fixture
+def full_event(regions, people):
+    belgorod = regions["belgorod"]
+    club = rules.add_club(belgorod, "Клуб «Ориентир»", "Региональный ресурсный центр", belgorod.municipalities[0].id,
+                          organizer_ids=[people["specialist"].id])
+    starts = (utcnow() + timedelta(days=7)).replace(second=0, microsecond=0)
+    event = rules.add_event(club, "Финансовая грамотность", starts, starts + timedelta(hours=2), 1,
+                            place="Белгород, ул. Победы, 85")
+    db.session.commit()
+    return event
+
+
+def test_waiting_list_moves_a_graduate_in_when_another_cancels(page, live_server, people, regions, full_event,
+                                                               console_errors):
+    base = live_server
+    first = make_user("first@belgorod.test", {regions["belgorod"]: ["graduate"]}, name="Дарья Воробьёва")
+    event_url = f"{base}/belgorod/graduate_clubs/events/{full_event.id}"
+
+    sign_in(page, base, first.email)
+    page.goto(f"{base}/belgorod/graduate_clubs/")
+    page.select_option("#municipality", label="Старый Оскол")  # htmx reloads the listing on change
+    expect(page.locator("#listing")).to_contain_text("Ближайших встреч нет.")
+    page.select_option("#municipality", label="Белгород")
+    expect(page.locator("#listing .club")).to_contain_text("Клуб «Ориентир»")
+    page.get_by_role("link", name="Финансовая грамотность").click()
+    page.wait_for_load_state()  # htmx is loaded: the button swaps the registration box
+    page.get_by_role("button", name="Записаться").click()
+    expect(page.locator("main")).to_contain_text("Вы записаны. До встречи!")
+    expect(page.locator(".my-status")).to_have_text("Вы записаны.")
+    sign_out(page)
+
+    sign_in(page, base, people["graduate"].email)
+    page.goto(event_url)
+    expect(page.locator("#registration")).to_contain_text("Все места заняты.")
+    page.get_by_role("button", name="Встать в лист ожидания").click()
+    expect(page.locator(".my-status")).to_have_text("Вы в листе ожидания под номером 1.")
+    sign_out(page)
+
+    sign_in(page, base, first.email)
+    page.goto(event_url)
+    page.get_by_role("button", name="Отменить мою запись").click()
+    expect(page.locator("main")).to_contain_text("Ваша запись отменена.")
+    sign_out(page)
+
+    sign_in(page, base, people["graduate"].email)
+    expect(page.locator("#bell .count")).to_have_text("1")  # told that a place freed up
+    page.goto(f"{base}/belgorod/graduate_clubs/my")
+    expect(page.locator(".my-event .status")).to_have_text("записан(а)")
+    page.get_by_role("link", name="Финансовая грамотность").click()
+    expect(page.locator(".my-status")).to_have_text("Вы записаны.")
+    page.locator("form.language button[value=en]").click()
+    expect(page.locator(".my-status")).to_have_text("You are registered.")
+    expect(page.get_by_role("button", name="Cancel my registration")).to_be_visible()
+    assert not console_errors
+
+
+def test_organizer_marks_who_came_with_one_tap(page, live_server, people, regions):
+    belgorod = regions["belgorod"]
+    club = rules.add_club(belgorod, "Клуб «Перспектива»", "Колледж", organizer_ids=[people["volunteer"].id])
+    starts = (utcnow() - timedelta(hours=1)).replace(second=0, microsecond=0)
+    event = rules.add_event(club, "Киновечер", starts, starts + timedelta(hours=2), 5, place="Актовый зал")
+    registration = rules.register(event, people["graduate"], now=starts - timedelta(days=1))
+    db.session.commit()
+    base = live_server
+
+    sign_in(page, base, people["volunteer"].email)
+    page.goto(f"{base}/belgorod/graduate_clubs/events/{event.id}")
+    row = page.locator(f"#registration-{registration.id}")
+    row.get_by_role("button", name="Отметить: пришёл(а)").click()
+    expect(row.get_by_role("button")).to_have_attribute("aria-pressed", "true")
+    page.reload()
+    expect(page.locator(f"#registration-{registration.id} button")).to_have_text("Пришёл(а)")
+    page.locator("form.language button[value=en]").click()
+    expect(page.locator(f"#registration-{registration.id} button")).to_have_text("Came")

@@ -1,0 +1,80 @@
+"""Forty graduates register for five places at the same moment: five get in, the rest wait in line."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from plugins.graduate_clubs import clubs as rules
+from plugins.graduate_clubs.models import Event, Registration, RegistrationStatus
+from portal.extensions import db
+from portal.models import ClaimedSlot, ClaimStatus, ReservationClaim, User
+from tests.helpers import make_user
+from tests.plugins.graduate_clubs.conftest import add_event
+
+CROWD = 40
+PLACES = 5
+
+
+def _register_at_once(app, event_id: int, graduate_ids: list[int], wait: bool) -> list[str]:
+    outcomes: list[str] = []
+    start = threading.Barrier(len(graduate_ids))
+
+    def register(graduate_id: int):
+        with app.test_request_context():
+            event = db.session.get(Event, event_id)
+            graduate = db.session.get(User, graduate_id)
+            _ = (event.resource.units, event.club.region, graduate.memberships)
+            db.session.commit()  # give the connection back: the pool is smaller than the crowd
+            start.wait()
+            try:
+                registration = rules.register(event, graduate, wait=wait)
+                status = registration.status.value
+                db.session.commit()
+                outcomes.append(status)
+            except rules.ClubRefused as refusal:
+                db.session.rollback()
+                outcomes.append("full" if "Мест нет" in str(refusal) or "full" in str(refusal) else str(refusal))
+            except Exception as error:  # anything else is a failure
+                db.session.rollback()
+                outcomes.append(f"error: {error!r}")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=register, args=(i,)) for i in graduate_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return outcomes
+
+
+@pytest.mark.parametrize("wait", [True, False], ids=["waiting-list", "no-waiting"])
+def test_a_crowd_registers_at_once_and_the_event_is_never_over_capacity(app, regions, club, soon, wait):
+    event = add_event(club, soon, capacity=PLACES)
+    graduates = [make_user(f"crowd{i}@belgorod.test", {regions["belgorod"]: ["graduate"]}) for i in range(CROWD)]
+    event_id, graduate_ids = event.id, [g.id for g in graduates]
+    db.session.remove()
+
+    outcomes = _register_at_once(app, event_id, graduate_ids, wait)
+
+    assert outcomes.count("registered") == PLACES, outcomes
+    assert outcomes.count("waiting" if wait else "full") == CROWD - PLACES, outcomes
+    with app.test_request_context():
+        assert db.session.scalar(select(func.count()).select_from(ClaimedSlot)) == PLACES
+        held = db.session.scalar(select(func.count()).select_from(ReservationClaim)
+                                 .where(ReservationClaim.status == ClaimStatus.held))
+        assert held == PLACES
+        if wait:
+            # Each who cancels lets the first in line in, in the order they came.
+            event = db.session.get(Event, event_id)
+            registered, waiting = rules.event_registrations(event)
+            line = [r.graduate_id for r in waiting]
+            for number, leaving in enumerate(registered[:3]):
+                rules.cancel(leaving)
+                db.session.commit()
+                moved_in = db.session.scalar(select(Registration).where(Registration.graduate_id == line[number],
+                                                                        Registration.event_id == event_id))
+                assert moved_in.status == RegistrationStatus.registered
+            assert db.session.scalar(select(func.count()).select_from(ClaimedSlot)) == PLACES
