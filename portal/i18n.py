@@ -1,7 +1,7 @@
 """Choosing the language and time zone of each page."""
 from __future__ import annotations
 
-from flask import current_app, g, request
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "portal_lang"
@@ -9,7 +9,10 @@ LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 
 
 def select_locale() -> str:
+    """The person's language, else the cookie's, the region's, the portal's; outside a request (CLI) the portal's."""
     languages = current_app.config["PORTAL_LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = request.cookies.get(LANGUAGE_COOKIE)

@@ -48,3 +48,14 @@ def test_development_keeps_a_generated_key(monkeypatch, tmp_path):
     second = create_app({"INSTANCE_PATH": str(tmp_path), "PORTAL_ENV": "development"})
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert len(first.config["SECRET_KEY"]) >= 32
+
+
+def test_dates_and_strings_format_outside_a_request(app):
+    """`portal erase-person` and other commands run hooks that format dates: no request there."""
+    from datetime import date
+
+    from flask_babel import format_date, gettext
+
+    with app.app_context():
+        assert format_date(date(2026, 3, 8), "long").startswith("8 марта 2026")
+        assert gettext("Sign in") == "Войти"
