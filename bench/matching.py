@@ -1,0 +1,147 @@
+"""Matching benchmark: suggest on a region and on a country, exact assign, quality against a baseline.
+
+    python bench/matching.py            # everything (about two minutes)
+    python bench/matching.py region     # one part: region | country | assign | quality
+
+Each part runs in its own subprocess so that its peak resident memory (ru_maxrss) is its own;
+the figure includes building the synthetic population. Targets: region <= 1 s; country
+(100,000 x 20,000, k = 10) <= 60 s and <= 4 GB; assign (2,000 x 500, capacities 1-4) <= 5 s and
+optimal; NDCG@5 at least 0.1 above the keyword-overlap baseline.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import numpy as np  # noqa: E402
+
+from matching import assign, baseline_suggest, coverage, ndcg_at_k, suggest, synthetic_population  # noqa: E402
+from matching.assign import score_matrix  # noqa: E402
+from matching.evaluate import mean_metric  # noqa: E402
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def run_suggest(n_graduates: int, n_mentors: int, k: int) -> dict:
+    graduates, mentors, _ = synthetic_population(n_graduates, n_mentors, seed=1)
+    before = peak_rss_mb()
+    start = time.perf_counter()
+    result = suggest(graduates, mentors, k=k)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "peak_rss_mb": peak_rss_mb(), "rss_before_mb": before,
+            "coverage": coverage(result), "suggestions": sum(len(v) for v in result.values())}
+
+
+def run_assign() -> dict:
+    graduates, mentors, _ = synthetic_population(2000, 500, seed=2)
+    start = time.perf_counter()
+    result = assign(graduates, mentors)
+    seconds = time.perf_counter() - start
+    # Independent check: the same objective as a linear programme (bipartite b-matching; its
+    # constraint matrix is totally unimodular, so the LP optimum is the integer optimum), by HiGHS.
+    from scipy.optimize import linprog
+    from scipy.sparse import coo_matrix, vstack
+
+    scores, admissible = score_matrix(graduates, mentors)
+    rows, cols = np.nonzero(admissible)
+    big = len(graduates) + 1.0
+    weights = big + scores[rows, cols]
+    n = rows.size
+    per_graduate = coo_matrix((np.ones(n), (rows, np.arange(n))), shape=(len(graduates), n))
+    per_mentor = coo_matrix((np.ones(n), (cols, np.arange(n))), shape=(len(mentors), n))
+    bounds = np.concatenate([np.ones(len(graduates)), [m.capacity for m in mentors]])
+    lp_start = time.perf_counter()
+    lp = linprog(-weights, A_ub=vstack([per_graduate, per_mentor]).tocsr(), b_ub=bounds, bounds=(0, 1),
+                 method="highs")
+    lp_seconds = time.perf_counter() - lp_start
+    g_index = {g.id: i for i, g in enumerate(graduates)}
+    m_index = {m.id: j for j, m in enumerate(mentors)}
+    total = float(sum(scores[g_index[g], m_index[m]] for g, m in result.items()))
+    lp_matched = int(round(-lp.fun // big)) if lp.status == 0 else -1
+    lp_total = float(-lp.fun - lp_matched * big)
+    slots = sum(m.capacity for m in mentors)
+    # For comparison: greedy, best pair first.
+    room = np.array([m.capacity for m in mentors])
+    taken = np.zeros(len(graduates), dtype=bool)
+    greedy_total, greedy_matched = 0.0, 0
+    for flat in np.argsort(-np.where(admissible, scores, -1.0), axis=None, kind="stable"):
+        i, j = divmod(int(flat), len(mentors))
+        if not admissible[i, j]:
+            break
+        if not taken[i] and room[j] > 0:
+            taken[i], room[j] = True, room[j] - 1
+            greedy_total += float(scores[i, j])
+            greedy_matched += 1
+    return {"seconds": seconds, "matched": len(result), "slots": slots, "total": total,
+            "greedy_matched": greedy_matched, "greedy_total": greedy_total,
+            "lp_matched": lp_matched, "lp_total": lp_total, "lp_seconds": lp_seconds,
+            "optimal": bool(lp.status == 0 and lp_matched == len(result) and abs(lp_total - total) < 1e-4)}
+
+
+def run_quality() -> dict:
+    graduates, mentors, relevance = synthetic_population(2500, 600, seed=7)
+    ours = suggest(graduates, mentors, k=5)
+    base = baseline_suggest(graduates, mentors, k=5)
+    return {"ndcg": mean_metric(ours, relevance, ndcg_at_k, 5),
+            "baseline_ndcg": mean_metric(base, relevance, ndcg_at_k, 5),
+            "coverage": coverage(ours)}
+
+
+PARTS = {
+    "region": lambda: run_suggest(2500, 600, 5),
+    "country": lambda: run_suggest(100_000, 20_000, 10),
+    "assign": run_assign,
+    "quality": run_quality,
+}
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        print(json.dumps(PARTS[sys.argv[2]]()))
+        return
+    parts = sys.argv[1:] or list(PARTS)
+    figures = {}
+    for part in parts:
+        out = subprocess.run([sys.executable, __file__, "--child", part], check=True, capture_output=True,
+                             text=True).stdout
+        figures[part] = json.loads(out.strip().splitlines()[-1])
+    rows = []
+    if "region" in figures:
+        f = figures["region"]
+        rows.append(("suggest region 2,500 x 600, k=5", f"{f['seconds']:.2f} s, peak RSS {f['peak_rss_mb']:.0f} MB",
+                     "<= 1 s", f["seconds"] <= 1))
+    if "country" in figures:
+        f = figures["country"]
+        rows.append(("suggest country 100,000 x 20,000, k=10",
+                     f"{f['seconds']:.1f} s, peak RSS {f['peak_rss_mb']:.0f} MB "
+                     f"({f['rss_before_mb']:.0f} MB before suggest)",
+                     "<= 60 s, <= 4096 MB", f["seconds"] <= 60 and f["peak_rss_mb"] <= 4096))
+    if "assign" in figures:
+        f = figures["assign"]
+        rows.append(("assign 2,000 x 500, capacities 1-4",
+                     f"{f['seconds']:.2f} s, {f['matched']} matched of {f['slots']} slots, total {f['total']:.4f}; "
+                     f"LP (HiGHS, {f['lp_seconds']:.1f} s): {f['lp_matched']} matched, total {f['lp_total']:.4f}; "
+                     f"greedy: {f['greedy_matched']} matched, total {f['greedy_total']:.4f}",
+                     "<= 5 s, optimal", f["seconds"] <= 5 and f["optimal"]))
+    if "quality" in figures:
+        f = figures["quality"]
+        rows.append(("NDCG@5 synthetic 2,500 x 600",
+                     f"suggest {f['ndcg']:.3f} vs keyword baseline {f['baseline_ndcg']:.3f} "
+                     f"(+{f['ndcg'] - f['baseline_ndcg']:.3f}); coverage {f['coverage']:.3f}",
+                     ">= baseline + 0.1", f["ndcg"] >= f["baseline_ndcg"] + 0.1))
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'target':<20}  met  figures")
+    for name, text, target, met in rows:
+        print(f"{name:<{width}}  {target:<20}  {'yes' if met else 'NO ':<3}  {text}")
+
+
+if __name__ == "__main__":
+    main()

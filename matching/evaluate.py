@@ -1,0 +1,248 @@
+"""Measuring suggestions: ranking metrics, a synthetic population with a known hidden truth,
+and a plain keyword-overlap baseline to compare against.
+
+The synthetic population exists because real decisions are few and private: each person has a
+hidden topic (what they are really into) and a graduate has hidden true needs; the visible
+interests, about texts and areas are noisy views of them. A mentor is relevant to a graduate when
+the hidden compatibility (true needs covered, same topic, same municipality, plus noise) is high
+and no hard rule is broken.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import numpy as np
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from .features import FeatureSpace
+from .profiles import AREAS, Profile, Suggestion
+
+Ranked = Sequence[str] | Sequence[Suggestion]
+Relevant = set[str] | frozenset[str] | Mapping[str, float]
+
+
+def _ids(ranked: Iterable[Any]) -> list[str]:
+    return [item.mentor_id if isinstance(item, Suggestion) else str(item) for item in ranked]
+
+
+def _gain(relevant: Relevant, mentor_id: str) -> float:
+    if isinstance(relevant, Mapping):
+        return float(relevant.get(mentor_id, 0.0))
+    return 1.0 if mentor_id in relevant else 0.0
+
+
+def precision_at_k(ranked: Ranked, relevant: Relevant, k: int) -> float:
+    """Share of the first ``k`` places that hold a relevant mentor (missing places count as misses)."""
+    ids = _ids(ranked)[:k]
+    return sum(1 for m in ids if _gain(relevant, m) > 0) / k if k > 0 else 0.0
+
+
+def ndcg_at_k(ranked: Ranked, relevant: Relevant, k: int) -> float:
+    """Normalised discounted cumulative gain at ``k``; ``relevant`` is a set (gain 1) or id -> gain.
+
+    0.0 when nothing is relevant.
+    """
+    ids = _ids(ranked)[:k]
+    dcg = sum(_gain(relevant, m) / math.log2(i + 2) for i, m in enumerate(ids))
+    gains = sorted((float(v) for v in relevant.values()) if isinstance(relevant, Mapping)
+                   else [1.0] * len(relevant), reverse=True)[:k]
+    ideal = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
+    return dcg / ideal if ideal > 0 else 0.0
+
+
+def coverage(suggestions: Mapping[str, Sequence[Any]], graduate_ids: Iterable[str] | None = None) -> float:
+    """Share of graduates with at least one (admissible) suggestion."""
+    ids = list(graduate_ids) if graduate_ids is not None else list(suggestions)
+    if not ids:
+        return 0.0
+    return sum(1 for g in ids if suggestions.get(g)) / len(ids)
+
+
+def mean_metric(suggestions: Mapping[str, Ranked], relevance: Mapping[str, Relevant],
+                metric: Callable[[Ranked, Relevant, int], float], k: int) -> float:
+    """Mean of ``metric`` over the graduates that have at least one relevant mentor."""
+    values = []
+    for g_id, ranked in suggestions.items():
+        relevant = relevance.get(g_id)
+        if relevant:
+            values.append(metric(ranked, relevant, k))
+    return float(np.mean(values)) if values else 0.0
+
+
+def baseline_suggest(graduates: Sequence[Profile], mentors: Sequence[Profile], k: int = 5,
+                     chunk_size: int = 1000) -> dict[str, list[Suggestion]]:
+    """Keyword overlap: rank by the count of shared interests plus shared areas (hard rules kept).
+
+    Scores are the count divided by the largest count, so they sit in [0, 1] too; no reasons.
+    """
+    graduates, mentors = list(graduates), list(mentors)
+    result: dict[str, list[Suggestion]] = {g.id: [] for g in graduates}
+    if not graduates or not mentors:
+        return result
+    space = FeatureSpace(graduates, mentors, about_dimensions=None)
+    words = MultiLabelBinarizer(sparse_output=True)
+    words.fit([p.interests + p.areas for p in graduates + mentors])
+    g_words = words.transform([p.interests + p.areas for p in graduates]).astype(np.float32).tocsr()
+    m_words_t = words.transform([p.interests + p.areas for p in mentors]).astype(np.float32).T.tocsr()
+    kk = min(k, len(mentors))
+    for start in range(0, len(graduates), chunk_size):
+        rows = np.arange(start, min(start + chunk_size, len(graduates)))
+        admissible = space.block(rows).admissible
+        counts = (g_words[rows] @ m_words_t).toarray()
+        counts[~admissible] = -1
+        top = np.argsort(-counts, axis=1, kind="stable")[:, :kk]
+        top_counts = np.take_along_axis(counts, top, axis=1)
+        best = max(float(counts.max()), 1.0)
+        for row, g in zip(range(len(rows)), rows):
+            result[graduates[g].id] = [Suggestion(mentors[c].id, float(v) / best)
+                                       for c, v in zip(top[row].tolist(), top_counts[row].tolist()) if v >= 0]
+    return result
+
+
+# --- synthetic population -------------------------------------------------------------------
+
+TOPICS: dict[str, tuple[list[str], list[str]]] = {
+    "sport": (["футбол", "football", "бег", "плавание", "волейбол", "спортзал", "хоккей"],
+              ["люблю спорт и тренировки", "играю в футбол по выходным", "I like running and the gym",
+               "хожу в бассейн и на стадион", "занимаюсь бегом каждое утро"]),
+    "arts": (["рисование", "drawing", "театр", "фотография", "музеи", "рукоделие"],
+             ["рисую и хожу в музеи", "люблю театр и фотографию", "I paint and take photos",
+              "занимаюсь рукоделием и вышивкой"]),
+    "tech": (["программирование", "компьютеры", "игры", "robotics", "электроника"],
+             ["разбираюсь в компьютерах и технике", "пишу программы на python", "I build robots and code",
+              "чиню телефоны и ноутбуки"]),
+    "cooking": (["кулинария", "cooking", "выпечка", "готовка", "кофе"],
+                ["люблю готовить и печь пироги", "I enjoy cooking for friends", "пеку торты и хлеб",
+                 "учусь на повара"]),
+    "nature": (["походы", "рыбалка", "hiking", "природа", "садоводство", "животные"],
+               ["хожу в походы и на рыбалку", "люблю природу и лес", "у меня есть собака и огород",
+                "I go hiking in the mountains"]),
+    "music": (["гитара", "музыка", "пение", "music", "танцы"],
+              ["играю на гитаре", "пою и танцую в ансамбле", "I play music in a band",
+               "слушаю рок и учусь на барабанах"]),
+}
+FILLER = ["меня зовут", "живу в городе", "учусь в колледже", "работаю на заводе", "хочу помочь ребятам",
+          "ищу поддержку", "I want to help", "открыт к общению", "спокойный и ответственный",
+          "люблю общаться", "немного стеснительный", "с удовольствием"]
+
+
+class Relevance(Mapping):
+    """Graduate id -> set of relevant mentor ids, computed on access from the hidden truth."""
+
+    THRESHOLD = 0.7
+
+    def __init__(self, graduates: list[Profile], mentors: list[Profile], hidden: dict[str, np.ndarray],
+                 seed: int) -> None:
+        self._graduates = {g.id: i for i, g in enumerate(graduates)}
+        self._profiles = graduates
+        self._mentors = mentors
+        self._hidden = hidden
+        self._seed = seed
+        self._m_langs = [set(m.languages) for m in mentors]
+        self._m_gender = np.array([m.gender or "" for m in mentors])
+        self._m_room = np.array([m.capacity > 0 for m in mentors])
+        self._cache: dict[str, set[str]] = {}
+
+    def compatibility(self, graduate_id: str) -> np.ndarray:
+        """The hidden compatibility of a graduate with every mentor (deterministic noise)."""
+        h, i = self._hidden, self._graduates[graduate_id]
+        needs = h["g_needs"][i]
+        n_needs = max(int(needs.sum()), 1)
+        cover = (h["m_areas"] @ needs) / n_needs
+        topic = (h["m_topic"] == h["g_topic"][i]).astype(float)
+        place = (h["m_place"] == h["g_place"][i]).astype(float)
+        noise = np.random.default_rng((self._seed, i)).normal(0.0, 0.1, len(self._mentors))
+        return 0.45 * cover + 0.30 * topic + 0.25 * place + noise
+
+    def __getitem__(self, graduate_id: str) -> set[str]:
+        if graduate_id not in self._cache:
+            graduate = self._profiles[self._graduates[graduate_id]]
+            compat = self.compatibility(graduate_id)
+            ok = self._m_room.copy()
+            if graduate.prefers_gender:
+                ok &= self._m_gender == graduate.prefers_gender
+            langs = set(graduate.languages)
+            ok &= np.array([bool(langs & m) for m in self._m_langs])
+            picked = np.flatnonzero(ok & (compat >= self.THRESHOLD))
+            self._cache[graduate_id] = {self._mentors[j].id for j in picked}
+        return self._cache[graduate_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._graduates)
+
+    def __len__(self) -> int:
+        return len(self._graduates)
+
+
+def synthetic_population(n_graduates: int, n_mentors: int, seed: int = 0, n_municipalities: int | None = None
+                         ) -> tuple[list[Profile], list[Profile], Relevance]:
+    """Random graduates and mentors plus who is truly relevant to whom (see the module docstring).
+
+    Municipalities default to about one per 100 graduates (at least 5): a region has tens, a
+    country thousands. Languages are mostly Russian, some English or Tatar; genders are "f"/"m";
+    a fifth of graduates prefer a mentor of their own gender; mentors take 1-4 mentees.
+    """
+    rng = np.random.default_rng(seed)
+    topics = list(TOPICS)
+    n_places = n_municipalities or max(5, n_graduates // 100)
+    places = [f"mo-{i}" for i in range(n_places)]
+    area_weights = np.array([3, 3, 4, 3, 4, 2, 1, 1, 3, 2], dtype=float)
+    area_weights /= area_weights.sum()
+
+    def person_topic_text(topic: str) -> tuple[list[str], str]:
+        words, phrases = TOPICS[topic]
+        interests = [w for w in words if rng.random() < 0.45]
+        for _ in range(rng.integers(0, 2)):
+            interests.append(rng.choice(TOPICS[topics[rng.integers(len(topics))]][0]))
+        parts = [str(rng.choice(FILLER))]
+        if rng.random() < 0.8:
+            parts.append(str(rng.choice(phrases)))
+        if rng.random() < 0.3:
+            parts.append(str(rng.choice(TOPICS[topics[rng.integers(len(topics))]][1])))
+        parts.append(str(rng.choice(FILLER)))
+        return interests, ", ".join(parts)
+
+    def languages() -> list[str]:
+        r = rng.random()
+        if r < 0.03:
+            return ["en"]
+        if r < 0.06:
+            return ["tt"]
+        langs = ["ru"]
+        if rng.random() < 0.15:
+            langs.append("en")
+        if rng.random() < 0.05:
+            langs.append("tt")
+        return langs
+
+    g_topic = rng.integers(len(topics), size=n_graduates)
+    g_place = rng.integers(n_places, size=n_graduates)
+    g_needs = np.zeros((n_graduates, len(AREAS)))
+    graduates: list[Profile] = []
+    for i in range(n_graduates):
+        true = rng.choice(len(AREAS), size=rng.integers(1, 4), replace=False, p=area_weights)
+        g_needs[i, true] = 1
+        visible = {AREAS[a] for a in true if rng.random() < 0.85}
+        if rng.random() < 0.15:
+            visible.add(AREAS[rng.integers(len(AREAS))])
+        interests, about = person_topic_text(topics[g_topic[i]])
+        gender = "f" if rng.random() < 0.5 else "m"
+        graduates.append(Profile(id=f"g{i}", interests=interests, areas=sorted(visible), about=about,
+                                 municipality=places[g_place[i]], languages=languages(), gender=gender,
+                                 prefers_gender=gender if rng.random() < 0.2 else None))
+    m_topic = rng.integers(len(topics), size=n_mentors)
+    m_place = rng.integers(n_places, size=n_mentors)
+    m_areas = np.zeros((n_mentors, len(AREAS)))
+    mentors: list[Profile] = []
+    for j in range(n_mentors):
+        helps = rng.choice(len(AREAS), size=rng.integers(2, 5), replace=False, p=area_weights)
+        m_areas[j, helps] = 1
+        interests, about = person_topic_text(topics[m_topic[j]])
+        mentors.append(Profile(id=f"m{j}", interests=interests, areas=[AREAS[a] for a in helps], about=about,
+                               municipality=places[m_place[j]], languages=languages(),
+                               capacity=int(rng.integers(1, 5)), gender="f" if rng.random() < 0.6 else "m"))
+    hidden = {"g_topic": g_topic, "g_place": g_place, "g_needs": g_needs,
+              "m_topic": m_topic, "m_place": m_place, "m_areas": m_areas}
+    return graduates, mentors, Relevance(graduates, mentors, hidden, seed)

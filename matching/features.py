@@ -1,0 +1,286 @@
+"""Vectorisation of profiles and the per-pair similarity components, computed block by block.
+
+Why blocks: a country (100,000 graduates x 20,000 mentors) would need a 2e9-cell matrix per
+component; instead graduates are processed a block at a time, so memory stays bounded by
+``block x n_mentors``. Two ways to score a block:
+
+* :meth:`FeatureSpace.block` materialises every component (for the learned model and ``assign``);
+* :meth:`FeatureSpace.weighted_scores` gives the unsupervised score directly, the weights and the
+  hard rules folded into one dense (BLAS) and one sparse product (for ``suggest`` at scale).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import MultiLabelBinarizer, normalize
+
+from .profiles import AREAS, Profile, normalise_text
+
+#: Above this many graduate x mentor pairs the about texts are compared in a reduced space
+#: (latent semantic analysis of the same character n-gram TF-IDF), because exact sparse cosine
+#: products of character n-grams are nearly dense and would take minutes on a country.
+EXACT_ABOUT_MAX_PAIRS = 40_000_000
+ABOUT_DIMENSIONS = 128
+#: Interests held by at least this share of mentors (at most DENSE_WORDS of them) are scored
+#: with dense BLAS products; rarer ones with sparse products.
+DENSE_WORDS = 512
+DENSE_WORD_SHARE = 0.002
+#: Hard rules are folded into the dense product when graduates have at most this many distinct
+#: (languages, preferred gender) combinations: a pair that breaks one scores about INADMISSIBLE.
+RULE_CLASSES_DENSE = 64
+INADMISSIBLE = -10.0
+
+#: Names of the per-pair components, in the order the learned model sees them.
+COMPONENTS: tuple[str, ...] = ("cover", "interests", "about", "same_municipality", "shared_languages",
+                               "same_gender")
+
+
+@dataclass
+class Block:
+    """The components of one chunk of graduates against all mentors (arrays chunk x n_mentors)."""
+
+    rows: np.ndarray          # indices of the graduates of this chunk
+    cover: np.ndarray         # share of the graduate's needed areas the mentor covers, [0, 1]
+    interests: np.ndarray     # cosine of the interest multi-hot vectors, [0, 1]
+    about: np.ndarray         # cosine of the about TF-IDF vectors, <= 1 (can dip below 0 when reduced)
+    same_municipality: np.ndarray  # bool: both in the same (known) municipality
+    shared_languages: np.ndarray   # number of languages both speak
+    admissible: np.ndarray    # bool: no hard rule broken (language, gender preference, room)
+    g_gender: np.ndarray      # gender codes of the chunk's graduates (-1 unknown)
+    m_gender: np.ndarray      # gender codes of the mentors (-2 unknown)
+
+    @property
+    def same_gender(self) -> np.ndarray:
+        """1.0 when both have the same known gender (only the learned model uses it, so computed on demand)."""
+        return (self.g_gender[:, None] == self.m_gender[None, :]).astype(np.float32)
+
+    def features(self) -> list[np.ndarray]:
+        """The components in COMPONENTS order, as float32 arrays (for the learned model)."""
+        return [getattr(self, name).astype(np.float32, copy=False) for name in COMPONENTS]
+
+
+def _codes(values: Sequence[str | None], vocabulary: dict[str, int], missing: int) -> np.ndarray:
+    return np.array([vocabulary.setdefault(v, len(vocabulary)) if v is not None else missing
+                     for v in values], dtype=np.int32)
+
+
+class FeatureSpace:
+    """Everything vectorised once for a set of graduates and mentors."""
+
+    def __init__(self, graduates: Sequence[Profile], mentors: Sequence[Profile],
+                 about_dimensions: int | None | str = "auto") -> None:
+        self.graduates = list(graduates)
+        self.mentors = list(mentors)
+        _check_ids(self.graduates, "graduate")
+        _check_ids(self.mentors, "mentor")
+        n_g, n_m = len(self.graduates), len(self.mentors)
+
+        # Interests: free words as a sparse multi-hot, rows L2-normalised so a product is a cosine.
+        g_words, m_words = _multi_hot([p.interests for p in self.graduates], [p.interests for p in self.mentors])
+        self.g_interests = normalize(g_words)
+        self.m_interests_t = normalize(m_words).T.tocsr()
+
+        # Areas: graduate rows divided by the number of needs, so the product is the covered share.
+        areas = MultiLabelBinarizer(classes=list(AREAS), sparse_output=False)
+        g_areas = areas.fit_transform([p.areas for p in self.graduates]).astype(np.float32)
+        needs = g_areas.sum(axis=1, keepdims=True)
+        self.g_areas = np.divide(g_areas, needs, out=np.zeros_like(g_areas), where=needs > 0)
+        self.m_areas_t = np.ascontiguousarray(areas.transform([p.areas for p in self.mentors]).astype(np.float32).T)
+
+        # Languages: multi-hot; the product counts shared languages.
+        languages = MultiLabelBinarizer(sparse_output=False)
+        languages.fit([p.languages for p in self.graduates] + [p.languages for p in self.mentors])
+        self.g_languages = languages.transform([p.languages for p in self.graduates]).astype(np.float32)
+        self.m_languages_t = np.ascontiguousarray(
+            languages.transform([p.languages for p in self.mentors]).astype(np.float32).T)
+
+        municipalities: dict[str, int] = {}
+        self.g_municipality = _codes([p.municipality for p in self.graduates], municipalities, -1)
+        self.m_municipality = _codes([p.municipality for p in self.mentors], municipalities, -2)
+        genders: dict[str, int] = {}
+        self.g_gender = _codes([p.gender for p in self.graduates], genders, -1)
+        self.g_prefers = _codes([p.prefers_gender for p in self.graduates], genders, -1)
+        self.m_gender = _codes([p.gender for p in self.mentors], genders, -2)
+        self.m_has_room = np.array([p.capacity > 0 for p in self.mentors], dtype=bool)
+
+        # About: TF-IDF over character n-grams (Russian and English alike, robust to word endings).
+        self.about_dimensions: int | None = None
+        texts_g = [normalise_text(p.about) for p in self.graduates]
+        texts_m = [normalise_text(p.about) for p in self.mentors]
+        if about_dimensions == "auto":
+            about_dimensions = ABOUT_DIMENSIONS if n_g * n_m > EXACT_ABOUT_MAX_PAIRS else None
+        self.g_about, self.m_about_t, self.about_dense = _about_vectors(texts_g, texts_m, about_dimensions)
+        if self.about_dense:
+            self.about_dimensions = int(self.g_about.shape[1])
+        # Mentor rows too, for the similarity of a few given pairs (exact mode only).
+        self.m_about = self.m_about_t.T.tocsr() if self.g_about is not None and not self.about_dense else None
+
+    # --- fast path: the weighted score without materialising each component -------------------
+
+    def prepare_weighted(self, weights: dict[str, float]) -> None:
+        """Fold the weights into the vectors so a block's score takes one dense and one sparse product.
+
+        Dense (BLAS): needed-area shares, frequent interests, the reduced about vectors, and the
+        hard rules as a penalty: one column per distinct (languages, preferred gender) of
+        graduates against INADMISSIBLE x "breaks a rule" per mentor. Sparse: rare interests,
+        municipality one-hot (and the exact about TF-IDF when not reduced). Frequent interests go
+        dense because their sparse products are nearly dense and slow.
+        """
+        w = {name: np.float32(value) for name, value in weights.items()}
+        dense_g, dense_m = [self.g_areas * w["cover"]], [self.m_areas_t]
+        sparse_g, sparse_m = [], []
+        if self.about_dense:
+            dense_g.append(self.g_about * w["about"])
+            dense_m.append(self.m_about_t)
+        elif self.g_about is not None:
+            sparse_g.append(self.g_about * w["about"])
+            sparse_m.append(self.m_about_t)
+        mentors_per_word = np.diff(self.m_interests_t.indptr)
+        by_frequency = np.argsort(-mentors_per_word, kind="stable")
+        frequent = by_frequency[:DENSE_WORDS][mentors_per_word[by_frequency[:DENSE_WORDS]]
+                                              >= DENSE_WORD_SHARE * len(self.mentors)]
+        rare = np.setdiff1d(np.arange(len(mentors_per_word)), frequent)
+        g_words = self.g_interests.tocsc()
+        if frequent.size:
+            dense_g.append(g_words[:, frequent].toarray() * w["interests"])
+            dense_m.append(self.m_interests_t[frequent].toarray())
+        sparse_g.append(g_words[:, rare].tocsr() * w["interests"])
+        sparse_m.append(self.m_interests_t[rare])
+        n_places = int(max(self.g_municipality.max(initial=-1), self.m_municipality.max(initial=-1))) + 1
+        sparse_g.append(_one_hot(self.g_municipality, n_places) * w["same_municipality"])
+        sparse_m.append(_one_hot(self.m_municipality, n_places).T.tocsr())
+
+        # Hard rules: one "breaks a rule" row per distinct (languages, prefers_gender) of graduates.
+        keys: dict[tuple, int] = {}
+        g_class = np.array([keys.setdefault((tuple(sorted(p.languages)), p.prefers_gender), len(keys))
+                            for p in self.graduates], dtype=np.int64)
+        self.rule_masks = None
+        self.g_rule_class = g_class
+        if 0 < len(keys) <= RULE_CLASSES_DENSE:
+            firsts = np.unique(g_class, return_index=True)[1]
+            breaks = np.stack([~self._admissible(np.array([i]))[0] for i in firsts]).astype(np.float32)
+            dense_g.append(np.eye(len(keys), dtype=np.float32)[g_class])
+            dense_m.append(breaks * np.float32(INADMISSIBLE))
+        elif len(keys) * len(self.mentors) <= 50_000_000:
+            firsts = np.unique(g_class, return_index=True)[1]
+            self.rule_masks = np.stack([~self._admissible(np.array([i]))[0] for i in firsts])
+        self.rules_in_product = 0 < len(keys) <= RULE_CLASSES_DENSE
+        self.w_dense_g = np.ascontiguousarray(np.hstack(dense_g), dtype=np.float32)
+        self.w_dense_m = np.ascontiguousarray(np.vstack(dense_m), dtype=np.float32)
+        self.w_sparse_g = sparse.hstack(sparse_g, format="csr", dtype=np.float32)
+        self.w_sparse_m = sparse.vstack(sparse_m, format="csr", dtype=np.float32)
+
+    def _admissible(self, rows: np.ndarray) -> np.ndarray:
+        shared = self.g_languages[rows] @ self.m_languages_t
+        prefers = self.g_prefers[rows][:, None]
+        admissible = (prefers == self.m_gender[None, :]) | (prefers < 0)
+        admissible &= shared > 0
+        admissible &= self.m_has_room[None, :]
+        return admissible
+
+    def weighted_scores(self, rows: np.ndarray) -> np.ndarray:
+        """Unclipped weighted scores of graduates ``rows``, below INADMISSIBLE / 2 where a hard rule
+        is broken; see prepare_weighted."""
+        score = self.w_dense_g[rows] @ self.w_dense_m
+        product = self.w_sparse_g[rows] @ self.w_sparse_m
+        if product.nnz:
+            row_of = np.repeat(np.arange(len(rows), dtype=np.int64) * score.shape[1], np.diff(product.indptr))
+            score.reshape(-1)[row_of + product.indices] += product.data
+        if not self.rules_in_product:
+            if self.rule_masks is not None:
+                inadmissible = self.rule_masks[self.g_rule_class[rows]]
+            else:
+                inadmissible = ~self._admissible(rows)
+            np.copyto(score, np.float32(INADMISSIBLE), where=inadmissible)
+        return score
+
+    def about_of_pairs(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """About similarity of graduate ``rows[i]`` with mentors ``cols[i, :]`` (rows x k)."""
+        if self.g_about is None:
+            return np.zeros(cols.shape, dtype=np.float32)
+        if self.about_dense:
+            m_vectors = self.m_about_t.T[cols]  # rows x k x d
+            return np.einsum("rd,rkd->rk", self.g_about[rows], m_vectors)
+        repeated = self.g_about[np.repeat(rows, cols.shape[1])]
+        mentors = self.m_about[cols.reshape(-1)]
+        values = np.asarray(repeated.multiply(mentors).sum(axis=1)).reshape(cols.shape)
+        return np.minimum(values, 1.0)
+
+    def block(self, rows: np.ndarray) -> Block:
+        """The components of graduates ``rows`` against every mentor."""
+        n_m = len(self.mentors)
+        cover = self.g_areas[rows] @ self.m_areas_t
+        interests = (self.g_interests[rows] @ self.m_interests_t).toarray()
+        if self.about_dense:
+            about = self.g_about[rows] @ self.m_about_t
+            np.minimum(about, 1.0, out=about)
+        elif self.g_about is not None:
+            about = (self.g_about[rows] @ self.m_about_t).toarray()
+            np.minimum(about, 1.0, out=about)
+        else:
+            about = np.zeros((len(rows), n_m), dtype=np.float32)
+        gm = self.g_municipality[rows][:, None]
+        same_municipality = gm == self.m_municipality[None, :]
+        shared_languages = self.g_languages[rows] @ self.m_languages_t
+        admissible = self._admissible(rows)
+        return Block(rows=rows, cover=cover.astype(np.float32, copy=False),
+                     interests=interests.astype(np.float32, copy=False), about=about.astype(np.float32, copy=False),
+                     same_municipality=same_municipality, shared_languages=shared_languages,
+                     admissible=admissible, g_gender=self.g_gender[rows], m_gender=self.m_gender)
+
+    def blocks(self, chunk_size: int) -> Iterator[Block]:
+        for start in range(0, len(self.graduates), chunk_size):
+            yield self.block(np.arange(start, min(start + chunk_size, len(self.graduates))))
+
+
+def _one_hot(codes: np.ndarray, width: int) -> sparse.csr_matrix:
+    """Sparse one-hot rows of non-negative codes (negative codes: empty rows)."""
+    known = codes >= 0
+    return sparse.csr_matrix((np.ones(int(known.sum()), dtype=np.float32),
+                              (np.flatnonzero(known), codes[known])), shape=(len(codes), max(width, 1)))
+
+
+def _multi_hot(lists_g: list[list[str]], lists_m: list[list[str]]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """Sparse multi-hot rows over the union vocabulary (one empty column when there are no words)."""
+    binarizer = MultiLabelBinarizer(sparse_output=True)
+    binarizer.fit(lists_g + lists_m)
+    if len(binarizer.classes_) == 0:
+        return (sparse.csr_matrix((len(lists_g), 1), dtype=np.float32),
+                sparse.csr_matrix((len(lists_m), 1), dtype=np.float32))
+    return (sparse.csr_matrix(binarizer.transform(lists_g), dtype=np.float32),
+            sparse.csr_matrix(binarizer.transform(lists_m), dtype=np.float32))
+
+
+def _about_vectors(texts_g: list[str], texts_m: list[str], dimensions: int | None):
+    texts = texts_g + texts_m
+    if not any(texts):
+        return None, None, False
+    vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, min_df=1,
+                                 dtype=np.float32, lowercase=False)
+    try:
+        matrix = vectoriser.fit_transform(texts)
+    except ValueError:  # only texts shorter than the n-grams
+        return None, None, False
+    g, m = matrix[: len(texts_g)], matrix[len(texts_g):]
+    if dimensions is None or dimensions >= min(matrix.shape) - 1:
+        return g.tocsr(), m.T.tocsr(), False
+    svd = TruncatedSVD(n_components=dimensions, algorithm="randomized", n_iter=3, random_state=0)
+    sample = matrix
+    if matrix.shape[0] > 30_000:  # the latent space is learned from a sample; all rows are projected
+        pick = np.random.default_rng(0).choice(matrix.shape[0], 30_000, replace=False)
+        sample = matrix[np.sort(pick)]
+    svd.fit(sample)
+    g_dense = normalize(svd.transform(g)).astype(np.float32)
+    m_dense = normalize(svd.transform(m)).astype(np.float32)
+    return g_dense, np.ascontiguousarray(m_dense.T), True
+
+
+def _check_ids(profiles: Sequence[Profile], what: str) -> None:
+    ids = [p.id for p in profiles]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"duplicate {what} ids")

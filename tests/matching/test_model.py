@@ -1,0 +1,103 @@
+"""DecisionModel: learning from coordinators' approvals and rejections."""
+from __future__ import annotations
+
+import random
+from datetime import datetime
+
+import pytest
+
+from matching import MIN_DECISIONS, AREAS, DecisionModel, Profile, assign, suggest
+
+from .helpers import random_population
+
+
+def people(seed: int, n: int, prefix: str, places=("a", "b", "c")) -> list[Profile]:
+    rnd = random.Random(seed)
+    return [Profile(id=f"{prefix}{i}", interests=rnd.sample(["футбол", "гитара", "шахматы", "кулинария"], 2),
+                    areas=rnd.sample(AREAS, 2), about="", municipality=rnd.choice(places), capacity=3)
+            for i in range(n)]
+
+
+def municipality_decisions(n: int = 60) -> list[tuple[Profile, Profile, bool]]:
+    """Coordinators approve pairs in the same municipality and reject every other pair."""
+    graduates, mentors = people(1, n, "dg"), people(2, n, "dm")
+    rnd = random.Random(3)
+    return [(g, m, g.municipality == m.municipality) for g in graduates for m in rnd.sample(mentors, 3)]
+
+
+def test_fit_reranks_a_rejected_pattern_lower():
+    g = Profile(id="g", interests=[], areas=["housing", "legal"], municipality="a")
+    far = Profile(id="far", interests=[], areas=["housing", "legal"], municipality="b")  # covers all needs
+    near = Profile(id="near", interests=[], areas=["housing"], municipality="a")  # covers half, same place
+    before = suggest([g], [far, near])["g"]
+    assert [s.mentor_id for s in before] == ["far", "near"]
+
+    model = DecisionModel().fit(municipality_decisions())
+    assert model.is_fitted and model.coefficients["same_municipality"] > 0
+    after = suggest([g], [far, near], model=model)["g"]
+    assert [s.mentor_id for s in after] == ["near", "far"]
+    assert {s.mentor_id: s.score for s in after}["far"] < {s.mentor_id: s.score for s in before}["far"]
+    assert "learned" in [r.code for r in after[0].reasons]
+    assert "learned" not in [r.code for r in after[1].reasons]
+    assert assign([g], [far, near], model=model) == {"g": "near"}
+    assert assign([g], [far, near]) == {"g": "far"}
+
+
+def test_too_few_decisions_leave_the_model_unfitted():
+    decisions = municipality_decisions()
+    few = DecisionModel().fit(decisions[: MIN_DECISIONS - 1])
+    one_class = DecisionModel().fit([d for d in decisions if d[2]])
+    graduates, mentors = random_population(4, 20, 15)
+    plain = suggest(graduates, mentors)
+    for model in (few, one_class):
+        assert not model.is_fitted and model.version == 0
+        assert suggest(graduates, mentors, model=model) == plain
+        assert assign(graduates, mentors, model=model) == assign(graduates, mentors)
+
+
+def test_save_load_round_trip(tmp_path):
+    model = DecisionModel().fit(municipality_decisions())
+    assert model.version == 1 and model.n_decisions == 180
+    assert isinstance(model.trained_at, datetime) and model.trained_at.tzinfo is not None
+    model.fit(municipality_decisions(40))
+    assert model.version == 2 and model.n_decisions == 120
+    model.save(tmp_path / "model.joblib")
+    loaded = DecisionModel.load(tmp_path / "model.joblib")
+    assert (loaded.version, loaded.n_decisions, loaded.trained_at, loaded.weight) == (
+        model.version, model.n_decisions, model.trained_at, model.weight)
+    graduates, mentors = random_population(5, 15, 10)
+    assert suggest(graduates, mentors, model=loaded) == suggest(graduates, mentors, model=model)
+    pairs = [(graduates[0], mentors[0]), (graduates[1], mentors[2])]
+    assert list(loaded.predict_proba(pairs)) == pytest.approx(list(model.predict_proba(pairs)))
+
+
+def test_unfitted_model_saves_and_loads(tmp_path):
+    DecisionModel().save(tmp_path / "m.joblib")
+    loaded = DecisionModel.load(tmp_path / "m.joblib")
+    assert not loaded.is_fitted and loaded.version == 0 and loaded.trained_at is None
+
+
+def test_scores_stay_in_unit_interval_with_model():
+    model = DecisionModel(weight=0.7).fit(municipality_decisions())
+    graduates, mentors = random_population(6, 20, 15)
+    for items in suggest(graduates, mentors, model=model).values():
+        assert all(0.0 <= s.score <= 1.0 for s in items)
+        assert [s.score for s in items] == sorted((s.score for s in items), reverse=True)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_hard_rules_hold_with_a_fitted_model(seed):
+    from collections import Counter
+
+    from .helpers import admissible
+
+    model = DecisionModel().fit(municipality_decisions())
+    graduates, mentors = random_population(50 + seed, 30, 20)
+    by_m = {m.id: m for m in mentors}
+    for g in graduates:
+        got = {s.mentor_id for s in suggest(graduates, mentors, k=20, model=model)[g.id]}
+        assert got == {m.id for m in mentors if admissible(g, m)}
+    result = assign(graduates, mentors, model=model)
+    by_g = {g.id: g for g in graduates}
+    assert all(admissible(by_g[g], by_m[m]) for g, m in result.items())
+    assert all(n <= by_m[m].capacity for m, n in Counter(result.values()).items())
