@@ -124,11 +124,18 @@ def load_model(region):
     return joblib.load(io.BytesIO(row.payload)) if row is not None else None
 
 
+def _decided(region):
+    return (Mentorship.region_id == region.id, Mentorship.decided_at.is_not(None),
+            Mentorship.status.in_((MentorshipStatus.active, MentorshipStatus.ended, MentorshipStatus.rejected)))
+
+
+def decisions_count(region) -> int:
+    return db.session.scalar(select(func.count()).select_from(Mentorship).where(*_decided(region)))
+
+
 def decisions(region) -> list[tuple[matching.Profile, matching.Profile, bool]]:
     """Every approval and rejection of the region, on the profiles the coordinator saw."""
-    rows = db.session.scalars(select(Mentorship).where(
-        Mentorship.region_id == region.id, Mentorship.decided_at.is_not(None),
-        Mentorship.status.in_((MentorshipStatus.active, MentorshipStatus.ended, MentorshipStatus.rejected))))
+    rows = db.session.scalars(select(Mentorship).where(*_decided(region)))
     found = []
     for row in rows:
         snap = row.snapshot or {}

@@ -196,7 +196,7 @@ def _board_context():
         .order_by(Mentorship.proposed_at, Mentorship.id)).all()
     return dict(waiting=waiting[(page - 1) * BOARD_PAGE:page * BOARD_PAGE], waiting_count=len(waiting),
                 page=page, pages=pages, proposals=proposals, mentors=pairs.mentors_with_room(g.region),
-                model=pairs.latest_model(g.region), decisions_count=len(pairs.decisions(g.region)),
+                model=pairs.latest_model(g.region), decisions_count=pairs.decisions_count(g.region),
                 min_decisions=matching.MIN_DECISIONS, confirm_form=ConfirmForm(), decision_form=DecisionForm())
 
 

@@ -67,3 +67,19 @@ def test_the_board_works_in_english_and_without_javascript(browser, pool, live_s
     page.get_by_role("button", name="Decide").click()
     expect(page.locator(".flashes")).to_contain_text("This pair will not be proposed again")
     context.close()
+
+
+def test_a_graduate_asks_for_a_mentor(page, live_server, people, belgorod):
+    sign_in(page, live_server, people["graduate"].email)
+    page.goto(f"{live_server}/belgorod/mentorship/")
+    page.get_by_role("link", name="Я хочу наставника").click()
+    page.fill("#interests", "рисование, футбол")
+    page.get_by_label("Жильё").check()
+    page.get_by_label("Образование", exact=True).check()
+    page.select_option("#prefers_gender", "female")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.locator(".flashes")).to_contain_text("Координатор подберёт вам наставника")
+    expect(page.locator("#as-graduate + p")).to_contain_text("Вы попросили наставника")
+    page.get_by_role("link", name="Мои пожелания к наставнику").click()
+    expect(page.locator("#interests")).to_have_value("рисование, футбол")
+    expect(page.get_by_label("Жильё")).to_be_checked()
