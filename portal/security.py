@@ -9,6 +9,8 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_loaded_from_cookie
 
+from portal.extensions import login_manager
+
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -94,14 +96,22 @@ def _security_headers(response):
     return response
 
 
-def _refuse_remembered_staff(app, user):
-    """Staff sessions must start with a password, so their limits mean something."""
+def _restore_remembered_session(app, user):
+    """A session brought back by "remember me": never for staff, never fresh, bound to this client.
+
+    Staff sessions must start with a password, so their limits mean something. Flask-Login
+    does not stamp a restored session with the client's identifier, and the "strong"
+    protection would then end it on the very next request.
+    """
     if user.is_staff:
         logout_user()
+        return
+    session["_id"] = login_manager._session_identifier_generator()
+    start_session(user, fresh=False)
 
 
 def init_app(app: Flask) -> None:
     app.session_interface = PortalSessionInterface()
     app.before_request(lambda: _enforce_session_limits(app))
     app.after_request(_security_headers)
-    user_loaded_from_cookie.connect(_refuse_remembered_staff, app)
+    user_loaded_from_cookie.connect(_restore_remembered_session, app)

@@ -381,10 +381,6 @@ def test_a_remember_cookie_signs_in_later(app, people):
     assert response.status_code == 200 and graduate.email in response.get_data(as_text=True)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: with session_protection='strong' a session restored from the "
-                                       "remember cookie has no '_id', so the next request fails the check, "
-                                       "signs the person out and deletes the remember cookie "
-                                       "(portal/security.py _refuse_remembered_staff / portal/auth_loader.py)")
 def test_a_remember_cookie_keeps_the_person_signed_in_but_not_freshly(app, people):
     graduate = people["graduate"]
     token = _remember_cookie(app.test_client().post(
