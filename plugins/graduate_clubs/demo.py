@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-import secrets
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -10,8 +9,7 @@ from sqlalchemy import select
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.models import Club
 from portal.extensions import db
-from portal.models import Membership, MembershipStatus, Role, User
-from portal.passwords import hash_password
+from portal.demo import demo_member
 
 # name, host, municipality, description, [(event title, place, capacity, volunteers wanted)]
 CLUBS = {
@@ -50,25 +48,14 @@ MEMBERS = ["Артём Соколов", "Дарья Воробьёва", "Иль
            "Анастасия Козлова", "Владислав Морозов", "Софья Волкова", "Тимур Алексеев", "Юлия Семёнова"]
 
 
-def _graduate(region, name: str, number: int, password: str, municipality=None) -> User:
-    email = f"club-member{number}@{region.code}.demo"
-    user = User.by_email(email)
-    if user is None:
-        user = User(email=email, name=name, password_hash=hash_password(password), locale="ru",
-                    session_token=secrets.token_hex(16), municipality=municipality)
-        user.memberships.append(Membership(region=region, role=Role.graduate, status=MembershipStatus.active))
-        db.session.add(user)
-        db.session.flush()
-    return user
-
-
 def load(region, people, password: str = "demo-portal-2026") -> None:
     spec = CLUBS.get(region.code)
     if spec is None or db.session.scalar(select(Club.id).where(Club.region_id == region.id).limit(1)):
         return
     places = {m.name: m for m in region.municipalities}
     chance = random.Random(f"clubs-{region.code}")
-    graduates = [people["graduate"]] + [_graduate(region, name, i, password, places.get(spec[i % len(spec)][2]))
+    graduates = [people["graduate"]] + [demo_member(region, f"club-member{i}@{region.code}.demo", name, "graduate",
+                                                    password, places.get(spec[i % len(spec)][2]))
                                         for i, name in enumerate(MEMBERS)]
     organizers = [people["specialist"].id, people["volunteer"].id]
     today = date.today()

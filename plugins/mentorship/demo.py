@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-import secrets
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -10,9 +9,9 @@ from sqlalchemy import select
 from plugins.mentorship import pairs
 from plugins.mentorship.models import GraduateProfile, Meeting, MentorProfile, Outcome
 from portal.extensions import db
-from portal.models import Membership, MembershipStatus, Role, User
+from portal.demo import demo_member
+from portal.models import User
 from portal.models._time import utcnow
-from portal.passwords import hash_password
 
 WOMEN = ["Анастасия", "Мария", "Екатерина", "Ольга", "Светлана", "Юлия", "Виктория", "Дарья", "Алёна",
          "Ксения", "Полина", "Вера", "Надежда", "Людмила", "Софья", "Евгения"]
@@ -56,16 +55,10 @@ REJECTIONS = ["Живут далеко друг от друга, встреча�
 MENTORS, GRADUATES = 24, 36
 
 
-def _person(region, email: str, name: str, role: Role, password_hash: str, municipality) -> User:
-    user = User.by_email(email)
-    if user is None:
-        user = User(email=email, name=name, password_hash=password_hash, locale="ru",
-                    session_token=secrets.token_hex(16), municipality=municipality,
-                    contact=f"+7 9{random.Random(email).randint(10, 99)} {random.Random(name).randint(100, 999)}-00-00")
-        db.session.add(user)
-    if not any(m.region_id == region.id and m.role == role for m in user.memberships):
-        user.memberships.append(Membership(region=region, role=role, status=MembershipStatus.active,
-                                           documents_checked_at=utcnow() if role == Role.mentor else None))
+def _person(region, email: str, name: str, role: str, password: str, municipality) -> User:
+    """A demo mentor or graduate with a phone number, so an approved pair has a way to meet."""
+    user = demo_member(region, email, name, role, password, municipality)
+    user.contact = user.contact or f"+7 9{random.Random(email).randint(10, 99)} {random.Random(name).randint(100, 999)}-00-00"
     return user
 
 
@@ -79,12 +72,11 @@ def load(region, people, password: str) -> None:
         return
     chance = random.Random(f"mentorship-{region.code}")
     towns = region.municipalities
-    secret = hash_password(password)
     mentors = [people["mentor"]] + [
-        _person(region, f"mentor-{n:02d}@{region.code}.demo", _name(chance, n % 3 != 0), Role.mentor, secret,
+        _person(region, f"mentor-{n:02d}@{region.code}.demo", _name(chance, n % 3 != 0), "mentor", password,
                 towns[n % len(towns)]) for n in range(1, MENTORS)]
     graduates = [people["graduate"]] + [
-        _person(region, f"graduate-{n:02d}@{region.code}.demo", _name(chance, n % 2 == 0), Role.graduate, secret,
+        _person(region, f"graduate-{n:02d}@{region.code}.demo", _name(chance, n % 2 == 0), "graduate", password,
                 towns[(n * 3) % len(towns)]) for n in range(1, GRADUATES)]
     db.session.flush()
     for n, user in enumerate(mentors):

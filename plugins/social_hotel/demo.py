@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-import secrets
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -10,8 +9,7 @@ from sqlalchemy import select
 from plugins.social_hotel import stays as rules
 from plugins.social_hotel.models import Hotel, Room, Stay, StayStatus
 from portal.extensions import db
-from portal.models import Membership, MembershipStatus, Role, User
-from portal.passwords import hash_password
+from portal.demo import demo_member
 
 HOTELS = {
     "smolensk": ("Социальная гостиница центра «Точка опоры»", "Смоленск, ул. Октябрьской революции, 9",
@@ -30,18 +28,6 @@ REASONS = ["Выселили из общежития колледжа", "Рем�
            "Конфликт с соседями, ищу новое жильё", "Жду ключи от квартиры из специализированного фонда"]
 
 
-def _guest(region, name: str, number: int, password: str) -> User:
-    email = f"hotel-guest{number}@{region.code}.demo"
-    user = User.by_email(email)
-    if user is None:
-        user = User(email=email, name=name, password_hash=hash_password(password), locale="ru",
-                    session_token=secrets.token_hex(16))
-        user.memberships.append(Membership(region=region, role=Role.graduate, status=MembershipStatus.active))
-        db.session.add(user)
-        db.session.flush()
-    return user
-
-
 def load(region, people, password: str = "demo-portal-2026") -> None:
     spec = HOTELS.get(region.code)
     if spec is None or db.session.scalar(select(Hotel.id).where(Hotel.region_id == region.id).limit(1)):
@@ -55,7 +41,8 @@ def load(region, people, password: str = "demo-portal-2026") -> None:
             label, _, notes = line.partition("|")
             rules.add_bed(room, label.strip(), notes.strip())
     coordinator = people["coordinator"]
-    guests = [people["graduate"]] + [_guest(region, n, i, password) for i, n in enumerate(GUESTS)]
+    guests = [people["graduate"]] + [demo_member(region, f"hotel-guest{i}@{region.code}.demo", n, "graduate", password)
+                                     for i, n in enumerate(GUESTS)]
     chance = random.Random(region.code)
     today = date.today()
     for number in range(40):
