@@ -102,7 +102,7 @@ def _past_decisions(region, coordinator, graduates, chance) -> None:
     """Approvals of good suggestions, rejections of weak ones: what coordinators really did."""
     for n, user in enumerate(graduates):
         profile = pairs.graduate_profile(user, region)
-        found = pairs.suggestions_for(profile, region, k=5) if profile.wants_mentor else []
+        found = pairs.suggestions_for(pairs.as_graduate(profile, region), region, k=5) if profile.wants_mentor else []
         if len(found) < 3:
             continue
         reject = n % 3 == 2

@@ -44,11 +44,11 @@ def mentor_profiles(region) -> list[MentorProfile]:
         .order_by(MentorProfile.id)))
 
 
-def places_taken(region) -> Counter:
-    """Mentor user id -> mentorships holding a place (proposed or active)."""
+def places_taken(region, statuses=TAKING) -> Counter:
+    """Mentor user id -> mentorships in ``statuses`` (by default those holding a place: proposed or active)."""
     rows = db.session.execute(
         select(Mentorship.mentor_id, func.count()).where(Mentorship.region_id == region.id,
-                                                          Mentorship.status.in_(TAKING))
+                                                          Mentorship.status.in_(statuses))
         .group_by(Mentorship.mentor_id))
     return Counter(dict(rows.all()))
 
@@ -164,13 +164,15 @@ def retrain(region, by) -> TrainedModel | None:
 
 # --- suggestions and proposals -------------------------------------------------
 
-def suggestions_for(profile: GraduateProfile, region, k: int = 5, model=None):
-    """[(mentor profile, places left, Suggestion)] best first, never a full mentor or a rejected pair."""
+def suggestions_for(graduate: matching.Profile, region, k: int = 5, model=None):
+    """[(mentor profile, places left, Suggestion)] best first, never a full mentor or a rejected pair.
+
+    Takes the graduate as :func:`as_graduate` made them, so a caller showing their needs asks the hooks once.
+    """
     room = {p.user_id: (p, left) for p, left in mentors_with_room(region) if left > 0}
     pool = [as_mentor(p, left) for p, left in room.values()]
-    found = matching.suggest([as_graduate(profile, region)], pool, k=k, model=model,
-                             exclude=rejected_pairs(region))
-    return [(room[int(s.mentor_id)][0], room[int(s.mentor_id)][1], s) for s in found.get(str(profile.user_id), [])]
+    found = matching.suggest([graduate], pool, k=k, model=model, exclude=rejected_pairs(region))
+    return [(room[int(s.mentor_id)][0], room[int(s.mentor_id)][1], s) for s in found.get(graduate.id, [])]
 
 
 def _explain(graduate: matching.Profile, mentor: matching.Profile, model) -> matching.Suggestion | None:
@@ -220,8 +222,7 @@ def propose_optimal(region, by, model=None) -> list[Mentorship]:
             Mentorship.pinned.is_(False))):
         db.session.delete(row)
     db.session.flush()
-    active = Counter(db.session.scalars(select(Mentorship.mentor_id).where(
-        Mentorship.region_id == region.id, Mentorship.status == MentorshipStatus.active)))
+    active = places_taken(region, (MentorshipStatus.active,))
     mentors = {str(p.user_id): as_mentor(p, max(p.capacity - active[p.user_id], 0))
                for p in mentor_profiles(region)}
     pinned = db.session.scalars(select(Mentorship).where(
@@ -265,15 +266,11 @@ def _check_approvable(row: Mentorship) -> None:
         Mentorship.status == MentorshipStatus.active, Mentorship.id != row.id).limit(1))
     if active is not None:
         raise PairingRefused(_l("This graduate already has an active mentorship."))
-    graduate = db.session.scalar(select(GraduateProfile).where(GraduateProfile.user_id == row.graduate_id,
-                                                               GraduateProfile.region_id == row.region_id))
+    graduate = graduate_profile(row.graduate, row.region)
     if graduate is None or not graduate.wants_mentor:
         raise PairingRefused(_l("This graduate does not take part in mentorship now."))
-    mentor = db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == row.mentor_id,
-                                                           MentorProfile.region_id == row.region_id))
-    serving = db.session.scalar(select(func.count()).where(
-        Mentorship.mentor_id == row.mentor_id, Mentorship.region_id == row.region_id,
-        Mentorship.status == MentorshipStatus.active))
+    mentor = mentor_profile(row.mentor, row.region)
+    serving = places_taken(row.region, (MentorshipStatus.active,))[row.mentor_id]
     if mentor is None or serving >= mentor.capacity:
         raise PairingRefused(_l("This mentor has no room for another mentee."))
 

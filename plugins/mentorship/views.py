@@ -223,8 +223,9 @@ def _waiting_profile(graduate_id: int) -> GraduateProfile:
 @access.members("coordinator")
 def suggestions(graduate_id: int):
     profile = _waiting_profile(graduate_id)
-    found = pairs.suggestions_for(profile, g.region, k=5, model=pairs.load_model(g.region))
-    needs = pairs.as_graduate(profile, g.region).areas
+    graduate = pairs.as_graduate(profile, g.region)
+    found = pairs.suggestions_for(graduate, g.region, k=5, model=pairs.load_model(g.region))
+    needs = graduate.areas
     template = "mentorship/partials/suggestions.html" if htmx else "mentorship/suggestions.html"
     page = render_template(template, profile=profile, suggestions=found, needs=needs, form=ConfirmForm(),
                            paired=profile.user_id in pairs.paired_graduates(g.region))

@@ -132,12 +132,12 @@ def test_a_full_mentor_is_not_suggested_and_hard_rules_hold(client, people, pool
     row = pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
                         pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
     db.session.commit()
-    found = pairs.suggestions_for(pairs.graduate_profile(second, belgorod), belgorod)
+    found = pairs.suggestions_for(pairs.as_graduate(pairs.graduate_profile(second, belgorod), belgorod), belgorod)
     assert [m.user_id for m, _left, _s in found] == [pool["other"].id]  # capacity 1 is taken by the proposal
     picky = add_graduate(belgorod, email="picky@belgorod.test", prefers_gender="male")
-    assert pairs.suggestions_for(pairs.graduate_profile(picky, belgorod), belgorod) == []
+    assert pairs.suggestions_for(pairs.as_graduate(pairs.graduate_profile(picky, belgorod), belgorod), belgorod) == []
     english = add_graduate(belgorod, email="english@belgorod.test", languages=("en",))
-    assert pairs.suggestions_for(pairs.graduate_profile(english, belgorod), belgorod) == []
+    assert pairs.suggestions_for(pairs.as_graduate(pairs.graduate_profile(english, belgorod), belgorod), belgorod) == []
     client.login_as(people["coordinator"])
     assert _propose(client, english, pool["other"]).status_code == 302
     assert db.session.scalar(select(Mentorship).where(Mentorship.graduate_id == english.id)) is None
