@@ -1,4 +1,5 @@
 """The Flask extensions, created once and bound in create_app."""
+from flask import current_app, request
 from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_limiter import Limiter
@@ -20,7 +21,29 @@ naming_convention = {
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
 migrate = Migrate()
-login_manager = LoginManager()
+
+
+class PortalLoginManager(LoginManager):
+    """The remember cookie is Secure whenever the request came over HTTPS, as the session cookie is.
+
+    Flask-Login only reads a fixed REMEMBER_COOKIE_SECURE; behind a TLS proxy that was not
+    told (PORTAL_HTTPS unset) the long-lived cookie would otherwise travel in clear text.
+    """
+
+    def _set_cookie(self, response):
+        super()._set_cookie(response)
+        if not request.is_secure:
+            return
+        prefix = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") + "="
+        cookies = response.headers.getlist("Set-Cookie")
+        response.headers.remove("Set-Cookie")
+        for cookie in cookies:
+            if cookie.startswith(prefix) and "; Secure" not in cookie:
+                cookie += "; Secure"
+            response.headers.add("Set-Cookie", cookie)
+
+
+login_manager = PortalLoginManager()
 babel = Babel()
 csrf = CSRFProtect()
 htmx = HTMX()

@@ -399,9 +399,6 @@ def test_cookies_over_https_are_secure_after_a_real_sign_in(app, people):
     assert "Secure" in cookie
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the remember_token cookie is Secure only when PORTAL_HTTPS is "
-                                       "set (static REMEMBER_COOKIE_SECURE in portal/config.py), while the "
-                                       "session and language cookies follow request.is_secure")
 def test_the_remember_cookie_is_secure_over_https(app, people):
     response = app.test_client().post("/login", data={"email": people["graduate"].email, "password": PASSWORD,
                                                       "remember": "y"}, **HTTPS)
