@@ -9,9 +9,10 @@ stays unfitted) and the unsupervised score stands alone.
 """
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import BinaryIO, Iterable, Sequence
 
 import joblib
 import numpy as np
@@ -101,15 +102,15 @@ class DecisionModel:
             raise RuntimeError("the model is not fitted")
         return self.classifier.predict_proba(pair_features(pairs))[:, 1]
 
-    def save(self, path: str | Path) -> None:
-        """Write the model with joblib (version, n_decisions and trained_at included)."""
+    def save(self, path: str | Path | BinaryIO) -> None:
+        """Write the model with joblib (version, n_decisions and trained_at included) to a path or a file."""
         joblib.dump({"format": FILE_FORMAT, "version": self.version, "n_decisions": self.n_decisions,
                      "trained_at": self.trained_at, "weight": self.weight, "C": self.C,
                      "components": COMPONENTS, "classifier": self.classifier}, path)
 
     @classmethod
-    def load(cls, path: str | Path) -> "DecisionModel":
-        """Read a model written by :meth:`save`."""
+    def load(cls, path: str | Path | BinaryIO) -> "DecisionModel":
+        """Read a model written by :meth:`save`, from a path or a file."""
         data = joblib.load(path)
         if data.get("format") != FILE_FORMAT or tuple(data.get("components", ())) != COMPONENTS:
             raise ValueError("incompatible model file")
@@ -126,19 +127,23 @@ class DecisionModel:
 
 
 def pair_features(pairs: Sequence[tuple[Profile, Profile]]) -> np.ndarray:
-    """The components of given (graduate, mentor) pairs as an n x len(COMPONENTS) array."""
-    graduates: dict[str, Profile] = {}
-    mentors: dict[str, Profile] = {}
+    """The components of given (graduate, mentor) pairs as an n x len(COMPONENTS) array.
+
+    A person is keyed by the whole profile, not the id alone: decisions made on different
+    versions of one person's profile each keep the version the coordinator saw.
+    """
+    graduates: dict[str, int] = {}
+    mentors: dict[str, int] = {}
+    g_list: list[Profile] = []
+    m_list: list[Profile] = []
+    rows_list, cols_list = [], []
     for g, m in pairs:
-        graduates.setdefault(g.id, g)
-        mentors.setdefault(m.id, m)
-    g_list, m_list = list(graduates.values()), list(mentors.values())
-    g_index = {g.id: i for i, g in enumerate(g_list)}
-    m_index = {m.id: i for i, m in enumerate(m_list)}
+        rows_list.append(_index_of(g, graduates, g_list))
+        cols_list.append(_index_of(m, mentors, m_list))
     space = FeatureSpace(g_list, m_list)
     out = np.zeros((len(pairs), len(COMPONENTS)), dtype=np.float32)
-    rows = np.array([g_index[g.id] for g, _ in pairs], dtype=np.int64)
-    cols = np.array([m_index[m.id] for _, m in pairs], dtype=np.int64)
+    rows = np.array(rows_list, dtype=np.int64)
+    cols = np.array(cols_list, dtype=np.int64)
     for start in range(0, len(g_list), 1000):
         block = space.block(np.arange(start, min(start + 1000, len(g_list))))
         mine = (rows >= start) & (rows < start + len(block.rows))
@@ -146,3 +151,11 @@ def pair_features(pairs: Sequence[tuple[Profile, Profile]]) -> np.ndarray:
         for j, column in enumerate(columns):
             out[mine, j] = column[rows[mine] - start, cols[mine]]
     return out
+
+
+def _index_of(profile: Profile, seen: dict[str, int], profiles: list[Profile]) -> int:
+    key = repr(profile)
+    if key not in seen:
+        seen[key] = len(profiles)
+        profiles.append(dataclasses.replace(profile, id=str(len(profiles))))  # versions of one id are apart
+    return seen[key]

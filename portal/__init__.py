@@ -15,9 +15,11 @@ def create_app(config: dict | None = None) -> Flask:
     from portal import sqlite  # noqa: F401  (SQLite behaves like PostgreSQL)
     from portal import errors, i18n, layout, regions_context, security, wiring
     from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from portal.ids import IdConverter
 
     instance_path = Path((config or {}).get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
+    app.url_map.converters["int"] = IdConverter
     app.config.update(settings.load(instance_path, config))
 
     if app.config["PORTAL_PROXY_FIX"]:

@@ -107,6 +107,7 @@ def portal_audit_actions():
         "mentorship.pinned": _l("Mentorship: pair pinned"),
         "mentorship.unpinned": _l("Mentorship: pair unpinned"),
         "mentorship.viewed": _l("Mentorship: viewed"),
+        "mentorship.list.viewed": _l("Mentorship: list of mentees viewed"),
         "mentorship.ended": _l("Mentorship: ended"),
         "mentorship.meeting.logged": _l("Mentorship: meeting logged"),
         "mentorship.model.trained": _l("Mentorship: model retrained"),

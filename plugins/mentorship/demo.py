@@ -49,9 +49,7 @@ AREAS_BY_ABOUT = [["education", "employment"], ["finances", "everyday_skills"], 
                   ["parenting", "health"], ["army", "leisure"]]
 NEEDS_BY_ABOUT = [["education", "everyday_skills"], ["employment", "finances"], ["housing", "finances", "legal"],
                   ["army"], ["parenting"], ["education"], ["leisure", "employment"]]
-REJECTIONS = ["Живут далеко друг от друга, встречаться будет трудно.",
-              "Наставник не занимается тем, что нужно выпускнику.",
-              "Выпускница просила другого наставника после знакомства."]
+CANNOT_HELP = "Наставник не занимается тем, что нужно выпускнику."
 MENTORS, GRADUATES = 24, 36
 
 
@@ -105,12 +103,16 @@ def _past_decisions(region, coordinator, graduates, chance) -> None:
         found = pairs.suggestions_for(pairs.as_graduate(profile, region), region, k=5) if profile.wants_mentor else []
         if len(found) < 3:
             continue
-        reject = n % 3 == 2
-        mentor, _left, _suggestion = found[-1] if reject else found[0]
+        helps = [item for item in found if "covers_needs" in {r.code for r in item[2].reasons}]
+        cannot_help = [item for item in found if item not in helps]
+        # As coordinators do: a pair that covers the needs is approved, one that does not is turned down.
+        reject = n % 3 == 2 and bool(cannot_help) or not helps
+        mentor, _left, _suggestion = cannot_help[-1] if reject else helps[0]
         row = pairs.propose(region, profile, mentor, coordinator)
         row.proposed_at = utcnow() - timedelta(days=200 - n * 5)
-        pairs.decide(row, not reject, chance.choice(REJECTIONS) if reject else "Хорошая пара, познакомили.",
+        pairs.decide(row, not reject, CANNOT_HELP if reject else "Хорошая пара, познакомили.",
                      coordinator)
+        row.decided_at = row.proposed_at + timedelta(days=3)
         if reject:
             continue
         for week in range(1 + n % 3):

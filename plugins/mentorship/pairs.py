@@ -8,7 +8,6 @@ import dataclasses
 import io
 from collections import Counter
 
-import joblib
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -22,6 +21,8 @@ from portal.models._time import utcnow
 from portal.support_areas import graduate_needs
 
 TAKING = MentorshipStatus.taking_a_place()
+BREAKS_A_RULE = _l("This pair breaks a rule: a language in common, or the graduate's preference about the "
+                   "mentor's gender.")
 
 
 class PairingRefused(Exception):
@@ -106,10 +107,24 @@ def mentors_with_room(region) -> list[tuple[MentorProfile, int]]:
     return [(p, max(p.capacity - taken[p.user_id], 0)) for p in mentor_profiles(region)]
 
 
-def rejected_pairs(region) -> set[tuple[str, str]]:
+def excluded_pairs(region) -> set[tuple[str, str]]:
+    """Pairs never proposed again: rejected by a coordinator, or a mentorship that has already ended."""
     rows = db.session.execute(select(Mentorship.graduate_id, Mentorship.mentor_id).where(
-        Mentorship.region_id == region.id, Mentorship.status == MentorshipStatus.rejected))
+        Mentorship.region_id == region.id,
+        Mentorship.status.in_((MentorshipStatus.rejected, MentorshipStatus.ended))))
     return {(str(g), str(m)) for g, m in rows}
+
+
+def _hold(*profiles) -> None:
+    """Takes the profiles' rows for this transaction, so two coordinators' changes to one person queue up.
+
+    An UPDATE that changes nothing locks the row on PostgreSQL and takes SQLite's write lock; the
+    counts read after it include whatever the other transaction committed.
+    """
+    for profile in profiles:
+        model = type(profile)
+        db.session.execute(model.__table__.update().where(model.__table__.c.id == profile.id)
+                           .values(region_id=model.__table__.c.region_id))
 
 
 # --- the model learnt from decisions ------------------------------------------
@@ -119,9 +134,15 @@ def latest_model(region) -> TrainedModel | None:
                              .order_by(TrainedModel.version.desc()).limit(1))
 
 
-def load_model(region):
+def load_model(region) -> matching.DecisionModel | None:
+    """The region's latest model; None without one, or when it was saved by an incompatible version."""
     row = latest_model(region)
-    return joblib.load(io.BytesIO(row.payload)) if row is not None else None
+    if row is None:
+        return None
+    try:
+        return matching.DecisionModel.load(io.BytesIO(row.payload))
+    except (ValueError, KeyError, AttributeError, TypeError):
+        return None
 
 
 def _decided(region):
@@ -153,8 +174,9 @@ def retrain(region, by) -> TrainedModel | None:
         return None
     previous = latest_model(region)
     version = (previous.version if previous else 0) + 1
+    model.version = version
     buffer = io.BytesIO()
-    joblib.dump(model, buffer)
+    model.save(buffer)
     row = TrainedModel(region_id=region.id, version=version, decisions=len(known),
                        trained_by_id=by.id if by is not None else None, payload=buffer.getvalue())
     db.session.add(row)
@@ -165,13 +187,13 @@ def retrain(region, by) -> TrainedModel | None:
 # --- suggestions and proposals -------------------------------------------------
 
 def suggestions_for(graduate: matching.Profile, region, k: int = 5, model=None):
-    """[(mentor profile, places left, Suggestion)] best first, never a full mentor or a rejected pair.
+    """[(mentor profile, places left, Suggestion)] best first, never a full mentor or an excluded pair.
 
     Takes the graduate as :func:`as_graduate` made them, so a caller showing their needs asks the hooks once.
     """
     room = {p.user_id: (p, left) for p, left in mentors_with_room(region) if left > 0}
     pool = [as_mentor(p, left) for p, left in room.values()]
-    found = matching.suggest([graduate], pool, k=k, model=model, exclude=rejected_pairs(region))
+    found = matching.suggest([graduate], pool, k=k, model=model, exclude=excluded_pairs(region))
     return [(room[int(s.mentor_id)][0], room[int(s.mentor_id)][1], s) for s in found.get(graduate.id, [])]
 
 
@@ -187,6 +209,7 @@ def _reasons(suggestion: matching.Suggestion) -> list[dict]:
 def propose(region, graduate_profile_: GraduateProfile, mentor_profile_: MentorProfile, by,
             pinned: bool = True, model=None) -> Mentorship:
     """A coordinator's proposal; hand-made ones are pinned so optimising leaves them be."""
+    _hold(graduate_profile_, mentor_profile_)
     if graduate_profile_.user_id in paired_graduates(region):
         raise PairingRefused(_l("This graduate already has a mentor or a proposal."))
     if not graduate_profile_.wants_mentor:
@@ -194,13 +217,12 @@ def propose(region, graduate_profile_: GraduateProfile, mentor_profile_: MentorP
     left = mentor_profile_.capacity - places_taken(region)[mentor_profile_.user_id]
     if left <= 0:
         raise PairingRefused(_l("This mentor has no room for another mentee."))
-    if (str(graduate_profile_.user_id), str(mentor_profile_.user_id)) in rejected_pairs(region):
-        raise PairingRefused(_l("This pair was rejected earlier and is not proposed again."))
+    if (str(graduate_profile_.user_id), str(mentor_profile_.user_id)) in excluded_pairs(region):
+        raise PairingRefused(_l("This pair was rejected or has ended earlier and is not proposed again."))
     graduate, mentor = as_graduate(graduate_profile_, region), as_mentor(mentor_profile_)
     suggestion = _explain(graduate, mentor, model)
     if suggestion is None:
-        raise PairingRefused(_l("This pair breaks a rule: a language in common, or the graduate's "
-                                "preference about the mentor's gender."))
+        raise PairingRefused(BREAKS_A_RULE)
     return _new_proposal(region, graduate, mentor, suggestion, by, pinned)
 
 
@@ -233,7 +255,7 @@ def propose_optimal(region, by, model=None) -> list[Mentorship]:
         GraduateProfile.region_id == region.id, GraduateProfile.user_id.in_([int(g) for g in fixed]))).all()
     graduates = {str(p.user_id): as_graduate(p, region) for p in waiting_graduates(region) + list(pinned_profiles)}
     result = matching.assign(list(graduates.values()), list(mentors.values()), model=model, fixed=fixed,
-                             forbidden=rejected_pairs(region))
+                             forbidden=excluded_pairs(region))
     made = []
     for graduate_id, mentor_id in sorted(result.items()):
         if graduate_id in fixed:
@@ -260,19 +282,22 @@ def decide(row: Mentorship, approve: bool, reason: str, by) -> None:
 
 
 def _check_approvable(row: Mentorship) -> None:
-    """What may have changed since the proposal: the graduate's wish, the mentor's places."""
+    """What may have changed since the proposal: the graduate's wish and profile, the mentor's places."""
+    graduate = graduate_profile(row.graduate, row.region)
+    mentor = mentor_profile(row.mentor, row.region)
+    _hold(*(p for p in (graduate, mentor) if p is not None))
     active = db.session.scalar(select(Mentorship.id).where(
         Mentorship.graduate_id == row.graduate_id, Mentorship.region_id == row.region_id,
         Mentorship.status == MentorshipStatus.active, Mentorship.id != row.id).limit(1))
     if active is not None:
         raise PairingRefused(_l("This graduate already has an active mentorship."))
-    graduate = graduate_profile(row.graduate, row.region)
     if graduate is None or not graduate.wants_mentor:
         raise PairingRefused(_l("This graduate does not take part in mentorship now."))
-    mentor = mentor_profile(row.mentor, row.region)
     serving = places_taken(row.region, (MentorshipStatus.active,))[row.mentor_id]
     if mentor is None or serving >= mentor.capacity:
         raise PairingRefused(_l("This mentor has no room for another mentee."))
+    if _explain(as_graduate(graduate, row.region), as_mentor(mentor), None) is None:
+        raise PairingRefused(BREAKS_A_RULE)
 
 
 def end(row: Mentorship, outcome: Outcome, note: str) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 import matching
@@ -20,6 +22,7 @@ from portal import access, audit
 from portal.extensions import db, htmx
 from portal.forms import ConfirmForm
 from portal.http import redirect_to
+from portal.ids import parse_id
 from portal.notifications import notify
 from portal.support_areas import SUPPORT_AREAS
 
@@ -108,11 +111,22 @@ def index():
     as_mentor = [m for m in mine if m.mentor_id == current_user.id and m.status != MentorshipStatus.rejected]
     as_graduate = [m for m in mine if m.graduate_id == current_user.id
                    and m.status in (MentorshipStatus.active, MentorshipStatus.ended)]
-    return render_template(
+    page = render_template(
         "mentorship/index.html", as_mentor=as_mentor, as_graduate=as_graduate,
         mentor_profile=pairs.mentor_profile(current_user, g.region) if _is("mentor") else None,
         graduate_profile=pairs.graduate_profile(current_user, g.region) if _is("graduate") else None,
         ask_end_form=AskEndForm(), is_staff=_is(*STAFF), is_coordinator=_is("coordinator"))
+    _record_list_read(as_mentor)
+    return page
+
+
+def _record_list_read(rows) -> None:
+    """A list naming graduates (with their needs, in the reasons) is a read of their records."""
+    if rows:
+        audit.record("mentorship.list.viewed", target="mentorships", region=g.region,
+                     details={"mentorships": [row.id for row in rows],
+                              "graduates": sorted({row.graduate_id for row in rows})})
+        db.session.commit()
 
 
 # --- profiles ----------------------------------------------------------------
@@ -239,11 +253,12 @@ def suggestions(graduate_id: int):
 @access.members("coordinator")
 def propose():
     form = ProposeForm()
-    if not form.validate_on_submit() or not (form.graduate.data.isdigit() and form.mentor.data.isdigit()):
+    graduate_id, mentor_id = parse_id(form.graduate.data), parse_id(form.mentor.data)
+    if not form.validate_on_submit() or graduate_id is None or mentor_id is None:
         flash(_("Choose a graduate and a mentor."), "error")
         return redirect_to(url_for("mentorship.board"))
-    profile = _waiting_profile(int(form.graduate.data))
-    mentor = db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == int(form.mentor.data),
+    profile = _waiting_profile(graduate_id)
+    mentor = db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == mentor_id,
                                                            MentorProfile.region_id == g.region.id))
     if mentor is None or not mentor.user.has_role(g.region, "mentor"):
         abort(404)
@@ -255,10 +270,10 @@ def propose():
         return redirect_to(url_for("mentorship.board"))
     audit.record("mentorship.proposed", target=f"mentorship:{row.id}", region=g.region, subject=profile.user)
     db.session.commit()
+    if htmx:  # the proposal itself appears in the list: no message left over for the next page
+        return render_template("mentorship/partials/proposed.html", row=row, decision_form=DecisionForm(formdata=None))
     flash(_("Proposed: %(graduate)s with %(mentor)s. Approve or reject it below.",
             graduate=profile.user.name, mentor=mentor.user.name), "success")
-    if htmx:
-        return render_template("mentorship/partials/proposed.html", row=row, decision_form=DecisionForm(formdata=None))
     return redirect(url_for("mentorship.board") + f"#proposal-{row.id}")
 
 
@@ -280,7 +295,12 @@ def optimise():
 def retrain():
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    row = pairs.retrain(g.region, current_user)
+    try:
+        row = pairs.retrain(g.region, current_user)
+    except IntegrityError:  # another coordinator's retraining took this version number a moment ago
+        db.session.rollback()
+        flash(_("Another coordinator has just retrained the model. Try again in a moment if you wish."), "info")
+        return redirect_to(url_for("mentorship.board"))
     if row is None:
         flash(_("Too few decisions to learn from: at least %(count)d, with approvals and rejections both.",
                 count=matching.MIN_DECISIONS), "error")
@@ -304,7 +324,9 @@ def mentorships():
         select(Mentorship).where(Mentorship.region_id == g.region.id, Mentorship.status == wanted)
         .options(selectinload(Mentorship.mentor), selectinload(Mentorship.graduate))
         .order_by(Mentorship.proposed_at.desc(), Mentorship.id.desc()), per_page=30, error_out=False)
-    return render_template("mentorship/mentorships.html", rows=rows, status=wanted, statuses=STATUS_LABELS)
+    page = render_template("mentorship/mentorships.html", rows=rows, status=wanted, statuses=STATUS_LABELS)
+    _record_list_read(rows.items)
+    return page
 
 
 def _detail(row: Mentorship, status: int = 200, **forms):
@@ -452,6 +474,10 @@ def add_meeting(mentorship_id: int):
         return _detail(row, status=422, meeting_form=form)
     if form.met_on.data > date.today():
         form.met_on.errors.append(_("A meeting in the log cannot be in the future."))
+        return _detail(row, status=422, meeting_form=form)
+    if form.met_on.data < row.proposed_at.date():
+        form.met_on.errors.append(_("A meeting in the log cannot be before the pair was proposed (%(date)s).",
+                                    date=format_date(row.proposed_at.date())))
         return _detail(row, status=422, meeting_form=form)
     db.session.add(Meeting(mentorship=row, author_id=current_user.id, met_on=form.met_on.data,
                            what_was_done=form.what_was_done.data.strip(), next_step=(form.next_step.data or "").strip()))

@@ -101,3 +101,28 @@ def test_hard_rules_hold_with_a_fitted_model(seed):
     by_g = {g.id: g for g in graduates}
     assert all(admissible(by_g[g], by_m[m]) for g, m in result.items())
     assert all(n <= by_m[m].capacity for m, n in Counter(result.values()).items())
+
+
+def test_each_decision_keeps_the_profile_the_coordinator_saw():
+    """One graduate decided twice, before and after changing their profile: two different feature rows."""
+    from matching.model import pair_features
+
+    mentor = Profile(id="m", interests=["футбол"], areas=["housing"], municipality="a")
+    before = Profile(id="g", interests=["шахматы"], areas=["legal"], municipality="b")
+    after = Profile(id="g", interests=["футбол"], areas=["housing"], municipality="a")
+    features = pair_features([(before, mentor), (after, mentor)])
+    alone = pair_features([(after, mentor)])
+    assert features[1].tolist() == alone[0].tolist()
+    assert features[0].tolist() != features[1].tolist()
+
+
+def test_a_model_saves_to_and_loads_from_a_file_object():
+    import io
+
+    model = DecisionModel().fit(municipality_decisions())
+    model.version = 7
+    buffer = io.BytesIO()
+    model.save(buffer)
+    buffer.seek(0)
+    loaded = DecisionModel.load(buffer)
+    assert loaded.version == 7 and loaded.n_decisions == model.n_decisions

@@ -114,3 +114,32 @@ def test_plugin_switched_off_answers_404_for_everyone(app, people, regions):
             client.login_as(people[visitor])
         for path in ("/belgorod/sample/", "/belgorod/sample/staff"):
             assert client.get(path).status_code == 404, (visitor, path)
+
+
+def test_ids_too_large_for_the_database_are_not_found(app, people):
+    """A 20-digit id is no record: 404 on every route taking one, never a database error."""
+    huge = 10**20
+    checked, failures = 0, []
+    for rule, method in _routes(app):
+        if not any(isinstance(rule._converters[name], IntegerConverter) for name in rule.arguments):
+            continue
+        values = {name: huge if isinstance(rule._converters[name], IntegerConverter)
+                  else SAMPLE_VALUES.get(name, "x") for name in rule.arguments}
+        path = rule.build(values)[1]
+        for visitor in ("coordinator", "site_admin"):
+            client = app.test_client()
+            client.login_as(people[visitor])
+            response = client.post(path, data={}) if method == "POST" else client.open(path, method=method)
+            checked += 1
+            if response.status_code != 404:
+                failures.append(f"{visitor} {method} {path}: {response.status_code}")
+    assert checked > 10 and not failures, failures
+
+
+@pytest.mark.parametrize("text, expected", [("12", 12), (" 7 ", 7), ("2147483647", 2147483647), ("2147483648", None),
+                                            ("0", None), ("-3", None), ("²", None), ("١٢", None), ("", None),
+                                            (None, None), ("9" * 40, None), ("1e3", None)])
+def test_ids_from_forms_are_plain_numbers_a_record_could_have(text, expected):
+    from portal.ids import parse_id
+
+    assert parse_id(text) == expected

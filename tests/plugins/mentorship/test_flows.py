@@ -288,3 +288,89 @@ def test_dashboard_cards_and_htmx_decision_partial(client, people, pool, belgoro
     html = partial.get_data(as_text=True)
     assert partial.status_code == 200 and "<html" not in html and f'id="proposal-{row.id}"' in html
     assert "Одобрено" in html
+
+
+def test_approval_rechecks_the_hard_rules_on_the_profiles_as_they_are_now(client, people, pool, belgorod):
+    row = pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
+                        pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
+    pairs.graduate_profile(people["graduate"], belgorod).prefers_gender = "male"  # the mentor is a woman
+    db.session.commit()
+    client.login_as(people["coordinator"])
+    refused = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "approve"})
+    assert refused.status_code == 422 and "нарушает правило" in refused.get_data(as_text=True)
+    profile = pairs.graduate_profile(people["graduate"], belgorod)
+    profile.prefers_gender, profile.languages = None, ["en"]  # no language in common any more
+    db.session.commit()
+    assert client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "approve"}).status_code == 422
+    db.session.refresh(row)
+    assert row.status == MentorshipStatus.proposed
+
+
+def test_a_pair_that_has_ended_is_not_proposed_again(client, people, pool, belgorod):
+    row = _active(people, belgorod)
+    pairs.end(row, pairs.Outcome.graduate_asked, "Не совпали")
+    db.session.commit()
+    client.login_as(people["coordinator"])
+    partial = client.get(f"{BASE}/board/graduates/{people['graduate'].id}", headers={"HX-Request": "true"})
+    html = partial.get_data(as_text=True)
+    assert people["mentor"].name not in html and "Другой Наставник" in html
+    refused = _propose(client, people["graduate"], people["mentor"])
+    assert refused.status_code == 302
+    assert "не предлагается" in client.get(f"{BASE}/board").get_data(as_text=True)
+    assert db.session.scalar(select(Mentorship).where(Mentorship.status == MentorshipStatus.proposed)) is None
+    made = pairs.propose_optimal(belgorod, people["coordinator"])
+    assert [(m.graduate_id, m.mentor_id) for m in made] == [(people["graduate"].id, pool["other"].id)]
+
+
+def test_unusable_ids_in_a_proposal_get_a_message(client, people, pool):
+    client.login_as(people["coordinator"])
+    for graduate, mentor in (("²", "1"), ("9" * 30, str(people["mentor"].id)), ("", ""), ("-1", "abc")):
+        response = client.post(f"{BASE}/board/propose", data={"graduate": graduate, "mentor": mentor})
+        assert response.status_code == 302, (graduate, mentor)
+        assert "Выберите выпускника и наставника" in client.get(f"{BASE}/board").get_data(as_text=True)
+    assert db.session.scalars(select(Mentorship)).all() == []
+
+
+def test_lists_naming_graduates_are_audited(client, people, pool, belgorod):
+    row = _active(people, belgorod)
+    client.login_as(people["mentor"])
+    assert people["graduate"].name in client.get(f"{BASE}/").get_data(as_text=True)
+    client.login_as(people["specialist"])
+    assert people["graduate"].name in client.get(f"{BASE}/mentorships").get_data(as_text=True)
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "mentorship.list.viewed")).all()
+    assert [e.actor_id for e in events] == [people["mentor"].id, people["specialist"].id]
+    assert all(e.details["graduates"] == [people["graduate"].id] and e.details["mentorships"] == [row.id]
+               for e in events)
+
+
+def test_an_htmx_proposal_leaves_no_message_for_the_next_page(client, people, pool):
+    client.login_as(people["coordinator"])
+    html = _propose(client, people["graduate"], people["mentor"], **{"HX-Request": "true"}).get_data(as_text=True)
+    assert 'id="no-proposals" hidden hx-swap-oob="true"' in html and "proposal-" in html
+    board = client.get(f"{BASE}/board").get_data(as_text=True)
+    assert "Предложено:" not in board and '<p id="no-proposals" hidden>' in board
+
+
+def test_a_meeting_cannot_be_logged_before_the_pair_existed(client, people, pool, belgorod):
+    row = _active(people, belgorod)
+    client.login_as(people["mentor"])
+    for day in ("0001-01-01", (row.proposed_at.date() - timedelta(days=1)).isoformat()):
+        response = client.post(f"{BASE}/mentorships/{row.id}/meetings", data={"met_on": day, "what_was_done": "МФЦ"})
+        assert response.status_code == 422 and "раньше, чем пару предложили" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Meeting)).all() == []
+
+
+def test_two_retrainings_at_once_do_not_fail(client, people, belgorod, monkeypatch):
+    mentors = [add_mentor(belgorod, f"m{i}@belgorod.test", town=i // 2, capacity=3) for i in range(4)]
+    for i in range(12):
+        graduate = add_graduate(belgorod, email=f"g{i}@belgorod.test", town=i % 2)
+        row = pairs.propose(belgorod, pairs.graduate_profile(graduate, belgorod),
+                            pairs.mentor_profile(mentors[i % 4], belgorod), people["coordinator"])
+        pairs.decide(row, i % 3 != 0, "Далеко", people["coordinator"])
+    pairs.retrain(belgorod, people["coordinator"])
+    db.session.commit()
+    # The other coordinator read the versions before this one's model was saved: it picks version 1 too.
+    monkeypatch.setattr(pairs, "latest_model", lambda region: None)
+    client.login_as(people["coordinator"])
+    page = client.post(f"{BASE}/board/retrain", follow_redirects=True)
+    assert page.status_code == 200 and "только что переобучил" in page.get_data(as_text=True)
