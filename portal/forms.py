@@ -1,7 +1,21 @@
-"""Small forms the core shares across pages."""
+"""Small forms and validators the core shares across pages."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SubmitField
+from wtforms.validators import ValidationError
+
+
+class YearsBetween:
+    """A date a service can mean: a slip such as year 0001 or 9999 gets a message, not a calendar overflow."""
+
+    def __init__(self, first: int = 1900, last: int = 2100) -> None:
+        self.first, self.last = first, last
+
+    def __call__(self, form, field) -> None:
+        if field.data is not None and not self.first <= field.data.year <= self.last:
+            raise ValidationError(_("Enter a date between the years %(first)d and %(last)d.",
+                                    first=self.first, last=self.last))
 
 
 class LanguageForm(FlaskForm):

@@ -5,6 +5,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.forms import YearsBetween
 from portal.support_areas import SUPPORT_AREAS
 
 # Languages named in themselves, as a person looks for their own.
@@ -94,7 +95,8 @@ class AskEndForm(FlaskForm):
 
 
 class MeetingForm(FlaskForm):
-    met_on = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter the date of the meeting."))])
+    met_on = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter the date of the meeting.")),
+                                               YearsBetween()])
     what_was_done = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=4000)])
     next_step = TextAreaField(_l("Next step"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Add to the log"))

@@ -24,6 +24,7 @@ from portal.forms import ConfirmForm
 from portal.http import redirect_to
 from portal.ids import parse_id
 from portal.notifications import notify
+from portal.paging import paginate
 from portal.support_areas import SUPPORT_AREAS
 
 bp = Blueprint("mentorship", __name__, template_folder="templates")
@@ -320,10 +321,10 @@ def retrain():
 def mentorships():
     status = request.args.get("status", "active")
     wanted = MentorshipStatus(status) if status in MentorshipStatus._value2member_map_ else MentorshipStatus.active
-    rows = db.paginate(
+    rows = paginate(
         select(Mentorship).where(Mentorship.region_id == g.region.id, Mentorship.status == wanted)
         .options(selectinload(Mentorship.mentor), selectinload(Mentorship.graduate))
-        .order_by(Mentorship.proposed_at.desc(), Mentorship.id.desc()), per_page=30, error_out=False)
+        .order_by(Mentorship.proposed_at.desc(), Mentorship.id.desc()), per_page=30)
     page = render_template("mentorship/mentorships.html", rows=rows, status=wanted, statuses=STATUS_LABELS)
     _record_list_read(rows.items)
     return page

@@ -3,18 +3,20 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from portal.forms import YearsBetween
+
 
 class StayRequestForm(FlaskForm):
     hotel = SelectField(_l("Social hotel"), coerce=int)
-    arrival = DateField(_l("Arrival"), validators=[DataRequired()])
-    departure = DateField(_l("Departure"), validators=[DataRequired()])
+    arrival = DateField(_l("Arrival"), validators=[DataRequired(), YearsBetween()])
+    departure = DateField(_l("Departure"), validators=[DataRequired(), YearsBetween()])
     reason = TextAreaField(_l("Why do you need a place?"), validators=[DataRequired(), Length(max=2000)])
     with_child = BooleanField(_l("I come with a child"))
     submit = SubmitField(_l("Ask for a stay"))
 
 
 class ExtensionRequestForm(FlaskForm):
-    until = DateField(_l("Stay until"), validators=[DataRequired()])
+    until = DateField(_l("Stay until"), validators=[DataRequired(), YearsBetween()])
     submit = SubmitField(_l("Ask to extend"))
 
 
@@ -29,7 +31,7 @@ class ReasonForm(FlaskForm):
 
 
 class DepartureForm(FlaskForm):
-    departure = DateField(_l("New departure"), validators=[DataRequired()])
+    departure = DateField(_l("New departure"), validators=[DataRequired(), YearsBetween()])
     submit = SubmitField(_l("Extend"))
 
 
@@ -65,6 +67,6 @@ class ChartForm(FlaskForm):
         csrf = False
 
     hotel = SelectField(_l("Social hotel"), coerce=int, validate_choice=False)
-    start = DateField(_l("From"), validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional(), YearsBetween()])
     span = SelectField(_l("Period"), choices=[("week", _l("Week")), ("month", _l("Month"))],
                        validate_choice=False)

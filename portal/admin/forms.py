@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from portal.forms import YearsBetween
 from portal.models import Role
 
 STAFF_ROLE_CHOICES = [
@@ -36,8 +37,8 @@ class AuditFilterForm(FlaskForm):
 
     person = StringField(_l("Person (name or e-mail)"), validators=[Optional(), Length(max=100)])
     action = SelectField(_l("Action"), validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), YearsBetween()])
+    date_to = DateField(_l("To"), validators=[Optional(), YearsBetween()])
     submit = SubmitField(_l("Filter"))
 
     def validate_date_to(self, field):

@@ -18,6 +18,7 @@ from portal.forms import ConfirmForm
 from portal.http import redirect_to, require_fresh_login
 from portal.layout import region_navigation
 from portal.models import AuditEvent, Membership, MembershipStatus, Municipality, Region, Role, User
+from portal.paging import paginate
 from portal.plugins import plugin_host
 
 bp = Blueprint("admin", __name__)
@@ -84,7 +85,7 @@ def members():
     if search.validate() and search.q.data:
         pattern = f"%{search.q.data.strip()}%"
         query = query.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
-    page = db.paginate(query, per_page=MEMBERS_PAGE_SIZE, error_out=False)
+    page = paginate(query, per_page=MEMBERS_PAGE_SIZE)
     template = "admin/partials/members_table.html" if htmx and htmx.target == "members" else "admin/members.html"
     return render_template(template, page=page, search=search, grant_form=GrantRoleForm(),
                            remove_form=ConfirmForm(), staff_roles=Role.staff())
@@ -189,7 +190,7 @@ def audit_log():
             end = _region_day_start(form.date_to.data + timedelta(days=1), region)
             query = query.where(AuditEvent.at < end)
     query = query.options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PORTAL_AUDIT_PAGE_SIZE"], error_out=False)
+    page = paginate(query, per_page=current_app.config["PORTAL_AUDIT_PAGE_SIZE"])
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     template = "admin/partials/audit_table.html" if htmx and htmx.target == "audit-results" else "admin/audit.html"
     return render_template(template, form=form, page=page, labels=labels, args=args)
