@@ -86,9 +86,10 @@ def portal_export_person(user):
 @hookimpl
 def portal_erase_person(user):
     from plugins.graduate_clubs import clubs as rules
+    from plugins.graduate_clubs import notices
 
     for registration in rules.erase(user):  # the seats given back go to the waiting list, in order
-        rules.tell_moved_in(registration)
+        notices.moved_in(registration)  # told and audited as when a graduate cancels
 
 
 @hookimpl
@@ -110,6 +111,7 @@ def portal_audit_actions():
         "graduate_clubs.club.left": _l("Clubs: left a club"),
         "graduate_clubs.event.created": _l("Clubs: event added"),
         "graduate_clubs.event.changed": _l("Clubs: event changed"),
+        "graduate_clubs.event.cancelled": _l("Clubs: event cancelled"),
         "graduate_clubs.registration.registered": _l("Clubs: registered for an event"),
         "graduate_clubs.registration.waiting": _l("Clubs: joined a waiting list"),
         "graduate_clubs.registration.cancelled": _l("Clubs: registration cancelled"),

@@ -4,6 +4,10 @@ An event's seats are the units of a resource of the engine; a registration is a 
 one seat over a single slot. The engine's unique ledger refuses a second claim on a seat,
 so an event is never over capacity whatever the concurrency; a claim that finds no seat
 waits, and the engine promotes waiting claims in the order they came.
+
+Every change of an event's seats (a registration, a cancellation, more or fewer places, the
+event called off) first locks the event's row (see ``_lock``): fewer places switch off free
+seats, and without the lock a registration could take one of them between the count and the switch.
 """
 from __future__ import annotations
 
@@ -11,11 +15,9 @@ from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime as babel_format_datetime
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -29,14 +31,18 @@ from portal.models._time import utcnow
 NAME = "graduate_clubs"
 SLOT = 0  # an event is a single slot of its own resource
 STAFF = ("specialist", "coordinator")
+ORGANIZER_ROLES = ("specialist", "volunteer")  # who may be named an organizer, and must stay so to run a club
 MAX_CAPACITY = 1000
-
-
-MOVED_IN = _l("A place freed up: you are registered for «%(event)s» on %(date)s.")
+# Times outside these years are typing errors (0001-01-01 cannot even be moved to UTC).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
 class ClubRefused(Exception):
-    """A clear reason, in the user's language, why it cannot be done."""
+    """A clear reason, in the user's language, why it cannot be done; ``field``: the form field it is about."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 # --- time ------------------------------------------------------------------
@@ -52,6 +58,15 @@ def to_local(utc: datetime, tz_name: str) -> datetime:
     return utc.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz_name)).replace(tzinfo=None)
 
 
+def region_year(region, now: datetime | None = None) -> int:
+    """The year it is in the region, which on New Year's night is not the server's."""
+    return to_local(now or utcnow(), region.timezone).year
+
+
+def reasonable_year(year: int) -> bool:
+    return EARLIEST_YEAR <= year <= LATEST_YEAR
+
+
 # --- clubs -----------------------------------------------------------------
 
 def possible_organizers(region) -> list[User]:
@@ -59,7 +74,7 @@ def possible_organizers(region) -> list[User]:
     return list(db.session.scalars(
         select(User).join(Membership, Membership.user_id == User.id).where(
             Membership.region_id == region.id, Membership.status == MembershipStatus.active,
-            Membership.role.in_((Role.specialist, Role.volunteer)), User.is_disabled.is_(False))
+            Membership.role.in_([Role(r) for r in ORGANIZER_ROLES]), User.is_disabled.is_(False))
         .distinct().order_by(User.name)
     ))
 
@@ -84,6 +99,9 @@ def set_organizers(club: Club, user_ids: list[int]) -> None:
 
 
 def is_organizer(user, club: Club) -> bool:
+    """Named an organizer and still a specialist or volunteer of the region: an ended role ends the running."""
+    if not user.has_role(club.region, *ORGANIZER_ROLES):
+        return False
     return db.session.scalar(select(Organizer.id).where(
         Organizer.club_id == club.id, Organizer.user_id == user.id).limit(1)) is not None
 
@@ -96,6 +114,8 @@ def can_manage(user, club: Club) -> bool:
 def managed_club_ids(user, region) -> set[int]:
     if user.has_role(region, *STAFF):
         return set(db.session.scalars(select(Club.id).where(Club.region_id == region.id)))
+    if not user.has_role(region, *ORGANIZER_ROLES):
+        return set()
     return set(db.session.scalars(select(Organizer.club_id).join(Club).where(
         Organizer.user_id == user.id, Club.region_id == region.id)))
 
@@ -135,8 +155,11 @@ def region_clubs(region, municipality_id: int | None = None) -> list[Club]:
 
 def add_event(club: Club, title: str, starts_at: datetime, ends_at: datetime, capacity: int,
               registration_deadline: datetime | None = None, description: str = "", place: str = "",
-              online_link: str = "", volunteers_wanted: bool = False) -> Event:
+              online_link: str = "", volunteers_wanted: bool = False, now: datetime | None = None) -> Event:
+    """A new event, which must start in the future (``now``: when it was added, for demo data)."""
     check_times(starts_at, ends_at, registration_deadline or starts_at)
+    if starts_at <= (now or utcnow()):
+        raise ClubRefused(_("This time has passed: a new event must start in the future."), "starts_at")
     check_capacity(capacity)
     resource = reservations.add_resource(club.region, NAME, f"{club.name}: {title}"[:200],
                                          [_seat_label(i) for i in range(capacity)])
@@ -154,38 +177,83 @@ def _seat_label(position: int) -> str:
 
 
 def check_times(starts_at: datetime, ends_at: datetime, deadline: datetime) -> None:
+    if not all(reasonable_year(moment.year) for moment in (starts_at, ends_at, deadline)):
+        raise ClubRefused(_("Give a year from %(first)d to %(last)d.", first=EARLIEST_YEAR, last=LATEST_YEAR),
+                          "starts_at")
     if ends_at <= starts_at:
-        raise ClubRefused(_("The event must end after it starts."))
+        raise ClubRefused(_("The event must end after it starts."), "ends_at")
     if deadline > starts_at:
-        raise ClubRefused(_("Registration must close before the event starts."))
+        raise ClubRefused(_("Registration must close before the event starts."), "registration_deadline")
 
 
 def check_capacity(capacity: int) -> None:
     if not 1 <= capacity <= MAX_CAPACITY:
-        raise ClubRefused(_("The number of places must be from 1 to %(max)d.", max=MAX_CAPACITY))
+        raise ClubRefused(_("The number of places must be from 1 to %(max)d.", max=MAX_CAPACITY), "capacity")
+
+
+def _lock(event: Event) -> None:
+    """Serialize the changes of this event's seats, and see what came before.
+
+    An UPDATE of the event's row holds it until the transaction ends on PostgreSQL and takes
+    the write lock on SQLite, so a second change of the same event waits for the first to commit;
+    the refresh then reads what it committed.
+    """
+    db.session.execute(update(Event).where(Event.id == event.id).values(sequence=Event.sequence)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(event)
+
+
+def _calendar_fields(event: Event) -> tuple:
+    return (event.title, event.description, event.starts_at, event.ends_at, event.place, event.online_link)
 
 
 def update_event(event: Event, *, title: str, starts_at: datetime, ends_at: datetime, capacity: int,
                  registration_deadline: datetime | None, description: str, place: str, online_link: str,
-                 volunteers_wanted: bool) -> list[Registration]:
-    """Change an event; returns the registrations moved in from the waiting list by more seats."""
+                 volunteers_wanted: bool, now: datetime | None = None) -> tuple[list[Registration], bool]:
+    """Change an event: (the registrations moved in by more seats, whether its time or place changed)."""
+    now = now or utcnow()
     check_times(starts_at, ends_at, registration_deadline or starts_at)
-    promoted = set_capacity(event, capacity)
+    _lock(event)
+    if event.cancelled:
+        raise ClubRefused(_("The event is cancelled; it can no longer be changed."))
+    if starts_at != event.starts_at and starts_at <= now:
+        raise ClubRefused(_("This time has passed: the event cannot be moved to it."), "starts_at")
+    before = _calendar_fields(event)
+    promoted = _set_capacity(event, capacity, now)
     event.title, event.description, event.place, event.online_link = title, description, place, online_link
     event.starts_at, event.ends_at, event.volunteers_wanted = starts_at, ends_at, volunteers_wanted
     event.registration_deadline = registration_deadline or starts_at
     event.resource.label = f"{event.club.name}: {title}"[:200]
-    return promoted
+    if _calendar_fields(event) != before:
+        event.sequence, event.changed_at = event.sequence + 1, now
+    moved = (before[2:] != _calendar_fields(event)[2:])
+    db.session.flush()
+    return promoted, moved
 
 
-def set_capacity(event: Event, capacity: int) -> list[Registration]:
-    """More seats promote the waiting list in order; fewer seats cannot push out people already in."""
+def set_capacity(event: Event, capacity: int, now: datetime | None = None) -> list[Registration]:
+    """More seats promote the waiting list in order; fewer seats cannot push out people already in.
+
+    Once the event has started the number is kept: the event is over for the waiting list.
+    """
+    _lock(event)
+    return _set_capacity(event, capacity, now)
+
+
+def _set_capacity(event: Event, capacity: int, now: datetime | None) -> list[Registration]:
+    """set_capacity, the event locked already: the seats counted here stay as counted."""
     check_capacity(capacity)
+    if capacity == event.capacity:
+        return []
+    if event.starts_at <= (now or utcnow()):
+        raise ClubRefused(_("The event has started; its number of places can no longer change."), "capacity")
     held = seat_counts([event])[event.id][0]
     if capacity < held:
         raise ClubRefused(_("%(held)d people are registered already; the event cannot have fewer places.",
-                            held=held))
-    units = list(event.resource.units)
+                            held=held), "capacity")
+    units = list(db.session.scalars(
+        select(ReservationUnit).where(ReservationUnit.resource_id == event.resource_id)
+        .order_by(ReservationUnit.position, ReservationUnit.id).execution_options(populate_existing=True)))
     taken = set(db.session.scalars(select(ReservationClaim.unit_id).where(
         ReservationClaim.resource_id == event.resource_id, ReservationClaim.status == ClaimStatus.held)))
     active = [u for u in units if u.active]
@@ -203,6 +271,30 @@ def set_capacity(event: Event, capacity: int) -> list[Registration]:
     event.capacity = capacity
     db.session.flush()
     return promoted_registrations(reservations.promote_waiting(event.resource))
+
+
+def check_cancellable(event: Event, now: datetime | None = None) -> None:
+    if event.cancelled:
+        raise ClubRefused(_("The event is already cancelled."))
+    if event.starts_at <= (now or utcnow()):
+        raise ClubRefused(_("The event has already started; it can no longer be cancelled."))
+
+
+def cancel_event(event: Event, now: datetime | None = None) -> list[Registration]:
+    """Call the event off, keeping it and its registrations; returns the people to tell.
+
+    The waiting list is released first, so the seats given back after it move nobody in.
+    """
+    now = now or utcnow()
+    _lock(event)
+    check_cancellable(event, now)
+    registered, waiting = event_registrations(event)
+    for registration in waiting + registered:
+        reservations.release(registration.claim)
+        registration.cancelled_at = now
+    event.cancelled_at, event.changed_at, event.sequence = now, now, event.sequence + 1
+    db.session.flush()
+    return registered + waiting
 
 
 def seat_counts(events: list[Event]) -> dict[int, tuple[int, int]]:
@@ -235,7 +327,7 @@ def upcoming_events(region, now: datetime, municipality_id: int | None = None, s
 
 def count_upcoming(region, now: datetime) -> int:
     return db.session.scalar(select(func.count(Event.id)).join(Club).where(
-        Club.region_id == region.id, Event.ends_at > now)) or 0
+        Club.region_id == region.id, Event.ends_at > now, Event.cancelled_at.is_(None))) or 0
 
 
 def past_events(club: Club, now: datetime, limit: int = 50) -> list[Event]:
@@ -266,6 +358,9 @@ def register(event: Event, graduate, wait: bool = False, now: datetime | None = 
         event without ``wait``.
     """
     now = now or utcnow()
+    _lock(event)
+    if event.cancelled:
+        raise ClubRefused(_("This event is cancelled; registration is closed."))
     if event.starts_at <= now:
         raise ClubRefused(_("This event has already started; registration is closed."))
     if event.registration_deadline < now:
@@ -275,8 +370,8 @@ def register(event: Event, graduate, wait: bool = False, now: datetime | None = 
         raise ClubRefused(_("You are already registered for this event."))
     if found is not None and found.status == RegistrationStatus.waiting:
         raise ClubRefused(_("You are already on the waiting list for this event."))
-    # The claim first: its row opens the transaction, so the savepoint below nests in it (on SQLite too),
-    # and the caller's rollback undoes both.
+    # The lock opened the transaction, so the savepoint below nests in it (on SQLite too), and the
+    # caller's rollback undoes both.
     try:
         held = reservations.claim(event.resource, graduate, SLOT, SLOT + 1, wait=wait)
     except reservations.NoRoom:
@@ -297,26 +392,15 @@ def register(event: Event, graduate, wait: bool = False, now: datetime | None = 
 def cancel(registration: Registration, now: datetime | None = None) -> list[Registration]:
     """Give the seat back (or leave the waiting list); returns the registrations moved in."""
     now = now or utcnow()
+    _lock(registration.event)
+    if registration.claim is not None:
+        db.session.refresh(registration.claim)  # as the last change of the event's seats left it
     if registration.status == RegistrationStatus.cancelled:
         raise ClubRefused(_("This registration is already cancelled."))
     if registration.event.starts_at <= now:
         raise ClubRefused(_("The event has already started; the registration can no longer be cancelled."))
     registration.cancelled_at = now
     return promoted_registrations(reservations.release(registration.claim))
-
-
-def tell_moved_in(registration: Registration, link: str = "") -> None:
-    """Notify a graduate moved in from the waiting list, the date in their language and the region's time.
-
-    Works without a request too (``portal erase-person`` frees seats from the command line).
-    """
-    from portal.notifications import notify
-
-    event = registration.event
-    locale = registration.graduate.locale or "ru"
-    when = babel_format_datetime(event.starts_at.replace(tzinfo=timezone.utc), "d MMMM, HH:mm",
-                                 tzinfo=ZoneInfo(event.club.region.timezone), locale=locale)
-    notify(registration.graduate, MOVED_IN, link=link, event=event.title, date=when)
 
 
 def promoted_registrations(claims: list[ReservationClaim]) -> list[Registration]:
@@ -380,12 +464,16 @@ def attended_club_ids(graduate, region) -> set[int]:
 # --- figures ---------------------------------------------------------------
 
 def attendance_figures(region, year: int) -> list[tuple[Club, list[dict]]]:
-    """Per club and month of the year (in the region's time zone): events held, people registered, who came."""
+    """Per club and month of the year (in the region's time zone): events held, people registered, who came.
+
+    Events called off were not held, and nobody is registered for them any more.
+    """
     tz = region.timezone
     start, end = to_utc(datetime(year, 1, 1), tz), to_utc(datetime(year + 1, 1, 1), tz)
     clubs = region_clubs(region)
     events = db.session.execute(select(Event.id, Event.club_id, Event.starts_at).join(Club).where(
-        Club.region_id == region.id, Event.starts_at >= start, Event.starts_at < end)).all()
+        Club.region_id == region.id, Event.starts_at >= start, Event.starts_at < end,
+        Event.cancelled_at.is_(None))).all()
     month_of = {e.id: to_local(e.starts_at, tz).month for e in events}
     club_of = {e.id: e.club_id for e in events}
     held_events = Counter((e.club_id, month_of[e.id]) for e in events)
@@ -410,12 +498,21 @@ def attendance_figures(region, year: int) -> list[tuple[Club, list[dict]]]:
 
 # --- a person's data -------------------------------------------------------
 
-def erase(user) -> list[Registration]:
-    """Release the person's seats and places in waiting lists; returns who was moved in."""
+def erase(user, now: datetime | None = None) -> list[Registration]:
+    """Release the person's seats and places in waiting lists; returns who was moved in.
+
+    A seat at an event that has started is not given back: nobody moves into an event that is
+    over, and the claim goes with the person's account.
+    """
+    now = now or utcnow()
     promoted = []
-    for registration in db.session.scalars(select(Registration).where(Registration.graduate_id == user.id)):
+    registrations = db.session.scalars(select(Registration).where(Registration.graduate_id == user.id)
+                                       .order_by(Registration.event_id)).all()  # locks always in one order
+    for registration in registrations:
         if registration.claim is not None and registration.claim.status != ClaimStatus.released:
-            promoted += reservations.release(registration.claim)
+            _lock(registration.event)
+            if registration.event.starts_at > now:
+                promoted += reservations.release(registration.claim)
         db.session.delete(registration)
     for model in (Member, Organizer):
         for row in db.session.scalars(select(model).where(model.user_id == user.id)):

@@ -70,7 +70,7 @@ def load(region, people, password: str = "demo-portal-2026") -> None:
             starts = _at(region, today - timedelta(weeks=weeks_ago, days=chance.randint(0, 3)), time(17, 0))
             past = rules.add_event(club, "Встреча клуба", starts, starts + timedelta(hours=2), 12,
                                    description="Обычная встреча: новости, чай, планы на месяц.",
-                                   place=host)
+                                   place=host, now=starts - timedelta(weeks=2))  # added two weeks before
             _fill(past, chance.sample(graduates, chance.randint(5, 9)), before=starts - timedelta(days=2),
                   chance=chance)
         for index, (title, place, capacity, volunteers) in enumerate(events):

@@ -2,11 +2,48 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from plugins.graduate_clubs.clubs import MAX_CAPACITY
+from plugins.graduate_clubs.clubs import EARLIEST_YEAR, LATEST_YEAR, MAX_CAPACITY, reasonable_year
+from portal.ids import parse_id
 
-TIME_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+TIME_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]  # the last: typed where no picker
+YEARS = _l("Give a year from %(first)d to %(last)d.", first=EARLIEST_YEAR, last=LATEST_YEAR)
+PLACES = _l("The number of places must be from 1 to %(max)d.", max=MAX_CAPACITY)
+
+
+def _reasonable_year(form, field):
+    """A year like 0001 is a typing error, and one the time zones cannot even convert."""
+    if field.data and not reasonable_year(field.data.year):
+        raise ValidationError(YEARS)
+
+
+class LocalTimeField(DateTimeLocalField):
+    """A date and time in the region's zone, with our own message for what is not one."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("This is not a valid date and time; give them as 2026-12-25 18:00.")) from None
+
+
+class DayField(DateField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("This is not a valid date; give it as 2026-12-25.")) from None
+
+
+class PlacesField(IntegerField):
+    """A number of places; letters are no number, and NumberRange says once what is wanted."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
 
 
 class ClubForm(FlaskForm):
@@ -18,17 +55,23 @@ class ClubForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
+def _time(label, required: bool = True):
+    needed = InputRequired(_l("Give the date and time.")) if required else Optional()
+    return LocalTimeField(label, format=TIME_FORMAT, validators=[needed, _reasonable_year])
+
+
 class EventForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    starts_at = DateTimeLocalField(_l("Starts"), format=TIME_FORMAT, validators=[DataRequired()])
-    ends_at = DateTimeLocalField(_l("Ends"), format=TIME_FORMAT, validators=[DataRequired()])
+    starts_at = _time(_l("Starts"))
+    ends_at = _time(_l("Ends"))
     place = StringField(_l("Place"), validators=[Optional(), Length(max=300)])
     online_link = StringField(_l("Online link"), validators=[Optional(), Length(max=500),
                                                               URL(message=_l("Enter a full address, https://…"))])
-    capacity = IntegerField(_l("Places"), validators=[DataRequired(), NumberRange(min=1, max=MAX_CAPACITY)])
-    registration_deadline = DateTimeLocalField(_l("Registration closes"), format=TIME_FORMAT,
-                                               validators=[Optional()])
+    # InputRequired, not DataRequired: 0 is an answer, and it deserves the range, not "required".
+    capacity = PlacesField(_l("Places"), validators=[InputRequired(PLACES),
+                                                     NumberRange(min=1, max=MAX_CAPACITY, message=PLACES)])
+    registration_deadline = _time(_l("Registration closes"), required=False)
     volunteers_wanted = BooleanField(_l("Volunteers are wanted"))
     submit = SubmitField(_l("Save"))
 
@@ -48,6 +91,11 @@ class EventForm(FlaskForm):
             raise ValidationError(_l("Registration must close before the event starts."))
 
 
+class CancelEventForm(FlaskForm):
+    reason = TextAreaField(_l("Why (it goes to the people registered)"), validators=[Optional(), Length(max=500)])
+    submit = SubmitField(_l("Cancel the event"))
+
+
 class RegisterForm(FlaskForm):
     """Register for an event; ``wait`` says the graduate accepts a place in the waiting list."""
 
@@ -60,9 +108,19 @@ class AttendanceForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
+def _municipality_id(value) -> int:
+    """A municipality's id; what is not an id at all (a tampered address) means all of them."""
+    return parse_id(value) or 0
+
+
 class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    municipality = SelectField(_l("Municipality"), coerce=int, validate_choice=False)
-    since = DateField(_l("From"), validators=[Optional()])
+    # The view gives the region's municipalities as choices; an id that is not one of them is refused.
+    municipality = SelectField(_l("Municipality"), coerce=_municipality_id, validate_choice=False)
+    since = DayField(_l("From"), validators=[Optional(), _reasonable_year])
+
+    def validate_municipality(self, field):
+        if field.data and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("There is no such municipality in this region: all are shown."))

@@ -84,9 +84,18 @@ class Event(db.Model):
     volunteers_wanted: Mapped[bool] = mapped_column(default=False)
     resource_id: Mapped[int] = mapped_column(ForeignKey("reservation_resource.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Called off by the organizers: the row stays, with who had registered, for the figures and the feeds.
+    cancelled_at: Mapped[datetime | None]
+    # Calendar apps replace their copy of the event only when SEQUENCE grows: each change adds one.
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    changed_at: Mapped[datetime | None]  # the last change, for LAST-MODIFIED; None: as created
 
     club: Mapped[Club] = relationship()
     resource: Mapped[ReservationResource] = relationship()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 class RegistrationStatus(str, enum.Enum):
@@ -116,6 +125,11 @@ class Registration(db.Model):
     event: Mapped[Event] = relationship()
     graduate: Mapped[User] = relationship()
     claim: Mapped[ReservationClaim | None] = relationship()
+
+    @property
+    def called_off(self) -> bool:
+        """Cancelled together with the event, not by the graduate."""
+        return self.event.cancelled_at is not None and self.cancelled_at == self.event.cancelled_at
 
     @property
     def status(self) -> RegistrationStatus:

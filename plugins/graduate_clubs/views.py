@@ -4,17 +4,18 @@ from __future__ import annotations
 import csv
 import io
 import secrets
-from datetime import date, datetime, timezone
+from datetime import datetime
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
+from flask_wtf.csrf import CSRFError
 
 from plugins.graduate_clubs import clubs as rules
-from plugins.graduate_clubs.forms import AttendanceForm, ClubForm, EventForm, FilterForm, RegisterForm
+from plugins.graduate_clubs import ics, notices
+from plugins.graduate_clubs.forms import (AttendanceForm, CancelEventForm, ClubForm, EventForm, FilterForm,
+                                          RegisterForm)
 from plugins.graduate_clubs.models import Club, Event, Registration, RegistrationStatus
 from portal import access, audit
 from portal.extensions import db, htmx
@@ -32,6 +33,7 @@ STATUS_LABELS = {
     RegistrationStatus.waiting: _l("on the waiting list"),
     RegistrationStatus.cancelled: _l("cancelled"),
 }
+EXPIRED = _l("The form has expired. Please send it again.")
 
 
 @bp.app_template_global("registration_status")
@@ -67,12 +69,14 @@ def _municipalities():
     return [(0, _("All municipalities"))] + [(m.id, m.name) for m in g.region.municipalities]
 
 
+def _event_url(found: Event, external: bool = False) -> str:
+    return url_for("graduate_clubs.event", event_id=found.id, _external=external)
+
+
 def _promoted(promoted: list[Registration]) -> None:
     """Tell each graduate moved in from the waiting list, and keep a trace."""
     for registration in promoted:
-        rules.tell_moved_in(registration, link=url_for("graduate_clubs.event", event_id=registration.event_id))
-        audit.record("graduate_clubs.registration.promoted", target=f"registration:{registration.id}",
-                     region=g.region, subject=registration.graduate)
+        notices.moved_in(registration, link=_event_url(registration.event))
 
 
 # --- everyone: clubs and events -------------------------------------------
@@ -82,8 +86,10 @@ def _promoted(promoted: list[Registration]) -> None:
 def index():
     form = FilterForm(request.args)
     form.municipality.choices = _municipalities()
-    form.validate()
-    municipality_id = form.municipality.data if not form.municipality.errors else None
+    form.validate()  # what does not fit is left out of the filter, with the field's message
+    if form.municipality.errors:
+        form.municipality.data = 0
+    municipality_id = form.municipality.data or None
     since = rules.to_utc(datetime.combine(form.since.data, datetime.min.time()), _tz()) \
         if form.since.data and not form.since.errors else None
     now = utcnow()
@@ -91,9 +97,9 @@ def index():
     context = dict(form=form, events=events, seats=rules.seat_counts(events),
                    clubs=rules.region_clubs(g.region, municipality_id),
                    managed=rules.managed_club_ids(current_user, g.region))
-    template = "graduate_clubs/partials/listing.html" if htmx and htmx.target == "listing" \
-        else "graduate_clubs/index.html"
-    return render_template(template, **context)
+    partial = bool(htmx and htmx.target == "listing")
+    template = "graduate_clubs/partials/listing.html" if partial else "graduate_clubs/index.html"
+    return render_template(template, partial=partial, **context)
 
 
 @bp.route("/clubs/<int:club_id>")
@@ -161,7 +167,7 @@ def _registration_context(found: Event) -> dict:
     return dict(event=found, mine=mine, held=held, waiting_count=waiting, free=max(found.capacity - held, 0),
                 position=rules.waiting_position(mine) if mine else None, form=RegisterForm(),
                 cancel_form=ConfirmForm(), is_graduate=current_user.has_role(g.region, "graduate"),
-                open=found.starts_at > now and found.registration_deadline >= now,
+                open=not found.cancelled and found.starts_at > now and found.registration_deadline >= now,
                 started=found.starts_at <= now)
 
 
@@ -186,7 +192,7 @@ def register(event_id: int):
     found = _event(event_id)
     form = RegisterForm()
     if not form.validate_on_submit():
-        return _registration_answer(found, _("The form has expired. Please send it again."), "error", 400)
+        return _registration_answer(found, str(EXPIRED), "error", 422)
     try:
         registration = rules.register(found, current_user, wait=form.wait.data == "1")
     except rules.ClubRefused as refusal:
@@ -212,7 +218,7 @@ def cancel(event_id: int):
     if registration is None:
         abort(404)
     if not ConfirmForm().validate_on_submit():
-        return _registration_answer(found, _("The form has expired. Please send it again."), "error", 400)
+        return _registration_answer(found, str(EXPIRED), "error", 422)
     try:
         promoted = rules.cancel(registration)
     except rules.ClubRefused as refusal:
@@ -225,28 +231,39 @@ def cancel(event_id: int):
     return _registration_answer(found, _("Your registration is cancelled."), "success")
 
 
-def _ics_event(found: Event) -> CalendarEvent:
-    item = CalendarEvent()
-    item.add("uid", f"graduate-clubs-event-{found.id}@portal")
-    item.add("summary", f"{found.title} · {found.club.name}")
-    item.add("dtstart", found.starts_at.replace(tzinfo=timezone.utc))
-    item.add("dtend", found.ends_at.replace(tzinfo=timezone.utc))
-    item.add("dtstamp", found.created_at.replace(tzinfo=timezone.utc))
-    item.add("location", found.place or found.online_link)
-    if found.online_link:
-        item.add("url", found.online_link)
-    item.add("description", found.description)
-    return item
+@bp.errorhandler(CSRFError)
+def expired_form(error):
+    """An expired form, which the core's CSRF check refuses before any view runs.
+
+    htmx swaps only 2xx and 422 answers (base.html), so a 400 in the registration box or an
+    attendee's line would show nothing: those get 422 with the message where the button was.
+    A full page that sent only a button goes back to the event with the message; anything else
+    (a form with typed text) gets the error page with the message. Nothing of the event is shown
+    to someone the view itself would turn away.
+    """
+    policy = getattr(current_app.view_functions.get(request.endpoint), "access_policy", None)
+    found = None
+    if policy is not None and policy.permits(current_user, g.get("region")):
+        found = db.session.get(Event, (request.view_args or {}).get("event_id") or 0)
+        found = found if found is not None and found.club.region_id == g.region.id else None
+    if found is not None and request.endpoint in ("graduate_clubs.register", "graduate_clubs.cancel"):
+        return _registration_answer(found, str(EXPIRED), "error", 422)
+    if found is not None and request.endpoint == "graduate_clubs.attendance" and htmx:
+        registration = db.session.get(Registration, request.view_args["registration_id"])
+        if registration is not None and registration.event_id == found.id \
+                and rules.can_manage(current_user, found.club):
+            return render_template("graduate_clubs/partials/attendee.html", registration=registration,
+                                   event=found, attendance_form=AttendanceForm(), error=str(EXPIRED),
+                                   started=True), 422
+    if htmx:
+        return render_template("graduate_clubs/partials/message.html", message=str(EXPIRED)), 422
+    return render_template("errors/error.html", status=400, title=_("The form has expired"),
+                           text=EXPIRED), 400
 
 
 def _calendar(events: list[Event], name: str, filename: str) -> Response:
-    cal = Calendar()
-    cal.add("prodid", "-//Portal//graduate clubs//RU")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", name)
-    for found in events:
-        cal.add_component(_ics_event(found))
-    return Response(cal.to_ical(), mimetype="text/calendar",
+    body = ics.calendar(events, name, lambda found: _event_url(found, external=True), utcnow())
+    return Response(body, mimetype="text/calendar",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
@@ -274,7 +291,8 @@ def club_feed(club_id: int, token: str):
 def mine():
     now = utcnow()
     registrations = rules.my_registrations(current_user, g.region)
-    coming = [r for r in registrations if r.event.ends_at > now and r.status != RegistrationStatus.cancelled]
+    coming = [r for r in registrations  # an event called off stays in the list, marked, until its day
+              if r.event.ends_at > now and (r.status != RegistrationStatus.cancelled or r.called_off)]
     attended = [r for r in registrations if r.attended]
     attended_clubs = rules.attended_club_ids(current_user, g.region)
     clubs = rules.my_clubs(current_user, g.region)
@@ -356,6 +374,12 @@ def _event_fields(form: EventForm) -> dict:
                 volunteers_wanted=bool(form.volunteers_wanted.data))
 
 
+def _refused(form: EventForm, refusal: rules.ClubRefused) -> None:
+    """The rules' reason, next to the field it is about."""
+    field = form[refusal.field] if refusal.field in form else form.title
+    field.errors = [*field.errors, str(refusal)]
+
+
 @bp.route("/clubs/<int:club_id>/events/new", methods=["GET", "POST"])
 @access.members(*MANAGERS)
 def new_event(club_id: int):
@@ -370,7 +394,7 @@ def new_event(club_id: int):
                                       registration_deadline=deadline, **_event_fields(form))
         except rules.ClubRefused as refusal:
             db.session.rollback()
-            form.starts_at.errors = [*form.starts_at.errors, str(refusal)]
+            _refused(form, refusal)
         else:
             audit.record("graduate_clubs.event.created", target=f"event:{created.id}", region=g.region)
             db.session.commit()
@@ -385,6 +409,9 @@ def new_event(club_id: int):
 def edit_event(event_id: int):
     found = _event(event_id)
     _managed(found.club)
+    if found.cancelled:
+        flash(_("The event is cancelled; it can no longer be changed."), "info")
+        return redirect(_event_url(found))
     form = EventForm(obj=found) if request.method == "GET" else EventForm()
     if request.method == "GET":
         form.starts_at.data = rules.to_local(found.starts_at, _tz())
@@ -393,20 +420,54 @@ def edit_event(event_id: int):
     if form.validate_on_submit():
         starts_at, ends_at, deadline = _event_times(form)
         try:
-            promoted = rules.update_event(found, starts_at=starts_at, ends_at=ends_at, capacity=form.capacity.data,
-                                          registration_deadline=deadline, **_event_fields(form))
+            promoted, moved = rules.update_event(
+                found, starts_at=starts_at, ends_at=ends_at, capacity=form.capacity.data,
+                registration_deadline=deadline, **_event_fields(form))
         except rules.ClubRefused as refusal:
             db.session.rollback()
             found = _event(event_id)
-            form.capacity.errors = [*form.capacity.errors, str(refusal)]
+            _refused(form, refusal)
         else:
             audit.record("graduate_clubs.event.changed", target=f"event:{found.id}", region=g.region)
             _promoted(promoted)
+            if moved:  # those just moved in were told the new time already
+                registered, waiting = rules.event_registrations(found)
+                notices.event_changed([r for r in registered + waiting if r not in promoted], _event_url(found))
             db.session.commit()
             flash(_("The event is saved."), "success")
             return redirect(url_for("graduate_clubs.event", event_id=found.id))
     return render_template("graduate_clubs/event_form.html", form=form, club=found.club, event=found), \
         422 if form.errors or request.method == "POST" else 200
+
+
+@bp.route("/events/<int:event_id>/cancel-event", methods=["GET", "POST"])
+@access.members(*MANAGERS)
+def cancel_event(event_id: int):
+    """Call the event off: it stays, marked, and everyone registered or waiting is told."""
+    found = _event(event_id)
+    _managed(found.club)
+    try:
+        rules.check_cancellable(found)
+    except rules.ClubRefused as refusal:
+        flash(str(refusal), "info")
+        return redirect(_event_url(found))
+    form = CancelEventForm()
+    if form.validate_on_submit():
+        try:
+            told = rules.cancel_event(found)
+        except rules.ClubRefused as refusal:  # called off or started meanwhile
+            db.session.rollback()
+            flash(str(refusal), "info")
+            return redirect(_event_url(_event(event_id)))
+        audit.record("graduate_clubs.event.cancelled", target=f"event:{found.id}", region=g.region,
+                     details={"registrations": sorted(r.id for r in told)})
+        notices.event_cancelled(told, _event_url(found), (form.reason.data or "").strip())
+        db.session.commit()
+        flash(_("The event is cancelled; the people who registered are told."), "success")
+        return redirect(_event_url(found))
+    held, waiting = rules.seat_counts([found])[found.id]
+    return render_template("graduate_clubs/cancel_event.html", form=form, event=found, held=held,
+                           waiting=waiting), 422 if form.errors else 200
 
 
 @bp.route("/events/<int:event_id>/attendance/<int:registration_id>", methods=["POST"])
@@ -446,8 +507,8 @@ def attendance(event_id: int, registration_id: int):
 # --- coordinator: figures ----------------------------------------------------
 
 def _figures():
-    year = request.args.get("year", type=int) or date.today().year
-    year = min(max(year, 2000), 2100)
+    year = request.args.get("year", type=int) or rules.region_year(g.region, utcnow())
+    year = min(max(year, rules.EARLIEST_YEAR), rules.LATEST_YEAR)
     return year, rules.attendance_figures(g.region, year)
 
 

@@ -73,7 +73,8 @@ def test_organizer_marks_who_came_with_one_tap(page, live_server, people, region
     belgorod = regions["belgorod"]
     club = rules.add_club(belgorod, "Клуб «Перспектива»", "Колледж", organizer_ids=[people["volunteer"].id])
     starts = (utcnow() - timedelta(hours=1)).replace(second=0, microsecond=0)
-    event = rules.add_event(club, "Киновечер", starts, starts + timedelta(hours=2), 5, place="Актовый зал")
+    event = rules.add_event(club, "Киновечер", starts, starts + timedelta(hours=2), 5, place="Актовый зал",
+                            now=starts - timedelta(days=7))
     registration = rules.register(event, people["graduate"], now=starts - timedelta(days=1))
     db.session.commit()
     base = live_server
@@ -87,3 +88,18 @@ def test_organizer_marks_who_came_with_one_tap(page, live_server, people, region
     expect(page.locator(f"#registration-{registration.id} button")).to_have_text("Пришёл(а)")
     page.locator("form.language button[value=en]").click()
     expect(page.locator(f"#registration-{registration.id} button")).to_have_text("Came")
+
+
+def test_an_expired_form_shows_its_message_in_the_registration_box(page, live_server, people, full_event):
+    """htmx swaps only 2xx and 422: the answer to an expired form must be one of them to be seen."""
+    base = live_server
+    sign_in(page, base, people["graduate"].email)
+    page.goto(f"{base}/belgorod/graduate_clubs/events/{full_event.id}")
+    page.wait_for_load_state()
+    page.locator("#registration input[name=csrf_token]").evaluate("input => input.value = 'expired'")
+    with page.expect_response(lambda response: "/register" in response.url) as answer:
+        page.get_by_role("button", name="Записаться").click()
+    assert answer.value.status == 422
+    expect(page.locator("#registration")).to_contain_text("Срок действия формы истёк")
+    page.get_by_role("button", name="Записаться").click()  # the box came back with a fresh form
+    expect(page.locator(".my-status")).to_have_text("Вы записаны.")

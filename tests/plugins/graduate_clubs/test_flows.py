@@ -150,7 +150,10 @@ def test_refused_registrations_say_why(app, people, club, soon):
     assert "Записаться" not in page and "запись закрыта" in page
 
     graduate.post(f"{BASE}/events/{event.id}/cancel")
-    assert graduate.post(f"{BASE}/events/{event.id}/register", csrf=False).status_code == 400
+    expired = graduate.post(f"{BASE}/events/{event.id}/register", csrf=False)  # back to the event, told why
+    assert expired.status_code == 302 and expired.headers["Location"].endswith(f"/events/{event.id}")
+    assert "Срок действия формы истёк" in graduate.get(f"{BASE}/events/{event.id}").get_data(as_text=True)
+    assert _registration(event, people["graduate"]).status == RegistrationStatus.cancelled
     assert db.session.scalar(select(func.count(Registration.id))) == 1
 
 
@@ -326,3 +329,19 @@ def test_export_and_erasure_give_the_seat_to_the_waiting_list(app, people, regio
     assert _registration(event, waiting).status == RegistrationStatus.registered
     assert db.session.scalar(select(func.count(Member.id)).where(Member.user_id == leaving.id)) == 0
     assert _seats(event) == 1
+
+
+def test_erasure_moves_the_waiting_in_with_the_same_trace_as_a_cancellation(app, people, regions, club, soon):
+    from portal.plugins import plugin_host
+
+    event = add_event(club, soon, capacity=1)
+    leaving, waiting = _graduates(regions, 2)
+    rules.register(event, leaving)
+    rules.register(event, waiting, wait=True)
+    db.session.commit()
+    plugin_host().hook.portal_erase_person(user=leaving)
+    db.session.commit()
+    moved_in = _registration(event, waiting)
+    trace = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "graduate_clubs.registration.promoted"))
+    assert trace is not None and trace.subject_id == waiting.id and trace.target == f"registration:{moved_in.id}"
+    assert trace.region_id == regions["belgorod"].id
