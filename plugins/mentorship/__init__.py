@@ -108,6 +108,7 @@ def portal_audit_actions():
         "mentorship.unpinned": _l("Mentorship: pair unpinned"),
         "mentorship.viewed": _l("Mentorship: viewed"),
         "mentorship.list.viewed": _l("Mentorship: list of mentees viewed"),
+        "mentorship.specialists.named": _l("Mentorship: specialists following the pair named"),
         "mentorship.ended": _l("Mentorship: ended"),
         "mentorship.meeting.logged": _l("Mentorship: meeting logged"),
         "mentorship.model.trained": _l("Mentorship: model retrained"),

@@ -92,11 +92,11 @@ def load(region, people, password: str) -> None:
             languages=["ru"], gender="female" if n % 2 == 0 else "male",
             prefers_gender="female" if kind == 4 else None, wants_mentor=n % 9 != 8))
     db.session.flush()
-    _past_decisions(region, people["coordinator"], graduates[1:19], chance)
+    _past_decisions(region, people["coordinator"], people["specialist"], graduates[1:19], chance)
     pairs.retrain(region, people["coordinator"])
 
 
-def _past_decisions(region, coordinator, graduates, chance) -> None:
+def _past_decisions(region, coordinator, specialist, graduates, chance) -> None:
     """Approvals of good suggestions, rejections of weak ones: what coordinators really did."""
     for n, user in enumerate(graduates):
         profile = pairs.graduate_profile(user, region)
@@ -113,6 +113,8 @@ def _past_decisions(region, coordinator, graduates, chance) -> None:
         pairs.decide(row, not reject, CANNOT_HELP if reject else "Хорошая пара, познакомили.",
                      coordinator)
         row.decided_at = row.proposed_at + timedelta(days=3)
+        if not reject:
+            pairs.name_specialists(row, {specialist.id}, coordinator)
         if reject:
             continue
         for week in range(1 + n % 3):

@@ -100,3 +100,10 @@ class MeetingForm(FlaskForm):
     what_was_done = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=4000)])
     next_step = TextAreaField(_l("Next step"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Add to the log"))
+
+
+class SpecialistsForm(FlaskForm):
+    """Which support specialists follow a pair (choices: the region's specialists, set by the view)."""
+
+    specialists = CheckboxesField(_l("Specialists who follow this pair"), coerce=int)
+    submit = SubmitField(_l("Save"))

@@ -113,6 +113,29 @@ class Mentorship(db.Model):
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     meetings: Mapped[list[Meeting]] = relationship(back_populates="mentorship", cascade="all, delete-orphan",
                                                    order_by="(Meeting.met_on.desc(), Meeting.id.desc())")
+    followers: Mapped[list[PairSpecialist]] = relationship(back_populates="mentorship",
+                                                           cascade="all, delete-orphan")
+
+    @property
+    def specialist_ids(self) -> set[int]:
+        return {f.user_id for f in self.followers}
+
+
+class PairSpecialist(db.Model):
+    """A support specialist who follows a pair: the one staff besides coordinators who sees its log."""
+
+    __tablename__ = "mentorship_pair_specialist"
+    __table_args__ = (UniqueConstraint("mentorship_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorship_mentorship.id", ondelete="CASCADE"),
+                                               index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    named_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    named_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    mentorship: Mapped[Mentorship] = relationship(back_populates="followers")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class Meeting(db.Model):

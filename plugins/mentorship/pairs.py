@@ -14,9 +14,9 @@ from sqlalchemy.orm import selectinload
 
 import matching
 from plugins.mentorship.models import (GraduateProfile, Mentorship, MentorshipStatus, MentorProfile, Outcome,
-                                       TrainedModel)
+                                       PairSpecialist, TrainedModel)
 from portal.extensions import db
-from portal.models import Membership, MembershipStatus, Role
+from portal.models import Membership, MembershipStatus, Role, User
 from portal.models._time import utcnow
 from portal.support_areas import graduate_needs
 
@@ -307,3 +307,31 @@ def end(row: Mentorship, outcome: Outcome, note: str) -> None:
     row.ended_at = utcnow()
     row.outcome = outcome
     row.outcome_note = note.strip()
+
+
+# --- the specialists who follow a pair --------------------------------------------
+
+def region_specialists(region) -> list[User]:
+    """Support specialists of the region whose membership is active: who may follow a pair."""
+    return list(db.session.scalars(select(User).where(User.id.in_(_active_members(region, Role.specialist)))
+                                   .order_by(User.name, User.id)))
+
+
+def followed_by(user, region):
+    """The ids of the region's pairs this specialist follows, as a subquery."""
+    return select(PairSpecialist.mentorship_id).join(Mentorship).where(
+        PairSpecialist.user_id == user.id, Mentorship.region_id == region.id)
+
+
+def name_specialists(row: Mentorship, user_ids: set[int], by) -> list[User]:
+    """Sets who follows the pair; returns those newly named (to be told). Only the region's specialists."""
+    allowed = {u.id: u for u in region_specialists(row.region)}
+    wanted = {i for i in user_ids if i in allowed}
+    for follower in list(row.followers):
+        if follower.user_id not in wanted:
+            row.followers.remove(follower)
+    new = wanted - row.specialist_ids
+    for user_id in sorted(new):
+        row.followers.append(PairSpecialist(user_id=user_id, named_by_id=by.id if by is not None else None))
+    db.session.flush()
+    return [allowed[i] for i in sorted(new)]

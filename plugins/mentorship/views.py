@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 import matching
 from plugins.mentorship import pairs
 from plugins.mentorship.forms import (OUTCOMES, AskEndForm, DecisionForm, EndForm, GraduateProfileForm,
-                                      MeetingForm, MentorProfileForm, ProposeForm)
+                                      MeetingForm, MentorProfileForm, ProposeForm, SpecialistsForm)
 from plugins.mentorship.models import (GraduateProfile, Meeting, Mentorship, MentorshipStatus, MentorProfile,
                                        Outcome)
 from portal import access, audit
@@ -85,7 +85,7 @@ def _mentorship(mentorship_id: int) -> Mentorship:
     row = db.session.get(Mentorship, mentorship_id)
     if row is None or row.region_id != g.region.id:
         abort(404)
-    if _is(*STAFF):
+    if _follows(row):
         return row
     if _is("mentor") and row.mentor_id == current_user.id and row.status != MentorshipStatus.rejected:
         return row
@@ -93,6 +93,16 @@ def _mentorship(mentorship_id: int) -> Mentorship:
             MentorshipStatus.active, MentorshipStatus.ended):
         return row
     abort(404)
+
+
+def _follows(row: Mentorship) -> bool:
+    """Coordinators follow every pair of their region; a specialist the pairs they are named to."""
+    return _is("coordinator") or (_is("specialist") and current_user.id in row.specialist_ids)
+
+
+def _keeps_log(row: Mentorship) -> bool:
+    """The meeting log is the pair's: its mentor and the staff who follow it, nobody else."""
+    return _follows(row) or row.mentor_id == current_user.id
 
 
 def _municipality_choices():
@@ -321,8 +331,11 @@ def retrain():
 def mentorships():
     status = request.args.get("status", "active")
     wanted = MentorshipStatus(status) if status in MentorshipStatus._value2member_map_ else MentorshipStatus.active
+    query = select(Mentorship).where(Mentorship.region_id == g.region.id, Mentorship.status == wanted)
+    if not _is("coordinator"):  # a specialist sees the pairs they follow
+        query = query.where(Mentorship.id.in_(pairs.followed_by(current_user, g.region)))
     rows = paginate(
-        select(Mentorship).where(Mentorship.region_id == g.region.id, Mentorship.status == wanted)
+        query
         .options(selectinload(Mentorship.mentor), selectinload(Mentorship.graduate))
         .order_by(Mentorship.proposed_at.desc(), Mentorship.id.desc()), per_page=30)
     page = render_template("mentorship/mentorships.html", rows=rows, status=wanted, statuses=STATUS_LABELS)
@@ -330,12 +343,18 @@ def mentorships():
     return page
 
 
+def _specialists_form(row: Mentorship, form: SpecialistsForm | None = None) -> SpecialistsForm:
+    form = form or SpecialistsForm(formdata=None, specialists=sorted(row.specialist_ids))
+    form.specialists.choices = [(u.id, u.name) for u in pairs.region_specialists(g.region)]
+    return form
+
+
 def _detail(row: Mentorship, status: int = 200, **forms):
-    can_log = row.status == MentorshipStatus.active and (_is(*STAFF) or row.mentor_id == current_user.id)
-    sees_log = _is(*STAFF) or row.mentor_id == current_user.id
     page = render_template(
-        "mentorship/mentorship.html", row=row, can_log=can_log, sees_log=sees_log,
-        is_coordinator=_is("coordinator"), is_staff=_is(*STAFF), is_graduate=row.graduate_id == current_user.id,
+        "mentorship/mentorship.html", row=row, can_log=row.status == MentorshipStatus.active and _keeps_log(row),
+        sees_log=_keeps_log(row), is_coordinator=_is("coordinator"), is_staff=_follows(row),
+        is_graduate=row.graduate_id == current_user.id,
+        specialists_form=_specialists_form(row, forms.get("specialists_form")) if _is("coordinator") else None,
         meeting_form=forms.get("meeting_form") or MeetingForm(formdata=None, met_on=date.today()),
         end_form=forms.get("end_form") or EndForm(formdata=None),
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
@@ -412,6 +431,29 @@ def pin(mentorship_id: int):
     return redirect(url_for("mentorship.board") + f"#proposal-{row.id}")
 
 
+@bp.route("/mentorships/<int:mentorship_id>/specialists", methods=["POST"])
+@access.members("coordinator")
+def specialists(mentorship_id: int):
+    """The coordinator names the specialists who follow the pair; each newly named is told."""
+    row = _mentorship(mentorship_id)
+    form = _specialists_form(row, SpecialistsForm())
+    if row.status in (MentorshipStatus.rejected, MentorshipStatus.ended):
+        flash(_("This pair is no longer followed: it has ended or was rejected."), "error")
+        return redirect_to(url_for("mentorship.mentorship", mentorship_id=row.id))
+    if not form.validate_on_submit():
+        return _detail(row, status=422, specialists_form=form)
+    named = pairs.name_specialists(row, set(form.specialists.data or ()), current_user)
+    link = url_for("mentorship.mentorship", mentorship_id=row.id)
+    for specialist in named:
+        notify(specialist, _l("You now follow the mentorship of %(graduate)s and %(mentor)s."), link=link,
+               **_people_of(row))
+    audit.record("mentorship.specialists.named", target=f"mentorship:{row.id}", region=g.region,
+                 subject=row.graduate, details={"specialists": sorted(row.specialist_ids)})
+    db.session.commit()
+    flash(_("Saved: who follows the pair."), "success")
+    return redirect_to(url_for("mentorship.mentorship", mentorship_id=row.id) + "#followers")
+
+
 @bp.route("/mentorships/<int:mentorship_id>/end", methods=["POST"])
 @access.members(*STAFF)
 def end(mentorship_id: int):
@@ -465,7 +507,7 @@ def leave(mentorship_id: int):
 @access.members("mentor", *STAFF)
 def add_meeting(mentorship_id: int):
     row = _mentorship(mentorship_id)
-    if not (_is(*STAFF) or row.mentor_id == current_user.id):
+    if not _keeps_log(row):
         abort(404)
     form = MeetingForm()
     if row.status != MentorshipStatus.active:

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from plugins.mentorship import pairs
-from plugins.mentorship.models import GraduateProfile, Meeting, Mentorship, MentorshipStatus, MentorProfile
+from plugins.mentorship.models import (GraduateProfile, Meeting, Mentorship, MentorshipStatus, MentorProfile,
+                                       PairSpecialist)
 from portal.extensions import db
 from portal.models import AuditEvent, Notification
 from tests.helpers import form_errors, make_user
@@ -201,7 +202,12 @@ def test_meeting_log_is_kept_by_mentor_and_specialists_not_by_other_mentors(clie
     ok = client.post(f"{BASE}/mentorships/{row.id}/meetings", data={
         "met_on": date.today().isoformat(), "what_was_done": "Сходили в МФЦ", "next_step": "Паспорт"})
     assert ok.status_code == 302 and db.session.scalar(select(Meeting)).next_step == "Паспорт"
-    client.login_as(people["specialist"])
+    client.login_as(people["specialist"])  # a specialist who does not follow the pair
+    assert client.get(f"{BASE}/mentorships/{row.id}").status_code == 404
+    pairs.name_specialists(row, {people["specialist"].id}, people["coordinator"])
+    db.session.commit()
+    assert "Сходили в МФЦ" in client.get(f"{BASE}/mentorships/{row.id}").get_data(as_text=True)
+    client.login_as(people["coordinator"])
     assert "Сходили в МФЦ" in client.get(f"{BASE}/mentorships/{row.id}").get_data(as_text=True)
     client.login_as(pool["other"])
     assert client.get(f"{BASE}/mentorships/{row.id}").status_code == 404
@@ -333,6 +339,8 @@ def test_unusable_ids_in_a_proposal_get_a_message(client, people, pool):
 
 def test_lists_naming_graduates_are_audited(client, people, pool, belgorod):
     row = _active(people, belgorod)
+    pairs.name_specialists(row, {people["specialist"].id}, people["coordinator"])
+    db.session.commit()
     client.login_as(people["mentor"])
     assert people["graduate"].name in client.get(f"{BASE}/").get_data(as_text=True)
     client.login_as(people["specialist"])
@@ -375,3 +383,46 @@ def test_two_retrainings_at_once_do_not_fail(client, people, belgorod, monkeypat
     client.login_as(people["coordinator"])
     page = client.post(f"{BASE}/board/retrain", follow_redirects=True)
     assert page.status_code == 200 and "только что переобучил" in page.get_data(as_text=True)
+
+
+def test_the_coordinator_names_the_specialists_who_follow_a_pair(client, people, pool, belgorod, regions):
+    row = _active(people, belgorod)
+    second = make_user("second-specialist@belgorod.test", {belgorod: ["specialist"]}, name="Вера Сидорова")
+    stranger = make_user("specialist@smolensk.test", {regions["smolensk"]: ["specialist"]})
+    client.login_as(people["specialist"])
+    assert people["graduate"].name not in client.get(f"{BASE}/mentorships").get_data(as_text=True)
+    assert client.post(f"{BASE}/mentorships/{row.id}/specialists",
+                       data={"specialists": [people["specialist"].id]}).status_code == 403
+
+    client.login_as(people["coordinator"])
+    page = client.get(f"{BASE}/mentorships/{row.id}").get_data(as_text=True)
+    assert "Пару пока не сопровождает ни один специалист" in page and "Вера Сидорова" in page
+    refused = client.post(f"{BASE}/mentorships/{row.id}/specialists", data={"specialists": [stranger.id]})
+    assert refused.status_code == 422 and db.session.scalars(select(PairSpecialist)).all() == []
+    saved = client.post(f"{BASE}/mentorships/{row.id}/specialists",
+                        data={"specialists": [people["specialist"].id, second.id]})
+    assert saved.status_code == 302
+    db.session.refresh(row)
+    assert row.specialist_ids == {people["specialist"].id, second.id}
+    told = {n.user_id for n in db.session.scalars(select(Notification))} - {people["graduate"].id, people["mentor"].id}
+    assert told == {people["specialist"].id, second.id}
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mentorship.specialists.named")
+                             ).subject_id == people["graduate"].id
+
+    client.login_as(people["specialist"])
+    assert people["graduate"].name in client.get(f"{BASE}/mentorships").get_data(as_text=True)
+    assert client.post(f"{BASE}/mentorships/{row.id}/meetings", data={
+        "met_on": date.today().isoformat(), "what_was_done": "Сходили в МФЦ"}).status_code == 302
+    client.login_as(people["graduate"])  # the graduate knows who reads the log
+    assert "Вера Сидорова" in client.get(f"{BASE}/mentorships/{row.id}").get_data(as_text=True)
+
+    client.login_as(people["coordinator"])
+    client.post(f"{BASE}/mentorships/{row.id}/specialists", data={"specialists": [second.id]})
+    client.login_as(people["specialist"])  # no longer named: the pair is out of sight again
+    assert client.get(f"{BASE}/mentorships/{row.id}").status_code == 404
+    pairs.end(row, pairs.Outcome.goals_reached, "")
+    db.session.commit()
+    client.login_as(people["coordinator"])
+    client.post(f"{BASE}/mentorships/{row.id}/specialists", data={"specialists": [people["specialist"].id]})
+    db.session.refresh(row)
+    assert row.specialist_ids == {second.id}  # an ended pair keeps who followed it
