@@ -46,6 +46,10 @@ def portal_dashboard_cards(region, user):
         waiting = len(pairs.waiting_graduates(region))
         return [DashboardCard(_l("Mentorship"), _l("Graduates waiting for a mentor: %(count)d") % {"count": waiting},
                               url_for("mentorship.board", region_code=region.code), _l("Matching board"))]
+    if user.has_role(region, "specialist"):
+        following = pairs.active_followed_count(user, region)
+        return [DashboardCard(_l("Mentorship"), _l("Active pairs you follow: %(count)d") % {"count": following},
+                              url_for("mentorship.mentorships", region_code=region.code), _l("Mentorships"))]
     if user.has_role(region, "mentor"):
         return [DashboardCard(_l("Mentorship"), _l("Your mentees, proposals and meeting log."), link,
                               _l("My mentorship"))]

@@ -323,6 +323,11 @@ def followed_by(user, region):
         PairSpecialist.user_id == user.id, Mentorship.region_id == region.id)
 
 
+def active_followed_count(user, region) -> int:
+    return db.session.scalar(select(func.count()).select_from(Mentorship).where(
+        Mentorship.id.in_(followed_by(user, region)), Mentorship.status == MentorshipStatus.active))
+
+
 def name_specialists(row: Mentorship, user_ids: set[int], by) -> list[User]:
     """Sets who follows the pair; returns those newly named (to be told). Only the region's specialists."""
     allowed = {u.id: u for u in region_specialists(row.region)}

@@ -411,6 +411,7 @@ def test_the_coordinator_names_the_specialists_who_follow_a_pair(client, people,
 
     client.login_as(people["specialist"])
     assert people["graduate"].name in client.get(f"{BASE}/mentorships").get_data(as_text=True)
+    assert "Активных пар, которые вы сопровождаете: 1" in client.get("/belgorod/").get_data(as_text=True)
     assert client.post(f"{BASE}/mentorships/{row.id}/meetings", data={
         "met_on": date.today().isoformat(), "what_was_done": "Сходили в МФЦ"}).status_code == 302
     client.login_as(people["graduate"])  # the graduate knows who reads the log
