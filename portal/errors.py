@@ -19,10 +19,17 @@ MESSAGES = {
 
 
 def _page(status: int, error_id: str | None = None, message=None):
+    """The error page; for htmx, only its message, which base.html's htmx config puts in #request-error.
+
+    Without it a refused htmx click (an expired form, a lost right) would change nothing on screen.
+    """
+    from portal.extensions import htmx
+
     title, text = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    template = "errors/partial.html" if htmx else "errors/error.html"
     try:
         return render_template(
-            "errors/error.html", status=status, title=title, text=message or text, error_id=error_id
+            template, status=status, title=title, text=message or text, error_id=error_id
         ), status
     except Exception:  # the layout itself failed: answer plainly rather than not at all
         current_app.logger.exception("error page failed")

@@ -172,3 +172,25 @@ def test_audit_log_pages_with_htmx(page, live_server, people, regions, app):
     expect(page).to_have_url(f"{base}/belgorod/admin/audit?page=2")  # hx-push-url
     expect(page.locator(".pager")).to_contain_text(translated(app, "Page %(page)d of %(pages)d", page=2, pages=2))
     assert page.evaluate("window.__noReload") == 7
+
+
+def test_a_refused_htmx_click_says_why_instead_of_doing_nothing(page, live_server, people, app):
+    base = live_server
+    sign_in(page, base, people["region_admin"].email)
+    page.goto(f"{base}/belgorod/admin/plugins")
+    row = page.locator("#plugin-sample")
+    expect(row.locator(".badge")).to_have_class(re.compile(r"\bon\b"))
+    expect(page.locator("#request-error")).to_be_hidden()
+    # The form has gone stale (e.g. the page stayed open past the session): every token is refused.
+    page.evaluate("""() => {
+        document.querySelectorAll("input[name=csrf_token]").forEach(input => input.value = "stale");
+        document.body.setAttribute("hx-headers", '{"X-CSRFToken": "stale"}');
+        window.__noReload = 42;
+    }""")
+    row.locator("button[type=submit]").click()
+    message = translated(app, "The form has expired or was not sent from this site. Please reload the page and "
+                              "try again.")
+    expect(page.locator("#request-error")).to_contain_text(message)
+    expect(page.locator("#request-error")).to_be_visible()
+    expect(row.locator(".badge")).to_have_class(re.compile(r"\bon\b"))  # nothing changed
+    assert page.evaluate("window.__noReload") == 42

@@ -594,3 +594,17 @@ def test_a_region_admin_cannot_remove_their_own_admin_role(client, people):
     assert other.post(f"/belgorod/admin/members/{admin.id}/roles/region_admin/remove").status_code == 302
     db.session.expire_all()
     assert admin.active_roles(_belgorod()) == set()
+
+
+def test_an_htmx_request_that_fails_gets_the_message_alone(client, people):
+    """base.html's htmx config swaps a 4xx/5xx answer into #request-error: it must be the message, not a page."""
+    client.login_as(people["graduate"])
+    for path, status in (("/belgorod/no-such-page", 404), ("/belgorod/admin/plugins", 403)):
+        response = client.get(path, headers={"HX-Request": "true"})
+        html = response.get_data(as_text=True)
+        assert response.status_code == status and "<html" not in html and 'class="flash error"' in html, path
+    expired = client.post("/language", data={"language": "en"}, headers={"HX-Request": "true"}, csrf=False)
+    assert expired.status_code == 400 and "<html" not in expired.get_data(as_text=True)
+    assert "Срок действия формы истёк" in expired.get_data(as_text=True)
+    page = client.get("/belgorod/no-such-page")
+    assert "<html" in page.get_data(as_text=True) and 'id="request-error"' in page.get_data(as_text=True)
