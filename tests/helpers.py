@@ -77,3 +77,35 @@ def make_user(email: str, roles: dict | None = None, *, status=MembershipStatus.
 
 def form_errors(html: str) -> list[str]:
     return re.findall(r'<p class="error"[^>]*>(.*?)</p>', html, re.S)
+
+
+def at_once(app, items, work) -> list[str]:
+    """Runs ``work(item, start)`` in one thread per item and returns their outcomes.
+
+    ``work`` loads what it needs (and commits, to give the connection back), calls ``start()``,
+    where every thread waits for the others, then acts and returns its outcome: this is how
+    many people pressing the same button at the same moment look to the database. Each thread
+    has its own request context and session; anything ``work`` raises is the outcome
+    ``"error: …"``, after a rollback.
+    """
+    import threading
+
+    outcomes: list[str] = []
+    start = threading.Barrier(len(items))
+
+    def run(item):
+        with app.test_request_context():
+            try:
+                outcomes.append(work(item, start.wait))
+            except Exception as error:  # anything the work did not expect is a failure
+                db.session.rollback()
+                outcomes.append(f"error: {error!r}")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(item,)) for item in items]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return outcomes

@@ -10,44 +10,30 @@ from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.models import Event, Registration, RegistrationStatus
 from portal.extensions import db
 from portal.models import ClaimedSlot, ClaimStatus, ReservationClaim, User
-from tests.helpers import make_user
+from tests.helpers import at_once, make_user
 from tests.plugins.graduate_clubs.conftest import add_event
 
 CROWD = 40
 PLACES = 5
 
 
-def _register_at_once(app, event_id: int, graduate_ids: list[int], wait: bool) -> list[str]:
-    outcomes: list[str] = []
-    start = threading.Barrier(len(graduate_ids))
+def _register(event_id: int, wait: bool):
+    def register(graduate_id: int, start) -> str:
+        event = db.session.get(Event, event_id)
+        graduate = db.session.get(User, graduate_id)
+        _ = (event.resource.units, event.club.region, graduate.memberships)
+        db.session.commit()  # give the connection back: the pool is smaller than the crowd
+        start()
+        try:
+            registration = rules.register(event, graduate, wait=wait)
+            status = registration.status.value
+            db.session.commit()
+            return status
+        except rules.ClubRefused as refusal:
+            db.session.rollback()
+            return "full" if "Мест нет" in str(refusal) or "full" in str(refusal) else str(refusal)
 
-    def register(graduate_id: int):
-        with app.test_request_context():
-            event = db.session.get(Event, event_id)
-            graduate = db.session.get(User, graduate_id)
-            _ = (event.resource.units, event.club.region, graduate.memberships)
-            db.session.commit()  # give the connection back: the pool is smaller than the crowd
-            start.wait()
-            try:
-                registration = rules.register(event, graduate, wait=wait)
-                status = registration.status.value
-                db.session.commit()
-                outcomes.append(status)
-            except rules.ClubRefused as refusal:
-                db.session.rollback()
-                outcomes.append("full" if "Мест нет" in str(refusal) or "full" in str(refusal) else str(refusal))
-            except Exception as error:  # anything else is a failure
-                db.session.rollback()
-                outcomes.append(f"error: {error!r}")
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=register, args=(i,)) for i in graduate_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return outcomes
+    return register
 
 
 @pytest.mark.parametrize("wait", [True, False], ids=["waiting-list", "no-waiting"])
@@ -57,7 +43,7 @@ def test_a_crowd_registers_at_once_and_the_event_is_never_over_capacity(app, reg
     event_id, graduate_ids = event.id, [g.id for g in graduates]
     db.session.remove()
 
-    outcomes = _register_at_once(app, event_id, graduate_ids, wait)
+    outcomes = at_once(app, graduate_ids, _register(event_id, wait))
 
     assert outcomes.count("registered") == PLACES, outcomes
     assert outcomes.count("waiting" if wait else "full") == CROWD - PLACES, outcomes

@@ -1,49 +1,34 @@
 """Ten approvals for one mentor with one place left, at the same moment: one is approved, nine are refused."""
 from __future__ import annotations
 
-import threading
-
 from sqlalchemy import func, select
 
 from plugins.mentorship import pairs
 from plugins.mentorship.models import Mentorship, MentorshipStatus
 from portal.extensions import db
 from portal.models import User
+from tests.helpers import at_once
 from tests.plugins.mentorship.conftest import add_graduate, add_mentor
 
 CROWD = 10
 
 
-def _approve_at_once(app, proposal_ids: list[int], coordinator_id: int) -> list[str]:
-    outcomes: list[str] = []
-    start = threading.Barrier(len(proposal_ids))
+def _approve(coordinator_id: int):
+    def approve(proposal_id: int, start) -> str:
+        row = db.session.get(Mentorship, proposal_id)
+        coordinator = db.session.get(User, coordinator_id)
+        _ = (row.region, row.graduate, row.mentor, coordinator.memberships)
+        db.session.commit()  # give the connection back: the pool is smaller than the crowd
+        start()
+        try:
+            pairs.decide(row, True, "", coordinator)
+            db.session.commit()
+            return "approved"
+        except pairs.PairingRefused as refusal:
+            db.session.rollback()
+            return "full" if "нет места" in str(refusal) or "no room" in str(refusal) else str(refusal)
 
-    def approve(proposal_id: int):
-        with app.test_request_context():
-            row = db.session.get(Mentorship, proposal_id)
-            coordinator = db.session.get(User, coordinator_id)
-            _ = (row.region, row.graduate, row.mentor, coordinator.memberships)
-            db.session.commit()  # give the connection back: the pool is smaller than the crowd
-            start.wait()
-            try:
-                pairs.decide(row, True, "", coordinator)
-                db.session.commit()
-                outcomes.append("approved")
-            except pairs.PairingRefused as refusal:
-                db.session.rollback()
-                outcomes.append("full" if "нет места" in str(refusal) or "no room" in str(refusal) else str(refusal))
-            except Exception as error:  # anything else is a failure
-                db.session.rollback()
-                outcomes.append(f"error: {error!r}")
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=approve, args=(i,)) for i in proposal_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return outcomes
+    return approve
 
 
 def test_coordinators_approving_at_once_never_put_a_mentor_above_capacity(app, people, belgorod):
@@ -58,7 +43,7 @@ def test_coordinators_approving_at_once_never_put_a_mentor_above_capacity(app, p
     coordinator_id = people["coordinator"].id
     db.session.remove()
 
-    outcomes = _approve_at_once(app, proposals, coordinator_id)
+    outcomes = at_once(app, proposals, _approve(coordinator_id))
 
     assert outcomes.count("approved") == 1 and outcomes.count("full") == CROWD - 1, outcomes
     with app.test_request_context():

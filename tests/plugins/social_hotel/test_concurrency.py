@@ -1,7 +1,6 @@
 """Fifty staff confirm fifty requests for the same bed and nights at once: one gets it."""
 from __future__ import annotations
 
-import threading
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -10,7 +9,7 @@ from plugins.social_hotel import stays as rules
 from plugins.social_hotel.models import Bed, Stay, StayStatus
 from portal.extensions import db
 from portal.models import ClaimedSlot, ReservationClaim, User
-from tests.helpers import make_user
+from tests.helpers import at_once, make_user
 
 
 def test_fifty_confirmations_of_one_bed(app, people, regions, hotel, soon):
@@ -23,35 +22,23 @@ def test_fifty_confirmations_of_one_bed(app, people, regions, hotel, soon):
     bed_id = db.session.scalar(select(Bed.id).order_by(Bed.id).limit(1))
     coordinator_id = people["coordinator"].id
     db.session.remove()
-    outcomes: list[str] = []
-    start = threading.Barrier(50)
 
-    def confirm(stay_id: int):
-        with app.test_request_context():
-            stay = db.session.get(Stay, stay_id)
-            bed = db.session.get(Bed, bed_id)
-            by = db.session.get(User, coordinator_id)
-            _ = (stay.hotel.resource, stay.graduate, bed.unit, bed.room, by.memberships)
+    def confirm(stay_id: int, start) -> str:
+        stay = db.session.get(Stay, stay_id)
+        bed = db.session.get(Bed, bed_id)
+        by = db.session.get(User, coordinator_id)
+        _ = (stay.hotel.resource, stay.graduate, bed.unit, bed.room, by.memberships)
+        db.session.commit()
+        start()
+        try:
+            rules.confirm(stay, bed, by)
             db.session.commit()
-            start.wait()
-            try:
-                rules.confirm(stay, bed, by)
-                db.session.commit()
-                outcomes.append("confirmed")
-            except rules.StayRefused as refusal:
-                db.session.rollback()
-                outcomes.append("taken" if "занято" in str(refusal) or "taken" in str(refusal) else str(refusal))
-            except Exception as error:
-                db.session.rollback()
-                outcomes.append(f"error: {error!r}")
-            finally:
-                db.session.remove()
+            return "confirmed"
+        except rules.StayRefused as refusal:
+            db.session.rollback()
+            return "taken" if "занято" in str(refusal) or "taken" in str(refusal) else str(refusal)
 
-    threads = [threading.Thread(target=confirm, args=(i,)) for i in stay_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    outcomes = at_once(app, stay_ids, confirm)
     assert outcomes.count("confirmed") == 1 and outcomes.count("taken") == 49, outcomes
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ReservationClaim)) == 1
