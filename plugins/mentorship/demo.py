@@ -60,6 +60,11 @@ def _person(region, email: str, name: str, role: str, password: str, municipalit
     return user
 
 
+def _gender(user: User) -> str:
+    """As the demo name says (the core's demo people too): Russian women's surnames end in -а or -я."""
+    return "female" if user.name.split()[-1].endswith(("а", "я")) else "male"
+
+
 def _name(chance: random.Random, woman: bool) -> str:
     surname = chance.choice(SURNAMES)[1 if woman else 0]
     return f"{chance.choice(WOMEN if woman else MEN)} {surname}"
@@ -83,13 +88,13 @@ def load(region, people, password: str) -> None:
             user_id=user.id, region_id=region.id, municipality_id=towns[n % len(towns)].id,
             interests=chance.sample(INTERESTS, 3), areas=AREAS_BY_ABOUT[kind], about=MENTOR_ABOUT[kind],
             languages=["ru", "en"] if n % 4 == 0 else ["ru"], capacity=1 + n % 3,
-            gender="female" if (n % 3 != 0) else "male", availability="вечера по будням, суббота"))
+            gender=_gender(user), availability="вечера по будням, суббота"))
     for n, user in enumerate(graduates):
         kind = n % len(GRADUATE_ABOUT)
         db.session.add(GraduateProfile(
             user_id=user.id, region_id=region.id, municipality_id=towns[(n * 3) % len(towns)].id,
             interests=chance.sample(INTERESTS, 3), areas=NEEDS_BY_ABOUT[kind], about=GRADUATE_ABOUT[kind],
-            languages=["ru"], gender="female" if n % 2 == 0 else "male",
+            languages=["ru"], gender=_gender(user),
             prefers_gender="female" if kind == 4 else None, wants_mentor=n % 9 != 8))
     db.session.flush()
     _past_decisions(region, people["coordinator"], people["specialist"], graduates[1:19], chance)
