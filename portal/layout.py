@@ -51,8 +51,15 @@ def region_navigation(region) -> list[dict]:
             "label": item.label,
             "url": url,
             "plugin": plugin,
-            "current": request.path == url or (plugin is not None and request.path.startswith(url)),
+            "current": False,
         })
+    # The entry for this page: its own address, or else the longest plugin address it is under
+    # (so /mentorship/mentorships marks "Mentorships", not also "Mentorship").
+    under = [e for e in entries if request.path == e["url"]] or sorted(
+        (e for e in entries if e["plugin"] is not None and request.path.startswith(e["url"])),
+        key=lambda e: len(e["url"]), reverse=True)[:1]
+    for entry in under[:1]:
+        entry["current"] = True
     return entries
 
 

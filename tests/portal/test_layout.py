@@ -60,3 +60,16 @@ def test_htmx_is_configured_safely(client):
     for setting in ('"selfRequestsOnly": true', '"allowEval": false', '"allowScriptTags": false',
                     '"historyCacheSize": 0'):
         assert setting in config
+
+
+def test_the_menu_marks_one_entry_for_the_page(client, people, regions):
+    """Plugin pages under a plugin's start page mark their own entry only."""
+    import re
+
+    client.login_as(people["specialist"])
+    for path, label in (("/belgorod/mentorship/mentorships", "Наставнические пары"),
+                        ("/belgorod/mentorship/", "Наставничество")):
+        html = client.get(path).get_data(as_text=True)
+        nav = html[html.index('id="region-nav"'):html.index("</nav>", html.index('id="region-nav"'))]
+        current = re.findall(r'aria-current="page">([^<]+)</a>', nav)
+        assert current == [label], (path, current)
