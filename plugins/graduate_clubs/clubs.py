@@ -6,7 +6,7 @@ so an event is never over capacity whatever the concurrency; a claim that finds 
 waits, and the engine promotes waiting claims in the order they came.
 
 Every change of an event's seats (a registration, a cancellation, more or fewer places, the
-event called off) first locks the event's row (see ``_lock``): fewer places switch off free
+event called off) first holds the event's row (``portal.locking.hold``): fewer places switch off free
 seats, and without the lock a registration could take one of them between the count and the switch.
 """
 from __future__ import annotations
@@ -17,13 +17,14 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from plugins.graduate_clubs.models import Club, Event, Member, Organizer, Registration, RegistrationStatus
 from portal import reservations
 from portal.extensions import db
+from portal.locking import hold
 from portal.models import (ClaimStatus, Membership, MembershipStatus, ReservationClaim, ReservationUnit, Role,
                            User)
 from portal.models._time import utcnow
@@ -191,18 +192,6 @@ def check_capacity(capacity: int) -> None:
         raise ClubRefused(_("The number of places must be from 1 to %(max)d.", max=MAX_CAPACITY), "capacity")
 
 
-def _lock(event: Event) -> None:
-    """Serialize the changes of this event's seats, and see what came before.
-
-    An UPDATE of the event's row holds it until the transaction ends on PostgreSQL and takes
-    the write lock on SQLite, so a second change of the same event waits for the first to commit;
-    the refresh then reads what it committed.
-    """
-    db.session.execute(update(Event).where(Event.id == event.id).values(sequence=Event.sequence)
-                       .execution_options(synchronize_session=False))
-    db.session.refresh(event)
-
-
 def _calendar_fields(event: Event) -> tuple:
     return (event.title, event.description, event.starts_at, event.ends_at, event.place, event.online_link)
 
@@ -213,7 +202,7 @@ def update_event(event: Event, *, title: str, starts_at: datetime, ends_at: date
     """Change an event: (the registrations moved in by more seats, whether its time or place changed)."""
     now = now or utcnow()
     check_times(starts_at, ends_at, registration_deadline or starts_at)
-    _lock(event)
+    hold(event)
     if event.cancelled:
         raise ClubRefused(_("The event is cancelled; it can no longer be changed."))
     if starts_at != event.starts_at and starts_at <= now:
@@ -236,7 +225,7 @@ def set_capacity(event: Event, capacity: int, now: datetime | None = None) -> li
 
     Once the event has started the number is kept: the event is over for the waiting list.
     """
-    _lock(event)
+    hold(event)
     return _set_capacity(event, capacity, now)
 
 
@@ -286,7 +275,7 @@ def cancel_event(event: Event, now: datetime | None = None) -> list[Registration
     The waiting list is released first, so the seats given back after it move nobody in.
     """
     now = now or utcnow()
-    _lock(event)
+    hold(event)
     check_cancellable(event, now)
     registered, waiting = event_registrations(event)
     for registration in waiting + registered:
@@ -358,7 +347,7 @@ def register(event: Event, graduate, wait: bool = False, now: datetime | None = 
         event without ``wait``.
     """
     now = now or utcnow()
-    _lock(event)
+    hold(event)
     if event.cancelled:
         raise ClubRefused(_("This event is cancelled; registration is closed."))
     if event.starts_at <= now:
@@ -392,7 +381,7 @@ def register(event: Event, graduate, wait: bool = False, now: datetime | None = 
 def cancel(registration: Registration, now: datetime | None = None) -> list[Registration]:
     """Give the seat back (or leave the waiting list); returns the registrations moved in."""
     now = now or utcnow()
-    _lock(registration.event)
+    hold(registration.event)
     if registration.claim is not None:
         db.session.refresh(registration.claim)  # as the last change of the event's seats left it
     if registration.status == RegistrationStatus.cancelled:
@@ -510,7 +499,7 @@ def erase(user, now: datetime | None = None) -> list[Registration]:
                                        .order_by(Registration.event_id)).all()  # locks always in one order
     for registration in registrations:
         if registration.claim is not None and registration.claim.status != ClaimStatus.released:
-            _lock(registration.event)
+            hold(registration.event)
             if registration.event.starts_at > now:
                 promoted += reservations.release(registration.claim)
         db.session.delete(registration)

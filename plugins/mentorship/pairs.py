@@ -16,6 +16,7 @@ import matching
 from plugins.mentorship.models import (GraduateProfile, Mentorship, MentorshipStatus, MentorProfile, Outcome,
                                        PairSpecialist, TrainedModel)
 from portal.extensions import db
+from portal.locking import hold
 from portal.models import Membership, MembershipStatus, Role, User
 from portal.models._time import utcnow
 from portal.support_areas import graduate_needs
@@ -115,18 +116,6 @@ def excluded_pairs(region) -> set[tuple[str, str]]:
     return {(str(g), str(m)) for g, m in rows}
 
 
-def _hold(*profiles) -> None:
-    """Takes the profiles' rows for this transaction, so two coordinators' changes to one person queue up.
-
-    An UPDATE that changes nothing locks the row on PostgreSQL and takes SQLite's write lock; the
-    counts read after it include whatever the other transaction committed.
-    """
-    for profile in profiles:
-        model = type(profile)
-        db.session.execute(model.__table__.update().where(model.__table__.c.id == profile.id)
-                           .values(region_id=model.__table__.c.region_id))
-
-
 # --- the model learnt from decisions ------------------------------------------
 
 def latest_model(region) -> TrainedModel | None:
@@ -209,7 +198,7 @@ def _reasons(suggestion: matching.Suggestion) -> list[dict]:
 def propose(region, graduate_profile_: GraduateProfile, mentor_profile_: MentorProfile, by,
             pinned: bool = True, model=None) -> Mentorship:
     """A coordinator's proposal; hand-made ones are pinned so optimising leaves them be."""
-    _hold(graduate_profile_, mentor_profile_)
+    hold(graduate_profile_, mentor_profile_)  # two coordinators deciding about one person queue up
     if graduate_profile_.user_id in paired_graduates(region):
         raise PairingRefused(_l("This graduate already has a mentor or a proposal."))
     if not graduate_profile_.wants_mentor:
@@ -285,7 +274,7 @@ def _check_approvable(row: Mentorship) -> None:
     """What may have changed since the proposal: the graduate's wish and profile, the mentor's places."""
     graduate = graduate_profile(row.graduate, row.region)
     mentor = mentor_profile(row.mentor, row.region)
-    _hold(*(p for p in (graduate, mentor) if p is not None))
+    hold(*(p for p in (graduate, mentor) if p is not None))
     active = db.session.scalar(select(Mentorship.id).where(
         Mentorship.graduate_id == row.graduate_id, Mentorship.region_id == row.region_id,
         Mentorship.status == MentorshipStatus.active, Mentorship.id != row.id).limit(1))

@@ -1,0 +1,25 @@
+"""Holding rows for the rest of a transaction, the same way on SQLite and PostgreSQL.
+
+Two people changing the same thing at once (the places of an event, the mentees of a mentor)
+must queue up: the second must see what the first committed before it counts and decides.
+"""
+from __future__ import annotations
+
+from sqlalchemy import inspect, update
+
+from portal.extensions import db
+
+
+def hold(*rows) -> None:
+    """Takes each row until the transaction ends, then reads it again as the database has it now.
+
+    An UPDATE that changes nothing (the primary key set to itself) holds the row on PostgreSQL
+    and takes SQLite's write lock; a second transaction doing the same waits for the first to
+    commit. The refresh then gives what that one committed, not what was loaded before.
+    """
+    for row in rows:
+        mapper = inspect(row).mapper
+        key = mapper.primary_key[0]
+        db.session.execute(update(mapper.local_table).where(key == getattr(row, key.key)).values({key: key}))
+    for row in rows:
+        db.session.refresh(row)
