@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from portal.extensions import htmx
+
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
     403: (_l("Access denied"), _l("Your role in this region does not give access to this page.")),
@@ -23,8 +25,6 @@ def _page(status: int, error_id: str | None = None, message=None):
 
     Without it a refused htmx click (an expired form, a lost right) would change nothing on screen.
     """
-    from portal.extensions import htmx
-
     title, text = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
     template = "errors/partial.html" if htmx else "errors/error.html"
     try:

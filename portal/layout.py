@@ -55,10 +55,9 @@ def region_navigation(region) -> list[dict]:
         })
     # The entry for this page: its own address, or else the longest plugin address it is under
     # (so /mentorship/mentorships marks "Mentorships", not also "Mentorship").
-    under = [e for e in entries if request.path == e["url"]] or sorted(
-        (e for e in entries if e["plugin"] is not None and request.path.startswith(e["url"])),
-        key=lambda e: len(e["url"]), reverse=True)[:1]
-    for entry in under[:1]:
+    exact = [e for e in entries if request.path == e["url"]]
+    under = [e for e in entries if e["plugin"] is not None and request.path.startswith(e["url"])]
+    for entry in (exact or sorted(under, key=lambda e: len(e["url"]), reverse=True))[:1]:
         entry["current"] = True
     return entries
 

@@ -4,18 +4,16 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, I
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from plugins.graduate_clubs.clubs import EARLIEST_YEAR, LATEST_YEAR, MAX_CAPACITY, reasonable_year
+from plugins.graduate_clubs.clubs import EARLIEST_YEAR, LATEST_YEAR, MAX_CAPACITY
+from portal.forms import YearsBetween
 from portal.ids import parse_id
 
 TIME_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]  # the last: typed where no picker
 YEARS = _l("Give a year from %(first)d to %(last)d.", first=EARLIEST_YEAR, last=LATEST_YEAR)
 PLACES = _l("The number of places must be from 1 to %(max)d.", max=MAX_CAPACITY)
 
-
-def _reasonable_year(form, field):
-    """A year like 0001 is a typing error, and one the time zones cannot even convert."""
-    if field.data and not reasonable_year(field.data.year):
-        raise ValidationError(YEARS)
+# A year like 0001 is a typing error, and one the time zones cannot even convert.
+REASONABLE_YEAR = YearsBetween(EARLIEST_YEAR, LATEST_YEAR, message=YEARS)
 
 
 class LocalTimeField(DateTimeLocalField):
@@ -57,7 +55,7 @@ class ClubForm(FlaskForm):
 
 def _time(label, required: bool = True):
     needed = InputRequired(_l("Give the date and time.")) if required else Optional()
-    return LocalTimeField(label, format=TIME_FORMAT, validators=[needed, _reasonable_year])
+    return LocalTimeField(label, format=TIME_FORMAT, validators=[needed, REASONABLE_YEAR])
 
 
 class EventForm(FlaskForm):
@@ -119,7 +117,7 @@ class FilterForm(FlaskForm):
 
     # The view gives the region's municipalities as choices; an id that is not one of them is refused.
     municipality = SelectField(_l("Municipality"), coerce=_municipality_id, validate_choice=False)
-    since = DayField(_l("From"), validators=[Optional(), _reasonable_year])
+    since = DayField(_l("From"), validators=[Optional(), REASONABLE_YEAR])
 
     def validate_municipality(self, field):
         if field.data and field.data not in {value for value, _label in field.choices}:
