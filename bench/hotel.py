@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from plugins.social_hotel import stays as rules  # noqa: E402
 from plugins.social_hotel.models import Bed, Hotel, Room, Stay, StayStatus  # noqa: E402
 from portal import create_app  # noqa: E402
-from portal.extensions import db  # noqa: E402
+from portal.app.extensions import db  # noqa: E402
 from portal.models import (ClaimedSlot, ClaimStatus, Membership, MembershipStatus, Region,  # noqa: E402
                            ReservationClaim, Role, User)
-from portal.plugins import plugin_host  # noqa: E402
+from portal.app.plugins import plugin_host  # noqa: E402
 
 BEDS, ROOMS, DAYS_OF_HISTORY = 100, 10, 730
 
@@ -49,7 +49,7 @@ def build_app(folder: str):
 
 
 def person(email: str, region: Region, role: str) -> User:
-    from portal.passwords import hash_password
+    from portal.accounts.passwords import hash_password
 
     user = User(email=email, name=email.split("@")[0], password_hash=hash_password("bench-password"),
                 session_token=secrets.token_hex(16))

@@ -11,11 +11,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
-    from portal import config as settings
-    from portal import sqlite  # noqa: F401  (SQLite behaves like PostgreSQL)
-    from portal import errors, i18n, layout, regions_context, security, wiring
-    from portal.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
-    from portal.ids import IdConverter
+    from portal.app import config as settings
+    from portal.app import sqlite  # noqa: F401  (SQLite behaves like PostgreSQL)
+    from portal.web import errors, i18n, layout, regions_context, security
+    from portal.app import wiring
+    from portal.app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from portal.web.ids import IdConverter
 
     instance_path = Path((config or {}).get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
@@ -41,7 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
 
-    from portal import auth_loader  # noqa: F401  (registers the user loader)
+    from portal.accounts import loader  # noqa: F401  (registers the user loader)
 
     security.init_app(app)
     regions_context.init_app(app)

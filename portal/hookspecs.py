@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from flask import Blueprint
 
     from portal.models import Region, User
-    from portal.plugin_types import DashboardCard, NavItem, PluginInfo
+    from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
 
 PROJECT = "portal"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -29,7 +29,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 def portal_plugin_info() -> PluginInfo:
     """Describe the plugin to region admins.
 
-    :return: a :class:`portal.plugin_types.PluginInfo` with a translatable
+    :return: a :class:`portal.app.plugin_types.PluginInfo` with a translatable
         ``title`` and ``description``, and the codes of the demo regions in
         which ``portal demo`` turns the plugin on (empty: every demo region).
     """
@@ -41,7 +41,7 @@ def portal_blueprint() -> Blueprint:
 
     The core mounts the blueprint under ``/<region_code>/<plugin name>/``,
     adds the region switch in front of it (404 where the plugin is off) and
-    checks that every view declares an access policy (``portal.access``).
+    checks that every view declares an access policy (``portal.web.access``).
     The blueprint's name must be the plugin's name.
 
     :return: a :class:`flask.Blueprint`.
@@ -57,7 +57,7 @@ def portal_navigation(region: Region, user: User) -> list[NavItem]:
 
     :param region: the region being shown.
     :param user: the person looking (may be anonymous).
-    :return: a list of :class:`portal.plugin_types.NavItem`.
+    :return: a list of :class:`portal.app.plugin_types.NavItem`.
     """
 
 
@@ -69,7 +69,7 @@ def portal_dashboard_cards(region: Region, user: User) -> list[DashboardCard]:
 
     :param region: the region whose dashboard is shown.
     :param user: the signed-in member.
-    :return: a list of :class:`portal.plugin_types.DashboardCard`.
+    :return: a list of :class:`portal.app.plugin_types.DashboardCard`.
     """
 
 
@@ -99,11 +99,11 @@ def portal_support_needs(graduate: User, region: Region) -> list[str]:
     """Support areas a graduate needs help with, as far as the plugin knows.
 
     The answers of all plugins on in the region are merged by
-    :func:`portal.support_areas.graduate_needs`.
+    :func:`portal.services.support_areas.graduate_needs`.
 
     :param graduate: the graduate.
     :param region: the region whose services ask.
-    :return: codes from :data:`portal.support_areas.SUPPORT_AREAS`.
+    :return: codes from :data:`portal.services.support_areas.SUPPORT_AREAS`.
     """
 
 
@@ -151,7 +151,7 @@ def portal_translations_folder() -> str:
 def portal_audit_actions() -> dict[str, Any]:
     """Readable labels for the audit actions the plugin records.
 
-    The plugin writes its events with :func:`portal.audit.record`; these
+    The plugin writes its events with :func:`portal.services.audit.record`; these
     labels name them in the audit log's filter.
 
     :return: action code (e.g. ``"social_hotel.stay.viewed"``) -> lazy_gettext label.

@@ -83,7 +83,7 @@ def app(request, tmp_path_factory):
     import flask_migrate
 
     from portal import create_app
-    from portal.extensions import db
+    from portal.app.extensions import db
 
     settings = dict(TEST_SETTINGS, DATABASE_URL=database_url(request.param, tmp_path_factory),
                     INSTANCE_PATH=str(tmp_path_factory.mktemp("instance")))
@@ -99,7 +99,7 @@ def app(request, tmp_path_factory):
 
 @pytest.fixture
 def app_context(app):
-    from portal.extensions import db, limiter
+    from portal.app.extensions import db, limiter
 
     with app.app_context():
         yield app
@@ -116,8 +116,8 @@ def client(app_context):
 @pytest.fixture
 def regions(app_context):
     """Belgorod and Smolensk, with every installed plugin on in both."""
-    from portal.extensions import db
-    from portal.plugins import plugin_host
+    from portal.app.extensions import db
+    from portal.app.plugins import plugin_host
 
     belgorod = make_region("belgorod", "Белгородская область", ("Белгород", "Старый Оскол"))
     smolensk = make_region("smolensk", "Смоленская область", ("Смоленск", "Вязьма"))

@@ -7,7 +7,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from portal.hookspecs import hookimpl
-from portal.plugin_types import DashboardCard, NavItem, PluginInfo
+from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
 
 HERE = Path(__file__).resolve().parent
 STAFF = ("specialist", "coordinator")
@@ -67,7 +67,7 @@ def portal_demo_data(region, people, password):
 @hookimpl
 def portal_export_person(user):
     from plugins.graduate_clubs.models import Club, Member, Organizer, Registration
-    from portal.extensions import db
+    from portal.app.extensions import db
     from sqlalchemy import select
 
     return {

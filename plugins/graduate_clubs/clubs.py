@@ -6,7 +6,7 @@ so an event is never over capacity whatever the concurrency; a claim that finds 
 waits, and the engine promotes waiting claims in the order they came.
 
 Every change of an event's seats (a registration, a cancellation, more or fewer places, the
-event called off) first holds the event's row (``portal.locking.hold``): fewer places switch off free
+event called off) first holds the event's row (``portal.services.locking.hold``): fewer places switch off free
 seats, and without the lock a registration could take one of them between the count and the switch.
 """
 from __future__ import annotations
@@ -22,9 +22,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from plugins.graduate_clubs.models import Club, Event, Member, Organizer, Registration, RegistrationStatus
-from portal import reservations
-from portal.extensions import db
-from portal.locking import hold
+from portal.services import reservations
+from portal.app.extensions import db
+from portal.services.locking import hold
 from portal.models import (ClaimStatus, Membership, MembershipStatus, ReservationClaim, ReservationUnit, Role,
                            User)
 from portal.models._time import utcnow

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.models import Club
-from portal.extensions import db
-from portal.demo import demo_member
+from portal.app.extensions import db
+from portal.app.demo import demo_member
 
 # name, host, municipality, description, [(event title, place, capacity, volunteers wanted)]
 CLUBS = {

@@ -12,8 +12,8 @@ from babel.dates import format_datetime
 from flask_babel import lazy_gettext as _l
 
 from plugins.graduate_clubs.models import Event, Registration
-from portal import audit
-from portal.notifications import notify
+from portal.services import audit
+from portal.services.notifications import notify
 
 MOVED_IN = _l("A place freed up: you are registered for «%(event)s» on %(date)s.")
 CANCELLED = _l("«%(event)s» on %(date)s is cancelled by the organizers.")

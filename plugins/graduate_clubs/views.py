@@ -17,10 +17,11 @@ from plugins.graduate_clubs import ics, notices
 from plugins.graduate_clubs.forms import (AttendanceForm, CancelEventForm, ClubForm, EventForm, FilterForm,
                                           RegisterForm)
 from plugins.graduate_clubs.models import Club, Event, Registration, RegistrationStatus
-from portal import access, audit
-from portal.extensions import db, htmx
-from portal.forms import ConfirmForm
-from portal.layout import ROLE_LABELS
+from portal.web import access
+from portal.services import audit
+from portal.app.extensions import db, htmx
+from portal.web.forms import ConfirmForm
+from portal.web.layout import ROLE_LABELS
 from portal.models._time import utcnow
 
 bp = Blueprint("graduate_clubs", __name__, template_folder="templates")

@@ -7,7 +7,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from portal.hookspecs import hookimpl
-from portal.plugin_types import DashboardCard, NavItem, PluginInfo
+from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
 
 HERE = Path(__file__).resolve().parent
 

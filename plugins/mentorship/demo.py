@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from plugins.mentorship import pairs
 from plugins.mentorship.models import GraduateProfile, Meeting, MentorProfile, Outcome
-from portal.extensions import db
-from portal.demo import demo_member
+from portal.app.extensions import db
+from portal.app.demo import demo_member
 from portal.models import User
 from portal.models._time import utcnow
 

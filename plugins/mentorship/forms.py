@@ -5,8 +5,8 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioFi
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.forms import YearsBetween
-from portal.support_areas import SUPPORT_AREAS
+from portal.web.forms import YearsBetween
+from portal.services.support_areas import SUPPORT_AREAS
 
 # Languages named in themselves, as a person looks for their own.
 LANGUAGES = [("ru", "Русский"), ("en", "English"), ("uk", "Українська"), ("tt", "Татарча"),

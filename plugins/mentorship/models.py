@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import Municipality, Region, User
 from portal.models._time import utcnow
 

@@ -15,11 +15,11 @@ from sqlalchemy.orm import selectinload
 import matching
 from plugins.mentorship.models import (GraduateProfile, Mentorship, MentorshipStatus, MentorProfile, Outcome,
                                        PairSpecialist, TrainedModel)
-from portal.extensions import db
-from portal.locking import hold
+from portal.app.extensions import db
+from portal.services.locking import hold
 from portal.models import Membership, MembershipStatus, Role, User
 from portal.models._time import utcnow
-from portal.support_areas import graduate_needs
+from portal.services.support_areas import graduate_needs
 
 TAKING = MentorshipStatus.taking_a_place()
 BREAKS_A_RULE = _l("This pair breaks a rule: a language in common, or the graduate's preference about the "

@@ -18,14 +18,15 @@ from plugins.mentorship.forms import (OUTCOMES, AskEndForm, DecisionForm, EndFor
                                       MeetingForm, MentorProfileForm, ProposeForm, SpecialistsForm)
 from plugins.mentorship.models import (GraduateProfile, Meeting, Mentorship, MentorshipStatus, MentorProfile,
                                        Outcome)
-from portal import access, audit
-from portal.extensions import db, htmx
-from portal.forms import ConfirmForm
-from portal.http import redirect_to
-from portal.ids import parse_id
-from portal.notifications import notify
-from portal.paging import paginate
-from portal.support_areas import SUPPORT_AREAS
+from portal.web import access
+from portal.services import audit
+from portal.app.extensions import db, htmx
+from portal.web.forms import ConfirmForm
+from portal.web.http import redirect_to
+from portal.web.ids import parse_id
+from portal.services.notifications import notify
+from portal.web.paging import paginate
+from portal.services.support_areas import SUPPORT_AREAS
 
 bp = Blueprint("mentorship", __name__, template_folder="templates")
 

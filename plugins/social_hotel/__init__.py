@@ -7,7 +7,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from portal.hookspecs import hookimpl
-from portal.plugin_types import DashboardCard, NavItem, PluginInfo
+from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
 
 HERE = Path(__file__).resolve().parent
 STAFF = ("specialist", "coordinator")
@@ -62,7 +62,7 @@ def portal_demo_data(region, people, password):
 @hookimpl
 def portal_support_needs(graduate, region):
     from plugins.social_hotel.models import Hotel, Stay, StayStatus
-    from portal.extensions import db
+    from portal.app.extensions import db
     from sqlalchemy import select
 
     open_stay = db.session.scalar(select(Stay.id).join(Hotel).where(
@@ -73,7 +73,7 @@ def portal_support_needs(graduate, region):
 @hookimpl
 def portal_export_person(user):
     from plugins.social_hotel.models import Stay
-    from portal.extensions import db
+    from portal.app.extensions import db
     from sqlalchemy import select
 
     return {"stays": [
@@ -86,8 +86,8 @@ def portal_export_person(user):
 @hookimpl
 def portal_erase_person(user):
     from plugins.social_hotel.models import Stay
-    from portal import reservations
-    from portal.extensions import db
+    from portal.services import reservations
+    from portal.app.extensions import db
     from sqlalchemy import select
 
     for stay in db.session.scalars(select(Stay).where(Stay.graduate_id == user.id)):

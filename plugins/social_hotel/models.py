@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import Region, ReservationClaim, ReservationResource, ReservationUnit, User
 from portal.models._time import utcnow
 

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from plugins.social_hotel.models import Bed, Hotel, HotelSettings, Room, Stay, StayStatus
-from portal import reservations
-from portal.extensions import db
+from portal.services import reservations
+from portal.app.extensions import db
 from portal.models import ReservationUnit, Role
 
 NAME = "social_hotel"

@@ -18,11 +18,12 @@ from plugins.social_hotel import stays as rules
 from plugins.social_hotel.forms import (BedForm, ChartForm, DepartureForm, ExtensionRequestForm, HotelForm,
                                         ReasonForm, RoomForm, SettingsForm, StayRequestForm)
 from plugins.social_hotel.models import Bed, Hotel, Room, Stay, StayStatus
-from portal import access, audit, reservations
-from portal.extensions import db, htmx
-from portal.forms import ConfirmForm
-from portal.http import redirect_to
-from portal.notifications import notify
+from portal.web import access
+from portal.services import audit, reservations
+from portal.app.extensions import db, htmx
+from portal.web.forms import ConfirmForm
+from portal.web.http import redirect_to
+from portal.services.notifications import notify
 
 bp = Blueprint("social_hotel", __name__, template_folder="templates")
 

@@ -5,14 +5,14 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models._time import utcnow
 from portal.models.region import Region
 from portal.models.user import User
 
 
 class AuditEvent(db.Model):
-    """Who did what to whom, where and when; written by portal.audit.record only."""
+    """Who did what to whom, where and when; written by portal.services.audit.record only."""
 
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_region_at", "region_id", "at"),)

@@ -79,7 +79,7 @@ def live_server(app, people):
     session commits here, so it holds no transaction the server's requests would wait on;
     each request runs in its own app context with its own session.
     """
-    from portal.extensions import db
+    from portal.app.extensions import db
 
     db.session.commit()
     counting = _CountingApp(app)

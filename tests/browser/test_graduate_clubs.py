@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from plugins.graduate_clubs import clubs as rules
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models._time import utcnow
 from tests.browser.test_core_flows import sign_in, sign_out
 from tests.helpers import make_user

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from plugins.social_hotel import stays as rules
 from plugins.social_hotel.models import Room
-from portal.extensions import db
+from portal.app.extensions import db
 from tests.browser.test_core_flows import sign_in, sign_out
 
 

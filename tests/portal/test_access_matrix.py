@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from portal.access import AUTHENTICATED, PUBLIC, REGION, SITE_ADMIN
+from portal.web.access import AUTHENTICATED, PUBLIC, REGION, SITE_ADMIN
 
 REGION_CODE = "belgorod"
 # Values for path parameters by name; integers get an id that does not exist.
@@ -103,8 +103,8 @@ def test_access_matrix(app, people, visitor):
 
 
 def test_plugin_switched_off_answers_404_for_everyone(app, people, regions):
-    from portal.extensions import db
-    from portal.plugins import plugin_host
+    from portal.app.extensions import db
+    from portal.app.plugins import plugin_host
 
     plugin_host().set_enabled(regions["belgorod"], "sample", False)
     db.session.commit()
@@ -140,6 +140,6 @@ def test_ids_too_large_for_the_database_are_not_found(app, people):
                                             ("0", None), ("-3", None), ("²", None), ("١٢", None), ("", None),
                                             (None, None), ("9" * 40, None), ("1e3", None)])
 def test_ids_from_forms_are_plain_numbers_a_record_could_have(text, expected):
-    from portal.ids import parse_id
+    from portal.web.ids import parse_id
 
     assert parse_id(text) == expected

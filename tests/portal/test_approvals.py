@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import AuditEvent, MembershipStatus, Notification
 from tests.helpers import form_errors, make_user
 

@@ -7,7 +7,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import AuditEvent, Membership, MembershipStatus, Notification, Role, User
 from tests.helpers import PASSWORD, form_errors, make_user
 from tests.sample_plugin.models import SampleNote

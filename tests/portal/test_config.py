@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from portal import create_app
-from portal.config import ConfigurationError
+from portal.app.config import ConfigurationError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ def test_production_without_secret_key_refuses_to_start(monkeypatch, tmp_path):
 
 def test_the_command_line_says_so_clearly(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "PORTAL_ENV")}
-    result = subprocess.run([sys.executable, "-m", "portal.cli", "routes"], cwd=ROOT, env=env,
+    result = subprocess.run([sys.executable, "-m", "portal.app.cli", "routes"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "SECRET_KEY is not set" in result.stderr and "Traceback" not in result.stderr

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import Membership, Region, RegionPlugin, User
-from portal.plugins import plugin_host
+from portal.app.plugins import plugin_host
 from tests import sample_plugin
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import MembershipStatus
 from tests.helpers import make_user
 

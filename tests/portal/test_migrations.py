@@ -7,7 +7,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
 from portal import create_app
-from portal.extensions import db
+from portal.app.extensions import db
 from tests import sample_plugin
 from tests.conftest import TEST_SETTINGS
 
@@ -37,7 +37,7 @@ def test_portal_db_upgrade_command_applies_every_head(tmp_path):
     url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
     fresh = create_app(dict(TEST_SETTINGS, DATABASE_URL=url, INSTANCE_PATH=str(tmp_path),
                             PORTAL_EXTRA_PLUGINS=[("sample", sample_plugin)]))
-    from portal.cli import PortalGroup
+    from portal.app.cli import PortalGroup
 
     group = PortalGroup(create_app=lambda: fresh)
     result = fresh.test_cli_runner().invoke(group, ["db", "upgrade"])

@@ -6,9 +6,9 @@ import re
 import pytest
 from flask_babel import lazy_gettext as _l
 
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import Notification
-from portal.notifications import notify
+from portal.services.notifications import notify
 from tests.helpers import make_user
 
 
@@ -54,7 +54,7 @@ def test_notify_sends_mail_when_smtp_is_set(app, people, monkeypatch):
         def send_message(self, message):
             sent.append((message["To"], message["Subject"], message.get_content().strip()))
 
-    monkeypatch.setattr("portal.mail.smtplib.SMTP", FakeSMTP)
+    monkeypatch.setattr("portal.services.mail.smtplib.SMTP", FakeSMTP)
     monkeypatch.setitem(app.config, "PORTAL_SMTP_HOST", "mail.example.org")
     monkeypatch.setitem(app.config, "PORTAL_SMTP_USER", "portal")
     with app.test_request_context():
@@ -66,7 +66,7 @@ def test_notify_sends_mail_when_smtp_is_set(app, people, monkeypatch):
 
 
 def test_no_mail_without_smtp(app, people, monkeypatch):
-    monkeypatch.setattr("portal.mail.smtplib.SMTP", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
+    monkeypatch.setattr("portal.services.mail.smtplib.SMTP", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
     with app.test_request_context():
         notify(people["graduate"], _l("You have no notifications."))
 

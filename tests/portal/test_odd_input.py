@@ -11,8 +11,8 @@ from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
-from portal.demo import load_demo
-from portal.extensions import db
+from portal.app.demo import load_demo
+from portal.app.extensions import db
 from portal.models import User
 
 VALUES = ("0001-01-01", "9999-12-31", "99999999999999999999", "-1", "0", "²", "x")

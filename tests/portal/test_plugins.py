@@ -8,9 +8,9 @@ import pytest
 from flask import Blueprint
 
 from portal import create_app, hookspecs
-from portal.extensions import db
-from portal.plugins import plugin_host
-from portal.wiring import PluginContractError
+from portal.app.extensions import db
+from portal.app.plugins import plugin_host
+from portal.app.wiring import PluginContractError
 from tests import sample_plugin
 from tests.conftest import TEST_SETTINGS
 
@@ -87,7 +87,7 @@ def test_plugin_cli_command_is_added(app):
 
 
 def test_support_needs_are_merged_and_checked(app_context, people, regions):
-    from portal.support_areas import graduate_needs
+    from portal.services.support_areas import graduate_needs
     from tests.sample_plugin.models import SampleNote
 
     graduate, belgorod = people["graduate"], regions["belgorod"]
@@ -101,7 +101,7 @@ def test_support_needs_are_merged_and_checked(app_context, people, regions):
 
 def test_export_and_erasure_reach_the_plugin(app_context, people, regions):
     from portal.models import AuditEvent, User
-    from portal.people import erase_person, export_person
+    from portal.accounts.people import erase_person, export_person
     from tests.sample_plugin.models import SampleNote
 
     graduate = people["graduate"]
@@ -111,7 +111,7 @@ def test_export_and_erasure_reach_the_plugin(app_context, people, regions):
     assert data["account"]["email"] == graduate.email
     assert data["plugins"]["sample"] == {"notes": ["mine"]}
     user_id, email = graduate.id, graduate.email
-    from portal import audit
+    from portal.services import audit
     audit.record("login", actor=graduate, commit=True)
     erase_person(graduate)
     assert db.session.get(User, user_id) is None

@@ -16,7 +16,7 @@ WORKER = """
 import sys
 import flask_migrate
 from portal import create_app
-from portal.extensions import db
+from portal.app.extensions import db
 app = create_app({
     "SECRET_KEY": "test", "PORTAL_ENV": "testing", "WTF_CSRF_ENABLED": False,
     "PORTAL_LOAD_ENTRY_POINTS": False, "DATABASE_URL": sys.argv[1],

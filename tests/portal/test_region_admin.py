@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from portal import audit
-from portal.extensions import db
+from portal.services import audit
+from portal.app.extensions import db
 from portal.models import AuditEvent
 from tests.helpers import make_user
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from portal import reservations
-from portal.extensions import db
+from portal.services import reservations
+from portal.app.extensions import db
 from portal.models import ClaimedSlot, ClaimStatus, Notification, ReservationClaim, ReservationResource
-from portal.reservations import NoRoom, SlotsTaken, nights
+from portal.services.reservations import NoRoom, SlotsTaken, nights
 from tests.helpers import make_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,8 +160,9 @@ def test_fifty_threads_confirm_the_same_bed_and_nights(app, hotel, guests):
 PROCESS = """
 import sys, time
 from pathlib import Path
-from portal import create_app, reservations
-from portal.extensions import db
+from portal import create_app
+from portal.services import reservations
+from portal.app.extensions import db
 from portal.models import ReservationResource, User
 app = create_app({"SECRET_KEY": "test", "PORTAL_ENV": "testing", "PORTAL_LOAD_ENTRY_POINTS": False,
                   "DATABASE_URL": sys.argv[1]})

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import AuditEvent, Membership, MembershipStatus, Role
 from tests.helpers import PASSWORD, make_user
 

@@ -1,8 +1,10 @@
 from flask import Blueprint, g, render_template_string
 from flask_babel import gettext as _
 
-from portal import access, audit
-from portal.extensions import db
+from portal.web import access
+
+from portal.services import audit
+from portal.app.extensions import db
 from tests.sample_plugin.models import SampleNote
 
 bp = Blueprint("sample", __name__)

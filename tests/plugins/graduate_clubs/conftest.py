@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from plugins.graduate_clubs import clubs as rules
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models._time import utcnow
 
 

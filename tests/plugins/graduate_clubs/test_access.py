@@ -8,7 +8,7 @@ from sqlalchemy import delete, select
 
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.models import Event, Registration
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import AuditEvent, Membership, Role
 from portal.models._time import utcnow
 from tests.helpers import make_user

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.models import Event, RegistrationStatus
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models._time import utcnow
 from tests.helpers import form_errors, make_user
 from tests.plugins.graduate_clubs.conftest import add_event

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.models import Event, Registration, RegistrationStatus
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import ClaimedSlot, ClaimStatus, ReservationClaim, User
 from tests.helpers import at_once, make_user
 from tests.plugins.graduate_clubs.conftest import add_event

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs import views
 from plugins.graduate_clubs.models import Event, Registration, RegistrationStatus
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import AuditEvent, ClaimedSlot, Notification
 from portal.models._time import utcnow
-from portal.people import erase_person
+from portal.accounts.people import erase_person
 from tests.helpers import form_errors, make_user
 from tests.plugins.graduate_clubs.conftest import add_event
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.models import Club, Event, Member, Registration, RegistrationStatus
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import AuditEvent, ClaimedSlot, Notification
 from portal.models._time import utcnow
 from tests.helpers import form_errors, make_user
@@ -309,7 +309,7 @@ def test_pages_in_english(app, people, club, event):
 
 
 def test_export_and_erasure_give_the_seat_to_the_waiting_list(app, people, regions, club, soon):
-    from portal.plugins import plugin_host
+    from portal.app.plugins import plugin_host
 
     event = add_event(club, soon, capacity=1)
     leaving, waiting = _graduates(regions, 2)
@@ -332,7 +332,7 @@ def test_export_and_erasure_give_the_seat_to_the_waiting_list(app, people, regio
 
 
 def test_erasure_moves_the_waiting_in_with_the_same_trace_as_a_cancellation(app, people, regions, club, soon):
-    from portal.plugins import plugin_host
+    from portal.app.plugins import plugin_host
 
     event = add_event(club, soon, capacity=1)
     leaving, waiting = _graduates(regions, 2)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from plugins.mentorship.models import GraduateProfile, MentorProfile
-from portal.extensions import db
+from portal.app.extensions import db
 from tests.helpers import make_user
 
 

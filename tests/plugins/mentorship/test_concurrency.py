@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from plugins.mentorship import pairs
 from plugins.mentorship.models import Mentorship, MentorshipStatus
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import User
 from tests.helpers import at_once
 from tests.plugins.mentorship.conftest import add_graduate, add_mentor

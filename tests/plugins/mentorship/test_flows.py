@@ -8,7 +8,7 @@ from sqlalchemy import select
 from plugins.mentorship import pairs
 from plugins.mentorship.models import (GraduateProfile, Meeting, Mentorship, MentorshipStatus, MentorProfile,
                                        PairSpecialist)
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import AuditEvent, Notification
 from tests.helpers import form_errors, make_user
 from tests.plugins.mentorship.conftest import add_graduate, add_mentor
@@ -252,7 +252,7 @@ def test_needs_known_to_other_services_join_the_graduates_own(app_context, peopl
 
 
 def test_export_and_erasure(app_context, people, pool, belgorod):
-    from portal.people import erase_person, export_person
+    from portal.accounts.people import erase_person, export_person
 
     row = _active(people, belgorod)
     db.session.add(Meeting(mentorship=row, author_id=people["mentor"].id, met_on=date.today(), what_was_done="МФЦ"))

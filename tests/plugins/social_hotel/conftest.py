@@ -6,7 +6,7 @@ import pytest
 
 from plugins.social_hotel import stays as rules
 from plugins.social_hotel.models import Room
-from portal.extensions import db
+from portal.app.extensions import db
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from plugins.social_hotel import stays as rules
 from plugins.social_hotel.models import Bed, Stay, StayStatus
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import ClaimedSlot, ReservationClaim, User
 from tests.helpers import at_once, make_user
 

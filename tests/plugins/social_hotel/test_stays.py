@@ -7,7 +7,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from plugins.social_hotel.models import Bed, Stay, StayStatus
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import AuditEvent, ClaimedSlot, Notification
 from tests.helpers import form_errors, make_user
 

@@ -6,10 +6,10 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.i18n import LANGUAGE_NAMES
+from portal.web.i18n import LANGUAGE_NAMES
 from portal.models import Role
-from portal.plugin_types import NavItem
-from portal.plugins import plugin_host
+from portal.app.plugin_types import NavItem
+from portal.app.plugins import plugin_host
 
 ROLE_LABELS = {
     Role.graduate.value: _l("Graduate"),
@@ -66,7 +66,7 @@ def _context():
     region = g.get("region")
     unread = 0
     if current_user.is_authenticated:
-        from portal.notifications import unread_count
+        from portal.services.notifications import unread_count
 
         unread = unread_count(current_user)
     return {

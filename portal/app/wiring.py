@@ -6,10 +6,10 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, abort, g
 
-from portal.extensions import migrate
-from portal.plugins import PluginHost
+from portal.app.extensions import migrate
+from portal.app.plugins import PluginHost
 
-CORE_TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+CORE_TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 
 
 class PluginContractError(RuntimeError):
@@ -36,10 +36,10 @@ def migration_directories(host: PluginHost) -> list[str]:
 
 
 def register_core_blueprints(app: Flask) -> None:
-    from portal.admin.views import bp as admin_bp
-    from portal.auth.views import bp as auth_bp
-    from portal.home import bp as home_bp
-    from portal.regions.views import bp as regions_bp
+    from portal.pages.admin.views import bp as admin_bp
+    from portal.pages.auth.views import bp as auth_bp
+    from portal.pages.home import bp as home_bp
+    from portal.pages.regions.views import bp as regions_bp
 
     for blueprint in (home_bp, auth_bp, regions_bp, admin_bp):
         app.register_blueprint(blueprint)
@@ -50,7 +50,7 @@ def _gate(plugin_name: str):
     """The one region switch: a plugin that is off in this region answers 404."""
 
     def gate():
-        from portal.plugins import plugin_host
+        from portal.app.plugins import plugin_host
 
         region = g.get("region")
         if region is None or plugin_name not in plugin_host().enabled_in(region):
@@ -75,12 +75,12 @@ def _check_policies(app: Flask, blueprint_names) -> None:
     for endpoint, view in app.view_functions.items():
         if endpoint.split(".", 1)[0] in blueprint_names and not hasattr(view, "access_policy"):
             raise PluginContractError(
-                f"view {endpoint!r} declares no access policy; decorate it with one from portal.access"
+                f"view {endpoint!r} declares no access policy; decorate it with one from portal.web.access"
             )
 
 
 def register_cli(app: Flask, host: PluginHost) -> None:
-    from portal.cli import core_commands
+    from portal.app.cli import core_commands
 
     for command in core_commands():
         app.cli.add_command(command)
@@ -92,7 +92,7 @@ def register_cli(app: Flask, host: PluginHost) -> None:
 @migrate.configure
 def _add_plugin_branches(alembic_config):
     """Each plugin's Alembic branch lives in its own folder; Alembic reads them all."""
-    from portal.plugins import plugin_host
+    from portal.app.plugins import plugin_host
 
     folders = [str(Path(alembic_config.get_main_option("script_location")) / "versions")]
     folders += migration_directories(plugin_host())

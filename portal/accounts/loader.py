@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.extensions import db, login_manager
+from portal.app.extensions import db, login_manager
 from portal.models import User
 
 login_manager.login_view = "auth.login"

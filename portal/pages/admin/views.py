@@ -10,16 +10,18 @@ from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal import access, audit
-from portal.admin.forms import AuditFilterForm, GrantRoleForm, MemberSearchForm, PluginSwitchForm, RegionForm
-from portal.audit import ACTION_LABELS
-from portal.extensions import db, htmx
-from portal.forms import ConfirmForm
-from portal.http import redirect_to, require_fresh_login
-from portal.layout import region_navigation
+from portal.web import access
+
+from portal.services import audit
+from portal.pages.admin.forms import AuditFilterForm, GrantRoleForm, MemberSearchForm, PluginSwitchForm, RegionForm
+from portal.services.audit import ACTION_LABELS
+from portal.app.extensions import db, htmx
+from portal.web.forms import ConfirmForm
+from portal.web.http import redirect_to, require_fresh_login
+from portal.web.layout import region_navigation
 from portal.models import AuditEvent, Membership, MembershipStatus, Municipality, Region, Role, User
-from portal.paging import paginate
-from portal.plugins import plugin_host
+from portal.web.paging import paginate
+from portal.app.plugins import plugin_host
 
 bp = Blueprint("admin", __name__)
 

@@ -11,7 +11,7 @@ from functools import wraps
 from flask import abort, g, request
 from flask_login import current_user
 
-from portal.extensions import login_manager
+from portal.app.extensions import login_manager
 
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
@@ -63,7 +63,7 @@ def _protect(policy: Policy):
 
 def deny():
     """Refuse with 403 and keep a trace of who tried."""
-    from portal.audit import record
+    from portal.services.audit import record
 
     record("access.denied", target=request.path, region=g.get("region"), commit=True)
     abort(403)

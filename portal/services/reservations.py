@@ -19,7 +19,7 @@ from datetime import date
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models._time import utcnow
 from portal.models.reservation import (ClaimedSlot, ClaimStatus, ReservationClaim, ReservationResource,
                                        ReservationUnit)

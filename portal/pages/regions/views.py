@@ -8,14 +8,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal import access, audit
-from portal.extensions import db, htmx
-from portal.http import redirect_to
+from portal.web import access
+
+from portal.services import audit
+from portal.app.extensions import db, htmx
+from portal.web.http import redirect_to
 from portal.models import Membership, MembershipStatus, Role
 from portal.models._time import utcnow
-from portal.notifications import notify
-from portal.plugins import plugin_host
-from portal.regions.forms import ApproveForm, RejectForm
+from portal.services.notifications import notify
+from portal.app.plugins import plugin_host
+from portal.pages.regions.forms import ApproveForm, RejectForm
 
 bp = Blueprint("regions", __name__, url_prefix="/<region_code>")
 

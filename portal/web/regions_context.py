@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, abort, current_app, g
 from sqlalchemy import select
 
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import Region
 
 

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from portal.forms import YearsBetween
+from portal.web.forms import YearsBetween
 from portal.models import Role
 
 STAFF_ROLE_CHOICES = [

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask import request
 
-from portal.extensions import db
-from portal.ids import MAX_ID
+from portal.app.extensions import db
+from portal.web.ids import MAX_ID
 
 
 def paginate(query, per_page: int):

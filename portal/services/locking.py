@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, update
 
-from portal.extensions import db
+from portal.app.extensions import db
 
 
 def hold(*rows) -> None:

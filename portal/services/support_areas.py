@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.plugins import plugin_host
+from portal.app.plugins import plugin_host
 
 SUPPORT_AREAS = {
     "legal": _l("Legal status"),

@@ -5,7 +5,7 @@ from flask import Response, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import login_fresh
 
-from portal.extensions import htmx
+from portal.app.extensions import htmx
 
 
 def redirect_to(url: str) -> Response:

@@ -10,7 +10,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import cli as migrate_cli
 from flask_migrate import upgrade as migrate_upgrade
 
-from portal.config import ConfigurationError
+from portal.app.config import ConfigurationError
 
 
 def _db_group() -> click.Group:
@@ -67,7 +67,7 @@ def core_commands() -> list[click.Command]:
 @with_appcontext
 def demo_command(password: str | None):
     """Create the demo regions, people and every plugin's demo data (idempotent)."""
-    from portal.demo import DEFAULT_PASSWORD, load_demo
+    from portal.app.demo import DEFAULT_PASSWORD, load_demo
 
     password = password or DEFAULT_PASSWORD
     report = load_demo(password)
@@ -89,9 +89,9 @@ def demo_command(password: str | None):
 @with_appcontext
 def create_admin_command(email: str, name: str, password: str):
     """Create a site admin, who creates regions."""
-    from portal.extensions import db
+    from portal.app.extensions import db
     from portal.models import User
-    from portal.passwords import hash_password
+    from portal.accounts.passwords import hash_password
 
     email = email.strip().lower()
     if len(password) < 10:
@@ -120,9 +120,9 @@ def _person(email: str):
 @with_appcontext
 def export_person_command(email: str):
     """Print everything the portal holds about a person, as JSON."""
-    from portal import audit
-    from portal.extensions import db
-    from portal.people import export_person
+    from portal.services import audit
+    from portal.app.extensions import db
+    from portal.accounts.people import export_person
 
     user = _person(email)
     click.echo(json.dumps(export_person(user), ensure_ascii=False, indent=2, default=str))
@@ -136,7 +136,7 @@ def export_person_command(email: str):
 @with_appcontext
 def erase_person_command(email: str, yes: bool):
     """Erase a person's account and what every plugin holds about them."""
-    from portal.people import erase_person
+    from portal.accounts.people import erase_person
 
     user = _person(email)
     if not yes:

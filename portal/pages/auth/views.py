@@ -13,17 +13,19 @@ from flask_limiter.util import get_remote_address
 from flask_login import confirm_login, current_user, fresh_login_required, login_user, logout_user
 from sqlalchemy import select
 
-from portal import access, audit
-from portal.auth.forms import (EmailChangeForm, LoginForm, PasswordChangeForm, ProfileForm,
+from portal.web import access
+
+from portal.services import audit
+from portal.pages.auth.forms import (EmailChangeForm, LoginForm, PasswordChangeForm, ProfileForm,
                                ReauthenticateForm, RegistrationForm)
-from portal.extensions import db, limiter
-from portal.forms import ConfirmForm
+from portal.app.extensions import db, limiter
+from portal.web.forms import ConfirmForm
 from portal.models import Membership, MembershipStatus, Municipality, Role, User
 from portal.models._time import utcnow
-from portal.notifications import notify
-from portal.passwords import check_password, hash_password
-from portal.people import export_person
-from portal.security import safe_next, start_session
+from portal.services.notifications import notify
+from portal.accounts.passwords import check_password, hash_password
+from portal.accounts.people import export_person
+from portal.web.security import safe_next, start_session
 
 bp = Blueprint("auth", __name__)
 

@@ -5,7 +5,7 @@ from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import AuditEvent
 
 # Labels for the filter of the audit page; plugins add theirs through a hook.

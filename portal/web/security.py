@@ -9,7 +9,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user, user_loaded_from_cookie
 
-from portal.extensions import login_manager
+from portal.app.extensions import login_manager
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -68,7 +68,7 @@ def _enforce_session_limits(app: Flask):
         login_at = session.get("login_at", 0)
         seen_at = session.get("seen_at", 0)
         if now - seen_at > idle or now - login_at > absolute:
-            from portal.audit import record
+            from portal.services.audit import record
 
             record("session.expired", target=f"user:{current_user.id}", commit=True)
             logout_user()

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from portal.extensions import htmx
+from portal.app.extensions import htmx
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        from portal.extensions import db
+        from portal.app.extensions import db
 
         error_id = uuid.uuid4().hex[:12]
         app.logger.exception("unexpected error %s", error_id)

@@ -5,8 +5,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
-from portal.extensions import db
-from portal.mail import send_mail
+from portal.app.extensions import db
+from portal.services.mail import send_mail
 from portal.models import Notification, User
 from portal.models._time import utcnow
 

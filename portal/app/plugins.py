@@ -8,9 +8,9 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal import hookspecs
-from portal.extensions import db
+from portal.app.extensions import db
 from portal.models import Region, RegionPlugin
-from portal.plugin_types import PluginInfo
+from portal.app.plugin_types import PluginInfo
 
 ENTRY_POINT_GROUP = "portal.plugins"
 
