@@ -29,11 +29,13 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     db.init_app(app)
+    wiring.load_plugins(app)
+    wiring.install_region_switch(app)  # before CSRF: a plugin that is off is not there, whatever the method
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    host = wiring.load_plugins(app)
+    host = app.extensions["portal_plugins"]
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,

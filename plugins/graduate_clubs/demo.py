@@ -9,7 +9,7 @@ from sqlalchemy import select
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.models import Club
 from portal.app.extensions import db
-from portal.app.demo import demo_member
+from portal.accounts.demo import demo_member
 
 # name, host, municipality, description, [(event title, place, capacity, volunteers wanted)]
 CLUBS = {

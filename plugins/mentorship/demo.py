@@ -9,7 +9,7 @@ from sqlalchemy import select
 from plugins.mentorship import pairs
 from plugins.mentorship.models import GraduateProfile, Meeting, MentorProfile, Outcome
 from portal.app.extensions import db
-from portal.app.demo import demo_member
+from portal.accounts.demo import demo_member
 from portal.models import User
 from portal.models._time import utcnow
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from plugins.social_hotel import stays as rules
 from plugins.social_hotel.models import Hotel, Room, Stay, StayStatus
 from portal.app.extensions import db
-from portal.app.demo import demo_member
+from portal.accounts.demo import demo_member
 
 HOTELS = {
     "smolensk": ("Социальная гостиница центра «Точка опоры»", "Смоленск, ул. Октябрьской революции, 9",

@@ -67,7 +67,7 @@ def core_commands() -> list[click.Command]:
 @with_appcontext
 def demo_command(password: str | None):
     """Create the demo regions, people and every plugin's demo data (idempotent)."""
-    from portal.app.demo import DEFAULT_PASSWORD, load_demo
+    from portal.accounts.demo import DEFAULT_PASSWORD, load_demo
 
     password = password or DEFAULT_PASSWORD
     report = load_demo(password)

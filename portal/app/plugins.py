@@ -1,11 +1,14 @@
 """The plugin host: which plugins are installed, and which a region runs."""
 from __future__ import annotations
 
+import logging
+import uuid
 from typing import Any, Iterable
 
 import pluggy
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal import hookspecs
 from portal.app.extensions import db
@@ -13,6 +16,7 @@ from portal.models import Region, RegionPlugin
 from portal.app.plugin_types import PluginInfo
 
 ENTRY_POINT_GROUP = "portal.plugins"
+logger = logging.getLogger("portal.plugins")
 
 
 class PluginHost:
@@ -34,14 +38,30 @@ class PluginHost:
     def names(self) -> list[str]:
         return sorted(name for name, _ in self.manager.list_name_plugin())
 
-    def each(self, hook_name: str, only: Iterable[str] | None = None, **kwargs) -> list[tuple[str, Any]]:
-        """Call a hook plugin by plugin: [(plugin name, answer)], None answers left out."""
+    def each(self, hook_name: str, only: Iterable[str] | None = None, tolerant: bool = False,
+             **kwargs) -> list[tuple[str, Any]]:
+        """Call a hook plugin by plugin: [(plugin name, answer)], None answers left out.
+
+        ``tolerant``: a plugin that raises is logged with an error id and left out, so one failing
+        plugin cannot take the page (the menu, the dashboard) down for everyone.
+        """
         allowed = None if only is None else set(only)
         answers = []
         for impl in reversed(getattr(self.manager.hook, hook_name).get_hookimpls()):
             if allowed is not None and impl.plugin_name not in allowed:
                 continue
-            result = impl.function(**kwargs)
+            if tolerant:
+                try:
+                    result = impl.function(**kwargs)
+                except Exception as error:
+                    if isinstance(error, SQLAlchemyError):
+                        db.session.rollback()  # the page goes on with a usable session
+                    error_id = uuid.uuid4().hex[:12]
+                    logger.exception("plugin %s failed in %s (error %s); left out", impl.plugin_name,
+                                     hook_name, error_id)
+                    continue
+            else:
+                result = impl.function(**kwargs)
             if result is not None:
                 answers.append((impl.plugin_name, result))
         return answers

@@ -46,17 +46,27 @@ def register_core_blueprints(app: Flask) -> None:
     _check_policies(app, ("home", "auth", "regions", "admin"))
 
 
-def _gate(plugin_name: str):
-    """The one region switch: a plugin that is off in this region answers 404."""
+def install_region_switch(app: Flask) -> None:
+    """The one region switch, ahead of every other check (CSRF included): a plugin that is off answers 404.
 
-    def gate():
+    Called before the extensions add their own checks, so a POST to a switched-off plugin gets
+    the same 404 as a GET, not a "form expired" answer that would reveal the plugin is there.
+    """
+
+    @app.before_request
+    def region_switch():
+        from flask import request
+
         from portal.app.plugins import plugin_host
 
+        host = plugin_host()
+        name = request.blueprint
+        if name is None or name not in host.names():
+            return None
         region = g.get("region")
-        if region is None or plugin_name not in plugin_host().enabled_in(region):
+        if region is None or name not in host.enabled_in(region):
             abort(404)
-
-    return gate
+        return None
 
 
 def register_plugin_blueprints(app: Flask, host: PluginHost) -> None:
@@ -66,8 +76,6 @@ def register_plugin_blueprints(app: Flask, host: PluginHost) -> None:
                 f"plugin {name!r}: portal_blueprint must return a Blueprint named {name!r}"
             )
         app.register_blueprint(blueprint, url_prefix=f"/<region_code>/{name}")
-        # Keyed by blueprint name on the app, so the plugin's Blueprint object stays untouched.
-        app.before_request_funcs.setdefault(name, []).insert(0, _gate(name))
         _check_policies(app, (name,))
 
 

@@ -1,11 +1,15 @@
 """Notifying a person: the one function plugins call."""
 from __future__ import annotations
 
+from datetime import date, datetime
+
+from flask import g, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from portal.app.extensions import db
+from portal.services import region_time
 from portal.services.mail import send_mail
 from portal.models import Notification, User
 from portal.models._time import utcnow
@@ -15,16 +19,36 @@ def notify(user: User, message, link: str = "", **params) -> Notification:
     """Leave a notification in the person's own language, and e-mail it when SMTP is set.
 
     ``message`` is a lazy_gettext string with %(name)s placeholders filled from ``params``;
-    it is rendered in the recipient's language, not the sender's. Joins the caller's
+    it is rendered in the recipient's language, not the sender's. Pass dates and stored (naive UTC)
+    datetimes as they are: they are written in the recipient's language and region's time. Joins the caller's
     transaction.
     """
     with force_locale(user.locale or "ru"):
+        params = {name: _written(value, user) for name, value in params.items()}
         text = str(message) % params if params else str(message)
         subject = _("Portal: a new notification")
     note = Notification(user_id=user.id, message=text, link=link)
     db.session.add(note)
     send_mail(user.email, subject, f"{text}\n{link}".strip())
     return note
+
+
+def _zone_for(user):
+    """The time zone a person reads times in: the page's region, else the first region they belong to."""
+    region = g.get("region") if has_request_context() else None
+    if region is None:
+        regions = user.regions()
+        region = regions[0] if regions else None
+    return region_time.zone(region)
+
+
+def _written(value, user):
+    """Dates and stored moments as the recipient reads them: their language, their region's clock."""
+    if isinstance(value, datetime):
+        return region_time.format_moment(value, locale=user.locale or "ru", tz=_zone_for(user))
+    if isinstance(value, date):
+        return region_time.format_day(value, locale=user.locale or "ru")
+    return value
 
 
 def unread_count(user: User) -> int:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.app.extensions import db
@@ -26,8 +26,8 @@ from portal.models.reservation import (ClaimedSlot, ClaimStatus, ReservationClai
 
 __all__ = [
     "ClaimStatus", "NoRoom", "ReservationError", "SlotsTaken",
-    "add_resource", "claim", "free_units", "move", "night", "nights", "occupancy", "promote_waiting",
-    "release", "reschedule",
+    "add_resource", "add_unit", "claim", "claims_held_by", "free_units", "held_count", "move", "night", "nights",
+    "occupancy", "promote_waiting", "release", "reschedule", "resize", "retire_unit",
 ]
 
 
@@ -66,6 +66,70 @@ def add_resource(region, owner: str, label: str, unit_labels: list[str]) -> Rese
     db.session.add(resource)
     db.session.flush()
     return resource
+
+
+def add_unit(resource: ReservationResource, label: str) -> ReservationUnit:
+    """One more place (a bed, a seat) at the end of the resource's order."""
+    position = db.session.scalar(select(func.coalesce(func.max(ReservationUnit.position) + 1, 0))
+                                 .where(ReservationUnit.resource_id == resource.id))
+    unit = ReservationUnit(resource_id=resource.id, label=label[:200], position=position)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def retire_unit(unit: ReservationUnit) -> None:
+    """No new claims on the unit; what it holds now stays held (a bed out of use after the last guest)."""
+    unit.active = False
+    db.session.flush()
+
+
+def held_count(resource: ReservationResource) -> int:
+    return db.session.scalar(select(func.count(ReservationClaim.id)).where(
+        ReservationClaim.resource_id == resource.id, ReservationClaim.status == ClaimStatus.held)) or 0
+
+
+def resize(resource: ReservationResource, count: int, label_of=lambda position: f"{position + 1}") \
+        -> list[ReservationClaim]:
+    """Make ``count`` units active: retired ones come back first, then new ones; fewer retire free units.
+
+    A unit someone holds is never retired, so fewer places than are held is refused. Hold the
+    owner's row first (``portal.services.locking.hold``), or a claim may take a unit between
+    the count and the change. Returns the waiting claims promoted into new room.
+
+    :raises ReservationError: ``count`` is below the number of places held.
+    """
+    units = list(db.session.scalars(
+        select(ReservationUnit).where(ReservationUnit.resource_id == resource.id)
+        .order_by(ReservationUnit.position, ReservationUnit.id).execution_options(populate_existing=True)))
+    taken = set(db.session.scalars(select(ReservationClaim.unit_id).where(
+        ReservationClaim.resource_id == resource.id, ReservationClaim.status == ClaimStatus.held)))
+    if count < len(taken):
+        raise ReservationError(f"{len(taken)} places are held; cannot have {count}")
+    active = [u for u in units if u.active]
+    if count > len(active):
+        need = count - len(active)
+        for unit in [u for u in units if not u.active][:need]:
+            unit.active = True
+            need -= 1
+        for position in range(len(units), len(units) + need):
+            db.session.add(ReservationUnit(resource_id=resource.id, label=label_of(position), position=position))
+    else:
+        for unit in [u for u in reversed(active) if u.id not in taken][:len(active) - count]:
+            unit.active = False
+    db.session.flush()
+    return promote_waiting(resource)
+
+
+def claims_held_by(holder, owner: str | None = None) -> list[ReservationClaim]:
+    """What a person holds or waits for now, across resources (of one plugin, with ``owner``)."""
+    query = (select(ReservationClaim).join(ReservationResource)
+             .where(ReservationClaim.holder_id == holder.id,
+                    ReservationClaim.status.in_((ClaimStatus.held, ClaimStatus.waiting)))
+             .order_by(ReservationClaim.first_slot, ReservationClaim.id))
+    if owner is not None:
+        query = query.where(ReservationResource.owner == owner)
+    return list(db.session.scalars(query))
 
 
 def free_units(resource: ReservationResource, first: int, end: int) -> list[ReservationUnit]:
@@ -197,13 +261,15 @@ def _replace_slots(held: ReservationClaim, unit: ReservationUnit, first: int, en
             db.session.add_all(ClaimedSlot(claim_id=held.id, unit_id=unit.id, slot=s) for s in range(first, end))
             db.session.flush()
     except IntegrityError:
-        raise SlotsTaken(unit, _taken_slots(unit, first, end, claim_id=held.id)) from None
+        raise SlotsTaken(unit, _taken_slots(unit, first, end, claim_id=held.id) or list(range(first, end))) from None
     held.unit_id, held.first_slot, held.end_slot = unit.id, first, end
     db.session.flush()
 
 
 def move(held: ReservationClaim, unit: ReservationUnit) -> None:
-    """The same slots on another unit (another bed)."""
+    """The same slots on another unit (another bed); the unit it is on already changes nothing."""
+    if unit.id == held.unit_id:
+        return
     _replace_slots(held, unit, held.first_slot, held.end_slot)
 
 

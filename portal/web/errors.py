@@ -6,15 +6,20 @@ import uuid
 from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from portal.app.extensions import htmx
+from portal.services.refusals import Refusal
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please go back and try again.")),
     403: (_l("Access denied"), _l("Your role in this region does not give access to this page.")),
     404: (_l("Page not found"), _l("There is no such page here, or the service is not available in this region.")),
     405: (_l("Not allowed"), _l("This address does not accept this kind of request.")),
+    409: (_l("Already done"), _l("This was just done, perhaps by a second click or by someone else. "
+                                 "Reload the page to see it as it is now.")),
+    422: (_l("Not possible"), _l("This cannot be done.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Please wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("An error occurred on our side. It has been recorded; please try again later.")),
 }
@@ -41,6 +46,23 @@ def init_app(app: Flask) -> None:
     def csrf_error(error):
         return _page(400, message=_l("The form has expired or was not sent from this site. "
                                      "Please reload the page and try again."))
+
+    @app.errorhandler(Refusal)
+    def refused(refusal: Refusal):
+        """A refusal no view caught: its message, on the page or in #request-error for htmx."""
+        from portal.app.extensions import db
+
+        db.session.rollback()
+        return _page(422, message=str(refusal))
+
+    @app.errorhandler(IntegrityError)
+    def conflict(error: IntegrityError):
+        """A unique key refused a second, identical change (a double click): say so, never a 500."""
+        from portal.app.extensions import db
+
+        db.session.rollback()
+        app.logger.warning("conflict answered with 409: %s", error.orig)
+        return _page(409)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

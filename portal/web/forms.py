@@ -1,9 +1,38 @@
-"""Small forms and validators the core shares across pages."""
+"""The base of every form, and the small forms and validators the core shares across pages."""
+import re
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.validators import ValidationError
+
+#: Control characters no one types: everything below a space but tab and line breaks, and DEL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+UNTYPABLE = _l("This field contains a character that cannot be typed (a control character). "
+               "Please type the text again.")
+
+
+def has_control_characters(value) -> bool:
+    return isinstance(value, str) and bool(CONTROL_CHARACTERS.search(value))
+
+
+class Form(FlaskForm):
+    """Every form and search of the portal: refuses control characters before anything else reads the input.
+
+    PostgreSQL cannot store a NUL at all ("text fields cannot contain NUL"), and no person types
+    one; so such input is answered next to its field, in the person's language, before a
+    validator, a query or the audit log sees it.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        untypable = [field for field in self
+                     if any(has_control_characters(value) for value in (field.raw_data or ()))]
+        if not untypable:
+            return super().validate(extra_validators)
+        for field in self:
+            field.errors = [str(UNTYPABLE)] if field in untypable else []
+        return False
 
 
 class YearsBetween:
@@ -18,13 +47,13 @@ class YearsBetween:
                                                     first=self.first, last=self.last))
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     language = SelectField(_l("Language"), choices=[("ru", "Русский"), ("en", "English")])
     next = HiddenField()
     submit = SubmitField(_l("Switch"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes state: only the CSRF token travels."""
 
     submit = SubmitField(_l("Confirm"))

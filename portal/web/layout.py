@@ -1,6 +1,8 @@
 """What every page's layout needs: navigation, the bell, languages, formatting."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask, g, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
@@ -10,6 +12,8 @@ from portal.web.i18n import LANGUAGE_NAMES
 from portal.models import Role
 from portal.app.plugin_types import NavItem
 from portal.app.plugins import plugin_host
+from portal.services import region_time
+from portal.services.labels import label_of
 
 ROLE_LABELS = {
     Role.graduate.value: _l("Graduate"),
@@ -29,6 +33,11 @@ CORE_NAVIGATION = (
 )
 
 
+def role_label(role) -> str:
+    """The translated name of a role (a Role or its value)."""
+    return str(ROLE_LABELS.get(getattr(role, "value", role), role))
+
+
 def region_navigation(region) -> list[dict]:
     """The region's menu for this person: core entries, then those of plugins that are on."""
     if region is None or not current_user.is_authenticated:
@@ -39,7 +48,7 @@ def region_navigation(region) -> list[dict]:
     host = plugin_host()
     items = [(None, item) for item in CORE_NAVIGATION]
     for name, answer in host.each(
-        "portal_navigation", only=host.enabled_in(region), region=region, user=current_user
+        "portal_navigation", only=host.enabled_in(region), tolerant=True, region=region, user=current_user
     ):
         items += [(name, item) for item in answer]
     entries = []
@@ -78,9 +87,26 @@ def _context():
     }
 
 
+def _moment(value, fmt: str | None = None) -> str:
+    """A stored moment at the page's time zone: the portal's one pattern unless a page needs a compact one."""
+    if not value:
+        return ""
+    return format_datetime(value, fmt) if fmt else region_time.format_moment(value)
+
+
+def _day(value, fmt: str | None = None) -> str:
+    """A date (or a stored moment's date at the page's time zone) in the portal's one pattern."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        return format_datetime(value, fmt or region_time.DAY)
+    return format_date(value, fmt) if fmt else region_time.format_day(value)
+
+
 def init_app(app: Flask) -> None:
     app.context_processor(_context)
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
-    app.jinja_env.filters["date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["datetime"] = _moment
+    app.jinja_env.filters["date"] = _day
+    app.jinja_env.globals["status_label"] = label_of
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.globals["role_label"] = lambda role: ROLE_LABELS.get(getattr(role, "value", role), role)
+    app.jinja_env.globals["role_label"] = role_label

@@ -32,8 +32,8 @@ class PortalSessionInterface(SecureCookieSessionInterface):
 
 def safe_next(target: str | None, fallback: str) -> str:
     """Only local paths: the `next` parameter never sends anyone off-site."""
-    if not target:
-        return fallback
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target.strip()):
+        return fallback  # a line break in a redirect would split the response's headers
     target = target.strip().replace("\\", "/")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -11,7 +11,7 @@ from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
-from portal.app.demo import load_demo
+from portal.accounts.demo import load_demo
 from portal.app.extensions import db
 from portal.models import User
 

@@ -1,7 +1,7 @@
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from portal.web.forms import Form
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
@@ -15,23 +15,23 @@ STAFF_ROLE_CHOICES = [
 ]
 
 
-class GrantRoleForm(FlaskForm):
+class GrantRoleForm(Form):
     role = SelectField(_l("Staff role"), choices=STAFF_ROLE_CHOICES)
     submit = SubmitField(_l("Grant"))
 
 
-class PluginSwitchForm(FlaskForm):
+class PluginSwitchForm(Form):
     enabled = SelectField(choices=[("1", "on"), ("0", "off")])
 
 
-class MemberSearchForm(FlaskForm):
+class MemberSearchForm(Form):
     class Meta:
         csrf = False
 
     q = StringField(_l("Name or e-mail"), validators=[Optional(), Length(max=100)])
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -46,7 +46,7 @@ class AuditFilterForm(FlaskForm):
             raise ValidationError(_l("The end date is before the start date."))
 
 
-class RegionForm(FlaskForm):
+class RegionForm(Form):
     code = StringField(_l("Code (used in addresses)"), validators=[
         DataRequired(), Length(max=40),
         Regexp(r"^[a-z][a-z0-9-]*$", message=_l("Use small Latin letters, digits and hyphens.")),

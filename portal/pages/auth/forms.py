@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from flask_wtf import FlaskForm
+from portal.web.forms import Form
 
 from portal.models import Role, User
 
@@ -17,7 +17,7 @@ def _password_field(label):
     ])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     # No format check here: a sign-in only asks whether the account exists.
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
@@ -26,13 +26,13 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class ReauthenticateForm(FlaskForm):
+class ReauthenticateForm(Form):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
     next = HiddenField()
     submit = SubmitField(_l("Confirm"))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     role = SelectField(_l("I register as"), choices=[
         (Role.graduate.value, _l("Graduate")),
         (Role.mentor.value, _l("Mentor")),
@@ -53,7 +53,7 @@ class RegistrationForm(FlaskForm):
             raise ValidationError(_l("An account with this e-mail already exists. Please sign in."))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     contact = StringField(_l("Phone or other contact"), validators=[Optional(), Length(max=200)])
     municipality = SelectField(_l("Municipality"), coerce=int, validate_choice=True)
@@ -61,7 +61,7 @@ class ProfileForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)])
     password = _password_field(_l("New password"))
     confirm = PasswordField(_l("Repeat the new password"), validators=[
@@ -70,7 +70,7 @@ class PasswordChangeForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class EmailChangeForm(FlaskForm):
+class EmailChangeForm(Form):
     email = EmailField(_l("New e-mail"), validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Change e-mail"))
 

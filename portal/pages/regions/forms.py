@@ -1,15 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from portal.web.forms import Form
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(Form):
     documents_checked = BooleanField(_l("Documents checked (e.g. certificate of no criminal record)"))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=1000)])
     submit = SubmitField(_l("Approve"))
 
 
-class RejectForm(FlaskForm):
+class RejectForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
     submit = SubmitField(_l("Reject"))

@@ -30,7 +30,7 @@ def dashboard():
     cards = []
     if current_user.active_roles(region):
         host = plugin_host()
-        for _name, answer in host.each("portal_dashboard_cards", only=host.enabled_in(region),
+        for _name, answer in host.each("portal_dashboard_cards", only=host.enabled_in(region), tolerant=True,
                                        region=region, user=current_user):
             cards.extend(answer)
     return render_template("regions/dashboard.html", region=region, memberships=mine, cards=cards)

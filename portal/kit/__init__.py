@@ -1,0 +1,67 @@
+"""The plugin kit: the whole of Portal a plugin may import (docs/plugins.md says how to use each part).
+
+A plugin imports Portal only from here (Flask, SQLAlchemy, WTForms and Babel as usual); a test
+fails on any other ``portal.`` import under ``plugins/``. What two plugins both need belongs here.
+
+- Contract: :data:`hookimpl`, :class:`PluginInfo`, :class:`NavItem`, :class:`DashboardCard`.
+- Access: :func:`public`, :func:`authenticated`, :func:`site_admin`, :func:`members`, :func:`deny`.
+- Loading: :func:`region_object` (the region's row or 404, with the object-level check).
+- State: :class:`Lifecycle` (guarded transitions), :func:`hold`, :class:`Refusal`, :func:`refuse_duplicates`.
+- Reads: :func:`render_audited`, :func:`record_read`; changes: :func:`audit`.
+- Time: :func:`today`, :func:`now`, :func:`to_utc`, :func:`to_local`, :func:`format_day`, :func:`format_moment`.
+- Words: :func:`status_labels`, :func:`label_of`, :func:`role_label`, :data:`SUPPORT_AREAS`.
+- Exports: :func:`csv_response`, :class:`CalendarEntry`, :func:`calendar_response`.
+- Places: :mod:`reservations`; people: :func:`notify`, :func:`graduate_needs`, :func:`demo_member`.
+- Forms and pages: :class:`Form`, :class:`ConfirmForm`, :class:`YearsBetween`, :func:`parse_id`,
+  :func:`paginate`, :func:`redirect_to`, :func:`template_helpers`.
+"""
+from __future__ import annotations
+
+from flask import Blueprint
+
+from portal.accounts.demo import demo_member
+from portal.app.extensions import db, htmx
+from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
+from portal.hookspecs import hookimpl
+from portal.models import (ClaimStatus, Membership, MembershipStatus, Municipality, Region, ReservationClaim,
+                           ReservationResource, ReservationUnit, Role, User)
+from portal.models._time import utcnow
+from portal.services import reservations
+from portal.services.audit import record as audit
+from portal.services.labels import StatusLabels, label_of, status_labels
+from portal.services.locking import hold
+from portal.services.notifications import notify
+from portal.services.refusals import Refusal, refuse_duplicates
+from portal.services.region_time import (format_day, format_moment, format_span, now, region_year, to_local, to_utc,
+                                         today)
+from portal.services.support_areas import SUPPORT_AREAS, graduate_needs
+from portal.services.transitions import Lifecycle
+from portal.web.access import authenticated, deny, members, public, site_admin
+from portal.web.exports import CalendarEntry, calendar_bytes, calendar_response, csv_response, safe_cell, single_line
+from portal.web.forms import ConfirmForm, Form, YearsBetween
+from portal.web.http import redirect_to
+from portal.web.ids import parse_id
+from portal.web.layout import role_label
+from portal.web.loading import region_object
+from portal.web.paging import paginate
+from portal.web.reads import record_read, render_audited
+
+
+def template_helpers(blueprint: Blueprint, **functions) -> None:
+    """Functions the plugin's own templates call, visible only to its own views: two plugins cannot collide.
+
+    Use this instead of ``app_template_global``, which puts a name in every template of the portal.
+    """
+    blueprint.context_processor(lambda: functions)
+
+
+__all__ = [
+    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "Form", "Lifecycle", "Membership",
+    "MembershipStatus", "Municipality", "NavItem", "PluginInfo", "Refusal", "Region", "ReservationClaim",
+    "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "StatusLabels", "User", "YearsBetween",
+    "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny",
+    "format_day", "format_moment", "format_span", "graduate_needs", "hold", "hookimpl", "htmx", "label_of",
+    "members", "notify", "now", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
+    "region_object", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
+    "site_admin", "status_labels", "template_helpers", "to_local", "to_utc", "today", "utcnow",
+]

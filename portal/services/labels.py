@@ -1,0 +1,56 @@
+"""Translated labels of every plugin's states, in one registry: pages, the audit log and exports agree."""
+from __future__ import annotations
+
+import enum
+from typing import Any, Mapping
+
+_BY_TYPE: dict[type, "StatusLabels"] = {}
+
+
+class StatusLabels(Mapping):
+    """The labels of one enum's members, registered under the enum class."""
+
+    def __init__(self, kind: type[enum.Enum], labels: Mapping[Any, Any]):
+        missing = [member.name for member in kind if member not in labels]
+        if missing:
+            raise ValueError(f"{kind.__name__}: no label for {missing}")
+        self.kind = kind
+        self._labels = dict(labels)
+        _BY_TYPE[kind] = self
+
+    def __getitem__(self, member) -> Any:
+        return self._labels[self.kind(member)]
+
+    def __iter__(self):
+        return iter(self._labels)
+
+    def __len__(self) -> int:
+        return len(self._labels)
+
+    def __call__(self, member) -> str:
+        return label_of(member) if not isinstance(member, self.kind) else str(self._labels[member])
+
+    def choices(self) -> list[tuple[str, str]]:
+        """(value, label) pairs for a select field or a filter."""
+        return [(member.value, str(label)) for member, label in self._labels.items()]
+
+
+def status_labels(kind: type[enum.Enum], labels: Mapping[Any, Any]) -> StatusLabels:
+    """Register the translated labels of ``kind``'s members; every member needs one."""
+    return StatusLabels(kind, labels)
+
+
+def label_of(value) -> str:
+    """The label of a registered enum member (or its plain value when none is registered)."""
+    labels = _BY_TYPE.get(type(value))
+    if labels is not None:
+        return str(labels._labels[value])
+    return "" if value is None else str(getattr(value, "value", value))
+
+
+def label_of_value(value: str) -> str | None:
+    """The label of a stored status value (as in an audit line), whichever registered enum has it."""
+    for kind, labels in _BY_TYPE.items():
+        if value in kind._value2member_map_:
+            return str(labels._labels[kind(value)])
+    return None

@@ -1,0 +1,76 @@
+"""The region's "today" and "now", and one way of writing dates and times per language.
+
+Times are stored as naive UTC; a region lives in its own time zone, where the day may already
+(or still) be another than the server's. Dates are written through Babel, in the person's
+language: one pattern per kind, the same on every page, in notifications and exports.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
+from flask_babel import get_locale, get_timezone
+
+from portal.models._time import utcnow
+
+DAY = "d MMMM y"  # 13 декабря 2026 / 13 December 2026
+DAY_MONTH = "d MMMM"  # 13 декабря / 13 December (spans inside one year)
+MOMENT = "d MMMM y, HH:mm"  # 7 декабря 2026, 18:00
+FALLBACK_ZONE = "Europe/Moscow"
+
+
+def zone(region) -> ZoneInfo:
+    return ZoneInfo(getattr(region, "timezone", None) or FALLBACK_ZONE)
+
+
+def now(region) -> datetime:
+    """The region's wall-clock time now (aware)."""
+    return datetime.now(timezone.utc).astimezone(zone(region))
+
+
+def today(region) -> date:
+    """The region's date now, which on the night between two days is not the server's."""
+    return now(region).date()
+
+
+def to_utc(local: datetime, region) -> datetime:
+    """A wall-clock time in the region -> naive UTC, as stored."""
+    return local.replace(tzinfo=zone(region)).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def to_local(moment: datetime | None, region) -> datetime | None:
+    """Naive UTC, as stored -> the region's naive wall-clock time (for form fields)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=timezone.utc).astimezone(zone(region)).replace(tzinfo=None)
+
+
+def region_year(region, moment: datetime | None = None) -> int:
+    return to_local(moment or utcnow(), region).year
+
+
+def format_day(value: date | datetime | None, locale=None, pattern: str = DAY) -> str:
+    """A date in the portal's one pattern, in ``locale`` (default: the page's language)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return babel_dates.format_date(value, pattern, locale=locale or get_locale() or "ru")
+
+
+def format_moment(value: datetime | None, locale=None, tz=None) -> str:
+    """A stored (naive UTC) moment at the region's wall-clock time, in the portal's one pattern."""
+    if value is None:
+        return ""
+    aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return babel_dates.format_datetime(aware, MOMENT, tzinfo=tz or get_timezone(),
+                                       locale=locale or get_locale() or "ru")
+
+
+def format_span(first: date, last: date, locale=None) -> str:
+    """"12 – 14 марта" style spans of days; one day alone when they are the same."""
+    if first == last:
+        return format_day(first, locale, DAY_MONTH)
+    pattern = DAY_MONTH if first.year == last.year else DAY
+    return f"{format_day(first, locale, pattern)} – {format_day(last, locale, pattern)}"
