@@ -59,7 +59,24 @@ def main() -> None:
 
 
 def core_commands() -> list[click.Command]:
-    return [demo_command, create_admin_command, export_person_command, erase_person_command]
+    return [demo_command, create_admin_command, export_person_command, erase_person_command, worker_command]
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Work off what waits, then stop.")
+@with_appcontext
+def worker_command(burst: bool):
+    """Work off the background jobs (the e-mail outbox, long work) from Redis with RQ."""
+    from flask import current_app
+    from rq import SimpleWorker
+
+    from portal.services import jobs
+
+    if not current_app.config.get("PORTAL_REDIS_URL"):
+        raise click.UsageError("PORTAL_REDIS_URL is not set: without Redis, jobs run in a thread of the portal.")
+    work_queue = jobs.queue()
+    # SimpleWorker runs each job in this process, inside this app context, with its own session per job.
+    SimpleWorker([work_queue], connection=work_queue.connection).work(burst=burst)
 
 
 @click.command("demo")

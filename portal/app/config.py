@@ -65,6 +65,12 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PORTAL_SMTP_PASSWORD": env.get("PORTAL_SMTP_PASSWORD"),
         "PORTAL_SMTP_STARTTLS": _bool(env.get("PORTAL_SMTP_STARTTLS"), True),
         "PORTAL_MAIL_FROM": env.get("PORTAL_MAIL_FROM", "portal@localhost"),
+        # Links in e-mails are absolute: the portal's address as people reach it (else the request's).
+        "PORTAL_BASE_URL": env.get("PORTAL_BASE_URL", ""),
+        # Background jobs (the outbox, long work): RQ on this Redis when given, else a thread.
+        "PORTAL_REDIS_URL": env.get("PORTAL_REDIS_URL", ""),
+        "PORTAL_JOBS": env.get("PORTAL_JOBS", "inline" if testing else ""),
+        "PORTAL_JOBS_QUEUE": env.get("PORTAL_JOBS_QUEUE", "portal"),
         "PORTAL_AUDIT_PAGE_SIZE": 50,
         # Plugins: entry points, plus objects handed in directly (tests do).
         "PORTAL_LOAD_ENTRY_POINTS": True,

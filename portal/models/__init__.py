@@ -1,6 +1,7 @@
 """The core's tables. Plugins keep their own, prefixed with their name."""
 from portal.models.audit import AuditEvent
 from portal.models.notification import Notification
+from portal.models.outbox import OutgoingMail
 from portal.models.region import Municipality, Region, RegionPlugin
 from portal.models.reservation import (ClaimedSlot, ClaimStatus, ReservationClaim, ReservationResource,
                                        ReservationUnit)
@@ -14,6 +15,7 @@ __all__ = [
     "MembershipStatus",
     "Municipality",
     "Notification",
+    "OutgoingMail",
     "Region",
     "RegionPlugin",
     "ReservationClaim",

@@ -1,4 +1,7 @@
-"""Outgoing e-mail, only when SMTP settings are given; failures never break a page."""
+"""Talking to the SMTP server, only when SMTP settings are given; failures never break a page.
+
+Called by the outbox (``portal.services.outbox``) after the commit, never inside a transaction.
+"""
 from __future__ import annotations
 
 import smtplib
@@ -7,11 +10,16 @@ from email.message import EmailMessage
 from flask import current_app
 
 
-def send_mail(to: str, subject: str, body: str) -> bool:
+def mail_configured() -> bool:
+    return bool(current_app.config.get("PORTAL_SMTP_HOST"))
+
+
+def send_mail(to: str, subject: str, body: str) -> tuple[bool, str]:
+    """(sent, the error when not)."""
     config = current_app.config
     host = config.get("PORTAL_SMTP_HOST")
     if not host:
-        return False
+        return False, "no SMTP host"
     message = EmailMessage()
     message["From"] = config["PORTAL_MAIL_FROM"]
     message["To"] = to
@@ -24,7 +32,7 @@ def send_mail(to: str, subject: str, body: str) -> bool:
             if config.get("PORTAL_SMTP_USER"):
                 smtp.login(config["PORTAL_SMTP_USER"], config.get("PORTAL_SMTP_PASSWORD") or "")
             smtp.send_message(message)
-    except (OSError, smtplib.SMTPException):
+    except (OSError, smtplib.SMTPException) as error:
         current_app.logger.exception("could not send e-mail to %s", to)
-        return False
-    return True
+        return False, repr(error)
+    return True, ""

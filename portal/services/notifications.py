@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from portal.app.extensions import db
 from portal.services import region_time
-from portal.services.mail import send_mail
+from portal.services.outbox import queue_mail
 from portal.models import Notification, User
 from portal.models._time import utcnow
 
@@ -21,7 +21,7 @@ def notify(user: User, message, link: str = "", **params) -> Notification:
     ``message`` is a lazy_gettext string with %(name)s placeholders filled from ``params``;
     it is rendered in the recipient's language, not the sender's. Pass dates and stored (naive UTC)
     datetimes as they are: they are written in the recipient's language and region's time. Joins the caller's
-    transaction.
+    transaction; the e-mail (when SMTP is set) goes to the outbox and is sent after the commit.
     """
     with force_locale(user.locale or "ru"):
         params = {name: _written(value, user) for name, value in params.items()}
@@ -29,8 +29,16 @@ def notify(user: User, message, link: str = "", **params) -> Notification:
         subject = _("Portal: a new notification")
     note = Notification(user_id=user.id, message=text, link=link)
     db.session.add(note)
-    send_mail(user.email, subject, f"{text}\n{link}".strip())
+    queue_mail(user.email, subject, f"{text}\n{absolute(link)}".strip())
     return note
+
+
+def absolute(link: str) -> str:
+    """A link as an e-mail needs it: with the portal's address (PORTAL_BASE_URL, else the request's)."""
+    if not link.startswith("/") or link.startswith("//"):
+        return link
+    base = current_app.config.get("PORTAL_BASE_URL") or (request.host_url if has_request_context() else "")
+    return base.rstrip("/") + link if base else link
 
 
 def _zone_for(user):

@@ -2,12 +2,19 @@
 from __future__ import annotations
 
 import re
+import threading
+import uuid
+from datetime import date, datetime
 
 import pytest
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from portal.app.extensions import db
-from portal.models import Notification
+from portal.models import Notification, OutgoingMail, Region
+from portal.services import jobs
+from portal.services.locking import hold
+from portal.services.outbox import deliver_pending
 from portal.services.notifications import notify
 from tests.helpers import make_user
 
@@ -32,43 +39,154 @@ def test_bell_list_and_marking_read(client, people):
     assert Notification.query.filter_by(user_id=graduate.id, read_at=None).count() == 0
 
 
-def test_notify_sends_mail_when_smtp_is_set(app, people, monkeypatch):
-    sent = []
+class FakeSMTP:
+    """Records what an SMTP server would be told; ``during_send`` runs while a message is handed over."""
 
-    class FakeSMTP:
-        def __init__(self, host, port, timeout):
-            sent.append((host, port))
+    sent: list = []
+    during_send = None
 
-        def __enter__(self):
-            return self
+    def __init__(self, host, port, timeout):
+        FakeSMTP.sent.append((host, port))
 
-        def __exit__(self, *exc):
-            return False
+    def __enter__(self):
+        return self
 
-        def starttls(self):
-            sent.append("tls")
+    def __exit__(self, *exc):
+        return False
 
-        def login(self, user, password):
-            sent.append(("login", user))
+    def starttls(self):
+        FakeSMTP.sent.append("tls")
 
-        def send_message(self, message):
-            sent.append((message["To"], message["Subject"], message.get_content().strip()))
+    def login(self, user, password):
+        FakeSMTP.sent.append(("login", user))
 
+    def send_message(self, message):
+        if FakeSMTP.during_send is not None:
+            FakeSMTP.during_send()
+        FakeSMTP.sent.append((message["To"], message["Subject"], message.get_content().strip()))
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    FakeSMTP.sent, FakeSMTP.during_send = [], None
     monkeypatch.setattr("portal.services.mail.smtplib.SMTP", FakeSMTP)
     monkeypatch.setitem(app.config, "PORTAL_SMTP_HOST", "mail.example.org")
     monkeypatch.setitem(app.config, "PORTAL_SMTP_USER", "portal")
+    monkeypatch.setitem(app.config, "PORTAL_BASE_URL", "https://portal.example.org")
+    return FakeSMTP
+
+
+def test_mail_goes_out_after_the_commit_with_an_absolute_link(app, people, smtp):
     with app.test_request_context():
         notify(people["graduate"], _l("You have no notifications."), link="/notifications")
-    assert sent[0] == ("mail.example.org", 587) and "tls" in sent and ("login", "portal") in sent
-    to, subject, body = sent[-1]
+        assert smtp.sent == []  # nothing is sent inside the transaction
+        db.session.commit()
+    assert smtp.sent[0] == ("mail.example.org", 587) and "tls" in smtp.sent and ("login", "portal") in smtp.sent
+    to, subject, body = smtp.sent[-1]
     assert to == people["graduate"].email and subject == "Портал: новое уведомление"
-    assert body.startswith("Уведомлений нет.")
+    assert body == "Уведомлений нет.\nhttps://portal.example.org/notifications"
+    mail = db.session.scalar(select(OutgoingMail))
+    assert mail.sent_at is not None and mail.attempts == 1
+
+
+def test_a_rolled_back_change_sends_nothing(app, people, smtp):
+    with app.test_request_context():
+        notify(people["graduate"], _l("You have no notifications."))
+        db.session.rollback()
+        db.session.commit()
+    assert smtp.sent == [] and db.session.scalar(select(OutgoingMail)) is None
+
+
+def test_nothing_is_held_while_the_mail_server_talks(app, people, smtp):
+    """A slow mail server used to hold the caller's rows: on SQLite everyone else got "database is locked"."""
+    region = people["graduate"].memberships[0].region
+    seen = []
+
+    def someone_else_changes_the_region():
+        def other():
+            with app.app_context():
+                try:
+                    hold(db.session.get(Region, region.id))
+                    db.session.commit()
+                    seen.append("changed")
+                except Exception as error:  # locked, or timed out waiting
+                    seen.append(repr(error))
+                finally:
+                    db.session.remove()
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(3)  # a held row would make it wait for the end of the sending transaction
+        seen.append("done" if not thread.is_alive() else "still waiting")
+
+    smtp.during_send = someone_else_changes_the_region
+    with app.test_request_context():
+        hold(db.session.get(Region, region.id))  # the cancelling organizer's lock on the event, say
+        notify(people["graduate"], _l("You have no notifications."))
+        db.session.commit()
+    assert seen == ["changed", "done"]
+
+
+def test_a_failed_send_is_kept_and_retried(app, people, smtp, monkeypatch):
+    def refuse(self, message):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(FakeSMTP, "send_message", refuse)
+    with app.test_request_context():
+        notify(people["graduate"], _l("You have no notifications."))
+        db.session.commit()
+    mail = db.session.scalar(select(OutgoingMail))
+    assert mail.sent_at is None and mail.taken_at is None and "connection refused" in mail.last_error
+    monkeypatch.undo()
+    monkeypatch.setattr("portal.services.mail.smtplib.SMTP", FakeSMTP)
+    monkeypatch.setitem(app.config, "PORTAL_SMTP_HOST", "mail.example.org")
+    assert deliver_pending() == 1
+    db.session.expire_all()
+    assert mail.sent_at is not None and mail.attempts == 2
+
+
+def test_with_redis_the_outbox_is_worked_off_by_rq(app, people, smtp, monkeypatch):
+    """``portal worker`` is an RQ SimpleWorker on the portal's queue; here it works one burst."""
+    redis = pytest.importorskip("redis")
+    from rq import SimpleWorker
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    monkeypatch.setitem(app.config, "PORTAL_REDIS_URL", url)
+    monkeypatch.setitem(app.config, "PORTAL_JOBS", "")
+    monkeypatch.setitem(app.config, "PORTAL_JOBS_QUEUE", f"portal-test-{uuid.uuid4().hex[:8]}")
+    with app.test_request_context():
+        notify(people["graduate"], _l("You have no notifications."))
+        db.session.commit()
+        assert smtp.sent == []  # queued, not sent by the request
+        queue = jobs.queue()
+        assert queue.count == 1
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+    assert smtp.sent[-1][0] == people["graduate"].email
 
 
 def test_no_mail_without_smtp(app, people, monkeypatch):
     monkeypatch.setattr("portal.services.mail.smtplib.SMTP", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
     with app.test_request_context():
         notify(people["graduate"], _l("You have no notifications."))
+        db.session.commit()
+    assert db.session.scalar(select(OutgoingMail)) is None
+
+
+def test_dates_in_a_notification_are_written_for_the_recipient(app, people):
+    english = people["mentor"]
+    english.locale = "en"
+    db.session.commit()
+    with app.test_request_context():
+        russian = notify(people["graduate"], _l("Your registration in %(region)s is approved. Welcome!"),
+                         region=date(2026, 12, 13))
+        other = notify(english, _l("Your registration in %(region)s is approved. Welcome!"),
+                       region=datetime(2026, 12, 7, 15, 0))  # stored as UTC: 18:00 in Moscow
+    assert "13 декабря 2026" in russian.message
+    assert "7 December 2026, 18:00" in other.message
 
 
 # --- More: the bell on every page, only one's own notifications, escaping ---------------------
