@@ -6,8 +6,7 @@ from pathlib import Path
 import click
 from flask_babel import lazy_gettext as _l
 
-from portal.hookspecs import hookimpl
-from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
+from portal.kit import DashboardCard, NavItem, PluginInfo, hookimpl
 
 HERE = Path(__file__).resolve().parent
 NAME = "sample"
@@ -55,7 +54,7 @@ def portal_cli_commands():
 
 @hookimpl
 def portal_demo_data(region, people, password):
-    from portal.app.extensions import db
+    from portal.kit import db
     from tests.sample_plugin.models import SampleNote
 
     calls.append(f"demo:{region.code}")

@@ -1,7 +1,7 @@
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.app.extensions import db
+from portal.kit import db
 
 
 class SampleNote(db.Model):

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -13,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from portal.web import access
 
 from portal.services import audit
+from portal.services.refusals import Refusal, refuse_duplicates
 from portal.pages.admin.forms import AuditFilterForm, GrantRoleForm, MemberSearchForm, PluginSwitchForm, RegionForm
 from portal.services.audit import ACTION_LABELS
 from portal.app.extensions import db, htmx
@@ -226,11 +228,18 @@ def _save_region(form: RegionForm, region: Region | None) -> Region | None:
     region.name = form.name.data.strip()
     region.timezone = form.timezone.data
     region.default_locale = form.default_locale.data
-    known = {m.name: m for m in region.municipalities}
-    for name in form.municipality_names():
-        if name not in known:
-            region.municipalities.append(Municipality(name=name))
-    db.session.flush()
+    try:
+        with refuse_duplicates(_l("This region was just saved by someone else, or the form was sent twice. "
+                                  "Reload the page and check it."), "code"):
+            db.session.flush()
+            known = {m.name for m in region.municipalities}
+            region.municipalities.extend(Municipality(name=name) for name in form.municipality_names()
+                                         if name not in known)
+            db.session.flush()
+    except Refusal as refusal:
+        db.session.rollback()
+        refusal.show_on(form)
+        return None
     audit.record("region.created" if creating else "region.updated", target=f"region:{code}", region=region)
     db.session.commit()
     return region

@@ -50,7 +50,11 @@ class RegistrationForm(Form):
 
     def validate_email(self, field):
         if User.by_email(field.data or "") is not None:
-            raise ValidationError(_l("An account with this e-mail already exists. Please sign in."))
+            raise ValidationError(EMAIL_TAKEN)
+
+
+EMAIL_TAKEN = _l("An account with this e-mail already exists. Please sign in.")
+EMAIL_IN_USE = _l("An account with this e-mail already exists.")
 
 
 class ProfileForm(Form):
@@ -76,4 +80,4 @@ class EmailChangeForm(Form):
 
     def validate_email(self, field):
         if User.by_email(field.data or "") is not None:
-            raise ValidationError(_l("An account with this e-mail already exists."))
+            raise ValidationError(EMAIL_IN_USE)

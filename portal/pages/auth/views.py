@@ -16,7 +16,8 @@ from sqlalchemy import select
 from portal.web import access
 
 from portal.services import audit
-from portal.pages.auth.forms import (EmailChangeForm, LoginForm, PasswordChangeForm, ProfileForm,
+from portal.services.refusals import Refusal, refuse_duplicates
+from portal.pages.auth.forms import (EMAIL_IN_USE, EMAIL_TAKEN, EmailChangeForm, LoginForm, PasswordChangeForm, ProfileForm,
                                ReauthenticateForm, RegistrationForm)
 from portal.app.extensions import db, limiter
 from portal.web.forms import ConfirmForm
@@ -136,8 +137,13 @@ def register():
         )
         status = MembershipStatus.active if role == Role.volunteer else MembershipStatus.pending
         user.memberships.append(Membership(region=region, role=role, status=status))
-        db.session.add(user)
-        db.session.flush()
+        try:
+            with refuse_duplicates(EMAIL_TAKEN, "email"):  # the same form sent twice at once
+                db.session.add(user)
+                db.session.flush()
+        except Refusal as refusal:
+            refusal.show_on(form)
+            return render_template("auth/register.html", form=form, region=region), 422
         audit.record("registration", target=f"user:{user.id}", region=region,
                      details={"role": role.value}, actor=user)
         if status == MembershipStatus.pending:
@@ -228,7 +234,14 @@ def change_email():
     form = EmailChangeForm()
     if form.validate_on_submit():
         old = current_user.email
-        current_user.email = form.email.data.strip().lower()
+        try:
+            with refuse_duplicates(EMAIL_IN_USE, "email"):
+                current_user.email = form.email.data.strip().lower()
+                db.session.flush()
+        except Refusal as refusal:
+            db.session.rollback()
+            refusal.show_on(form)
+            return render_template("auth/email.html", form=form), 422
         _new_session_token(current_user)
         audit.record("email.changed", target=f"user:{current_user.id}", details={"from": old})
         db.session.commit()

@@ -1,0 +1,173 @@
+"""Bugs of the core that the plugin kit's issue lists: each of these failed before it was fixed."""
+from __future__ import annotations
+
+import pytest
+from flask import Blueprint
+from sqlalchemy import func, select
+
+from portal import create_app
+from portal.app.extensions import db
+from portal.app.plugins import plugin_host
+from portal.kit import DashboardCard, NavItem, hookimpl, members
+from portal.models import AuditEvent, Municipality, Region, User
+from tests.conftest import TEST_SETTINGS
+from tests.helpers import PASSWORD, at_once, form_errors
+from tests.sample_plugin.models import SampleNote
+
+NUL = "a\x00b"
+UNTYPABLE = "символ, который нельзя набрать"
+
+
+# --- 7. a switched-off plugin answers 404 to every method, before CSRF --------------------------
+
+@pytest.mark.parametrize("with_token", [False, True])
+def test_a_switched_off_plugin_answers_404_to_a_post(client, people, regions, with_token):
+    plugin_host().set_enabled(regions["belgorod"], "sample", False)
+    db.session.commit()
+    client.login_as(people["specialist"])
+    response = client.post("/belgorod/sample/notes", data={"text": "hello"}, csrf=with_token)
+    assert response.status_code == 404
+    assert "registration" not in response.get_data(as_text=True).lower()
+    assert db.session.scalar(select(func.count(SampleNote.id))) == 0
+
+
+def test_a_plugin_that_is_on_still_checks_the_token(client, people):
+    client.login_as(people["specialist"])
+    assert client.post("/belgorod/sample/notes", data={"text": "hello"}, csrf=False).status_code == 400
+    assert client.post("/belgorod/sample/notes", data={"text": "hello"}).status_code == 302
+
+
+# --- 8. one failing plugin does not break the dashboard and the menu ---------------------------
+
+class Broken:
+    """A plugin whose menu and card hooks raise, next to the working sample plugin."""
+
+    @hookimpl
+    def portal_blueprint(self):
+        bp = Blueprint("broken", __name__)
+
+        @bp.route("/")
+        @members()
+        def index():
+            return "broken but alive"
+
+        return bp
+
+    @hookimpl
+    def portal_navigation(self, region, user):
+        raise RuntimeError("navigation is broken")
+
+    @hookimpl
+    def portal_dashboard_cards(self, region, user):
+        raise RuntimeError("cards are broken")
+
+
+@pytest.fixture
+def app_with_broken_plugin(app, tmp_path):
+    from tests import sample_plugin
+
+    broken = create_app(dict(TEST_SETTINGS, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                             INSTANCE_PATH=str(tmp_path),
+                             PORTAL_EXTRA_PLUGINS=[("sample", sample_plugin), ("broken", Broken())]))
+    broken.test_client_class = app.test_client_class
+    return broken
+
+
+def test_a_plugin_failing_in_its_menu_and_cards_is_left_out(app_with_broken_plugin, people, regions, caplog):
+    with app_with_broken_plugin.app_context():
+        host = plugin_host()
+        for region in regions.values():
+            host.set_enabled(db.session.get(Region, region.id), "broken", True)
+        db.session.commit()
+        client = app_with_broken_plugin.test_client()
+        client.login_as(people["coordinator"])
+        page = client.get("/belgorod/")
+        text = page.get_data(as_text=True)
+        db.session.remove()
+    assert page.status_code == 200
+    assert 'data-plugin="sample"' in text  # the working plugin's entry and card are there
+    assert "notes:" in text
+    failures = [r for r in caplog.records if "plugin broken failed" in r.getMessage()]
+    assert {("portal_navigation" in r.getMessage()) for r in failures} == {True, False}
+    assert all("error" in r.getMessage() for r in failures)
+
+
+# --- 10. control characters get a message, never a 500 ------------------------------------------
+
+def test_a_nul_in_the_login_email_is_a_message(client, people):
+    response = client.post("/login", data={"email": "a\x00b@example.org", "password": "x"})
+    assert response.status_code in (200, 422)
+    assert any(UNTYPABLE in error for error in form_errors(response.get_data(as_text=True)))
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "login.failed")) == 0
+
+
+@pytest.mark.parametrize("field", ["name", "email", "password"])
+def test_a_nul_in_registration_is_a_message_and_nothing_is_saved(client, regions, field):
+    data = {"name": "Мария", "email": "maria@example.org", "password": PASSWORD, "confirm": PASSWORD,
+            "role": "graduate", "municipality": str(regions["belgorod"].municipalities[0].id), "language": "ru"}
+    data[field] = NUL
+    response = client.post("/belgorod/register", data=data)
+    assert response.status_code in (200, 422)
+    assert any(UNTYPABLE in error for error in form_errors(response.get_data(as_text=True)))
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_a_nul_in_the_profile_email_change_and_searches_is_a_message(client, people):
+    client.login_as(people["region_admin"])
+    for path, data in (("/profile", {"name": NUL, "contact": ""}), ("/profile/email", {"email": NUL})):
+        response = client.post(path, data=data)
+        assert response.status_code in (200, 422), path
+        assert UNTYPABLE in response.get_data(as_text=True), path
+    for path in ("/belgorod/admin/members?q=a%00b", "/belgorod/admin/audit?person=a%00b"):
+        response = client.get(path)
+        assert response.status_code == 200 and UNTYPABLE in response.get_data(as_text=True), path
+
+
+def test_a_nul_in_a_region_edit_is_a_message(client, people, regions):
+    client.login_as(people["site_admin"])
+    response = client.post("/admin/regions/belgorod/edit", data={
+        "code": "belgorod", "name": NUL, "timezone": "Europe/Moscow", "default_locale": "ru",
+        "municipalities": "Белгород\nНовое\x00место"})
+    assert response.status_code == 422 and UNTYPABLE in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Region, regions["belgorod"].id).name == "Белгородская область"
+
+
+def test_a_line_break_in_next_of_the_language_switch_goes_home(client):
+    response = client.post("/language", data={"language": "en", "next": "/belgorod/\r\nSet-Cookie: x=1"})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+# --- 11. a double click is the same refusal as the check before it ------------------------------
+
+def test_registering_twice_at_once_makes_one_account(app, client, regions):
+    data = {"name": "Мария", "email": "maria@example.org", "password": PASSWORD, "confirm": PASSWORD,
+            "role": "volunteer", "municipality": str(regions["belgorod"].municipalities[0].id), "language": "ru"}
+
+    def register(_n, start):
+        web = app.test_client()
+        token = web.csrf_token()
+        start()
+        response = web.post("/belgorod/register", data=dict(data, csrf_token=token))
+        return str(response.status_code)
+
+    outcomes = at_once(app, range(5), register)
+    assert outcomes.count("302") == 1 and set(outcomes) <= {"302", "200", "422"}, outcomes
+    assert db.session.scalar(select(func.count(User.id)).where(User.email == "maria@example.org")) == 1
+
+
+def test_adding_a_municipality_twice_at_once_adds_it_once(app, people, regions):
+    data = {"code": "belgorod", "name": "Белгородская область", "timezone": "Europe/Moscow",
+            "default_locale": "ru", "municipalities": "Белгород\nСтарый Оскол\nГубкин"}
+
+    def save(_n, start):
+        web = app.test_client()
+        web.login_as(people["site_admin"])
+        token = web.csrf_token()
+        start()
+        return str(web.post("/admin/regions/belgorod/edit", data=dict(data, csrf_token=token)).status_code)
+
+    outcomes = at_once(app, range(4), save)
+    assert "302" in outcomes and set(outcomes) <= {"302", "422"}, outcomes
+    assert db.session.scalar(select(func.count(Municipality.id)).where(
+        Municipality.region_id == regions["belgorod"].id, Municipality.name == "Губкин")) == 1
