@@ -28,7 +28,11 @@ class StatusLabels(Mapping):
         return len(self._labels)
 
     def __call__(self, member) -> str:
-        return label_of(member) if not isinstance(member, self.kind) else str(self._labels[member])
+        """The label of a member or of its stored value; other values as they are."""
+        try:
+            return str(self._labels[self.kind(member)])
+        except ValueError:
+            return label_of(member)
 
     def choices(self) -> list[tuple[str, str]]:
         """(value, label) pairs for a select field or a filter."""

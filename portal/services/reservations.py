@@ -72,8 +72,8 @@ def add_unit(resource: ReservationResource, label: str) -> ReservationUnit:
     """One more place (a bed, a seat) at the end of the resource's order."""
     position = db.session.scalar(select(func.coalesce(func.max(ReservationUnit.position) + 1, 0))
                                  .where(ReservationUnit.resource_id == resource.id))
-    unit = ReservationUnit(resource_id=resource.id, label=label[:200], position=position)
-    db.session.add(unit)
+    unit = ReservationUnit(label=label[:200], position=position)
+    resource.units.append(unit)
     db.session.flush()
     return unit
 
@@ -113,7 +113,7 @@ def resize(resource: ReservationResource, count: int, label_of=lambda position: 
             unit.active = True
             need -= 1
         for position in range(len(units), len(units) + need):
-            db.session.add(ReservationUnit(resource_id=resource.id, label=label_of(position), position=position))
+            resource.units.append(ReservationUnit(label=label_of(position), position=position))
     else:
         for unit in [u for u in reversed(active) if u.id not in taken][:len(active) - count]:
             unit.active = False
