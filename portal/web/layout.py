@@ -13,7 +13,7 @@ from portal.models import Role
 from portal.app.plugin_types import NavItem
 from portal.app.plugins import plugin_host
 from portal.services import region_time
-from portal.services.labels import label_of
+from portal.services.labels import label_of, label_of_value
 
 ROLE_LABELS = {
     Role.graduate.value: _l("Graduate"),
@@ -108,5 +108,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = _moment
     app.jinja_env.filters["date"] = _day
     app.jinja_env.globals["status_label"] = label_of
+    app.jinja_env.globals["stored_status_label"] = lambda value: label_of_value(value) or value
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["role_label"] = role_label

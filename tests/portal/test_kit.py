@@ -261,3 +261,14 @@ def test_units_are_added_retired_and_resized(app, regions, people):
     assert kit.reservations.claims_held_by(people["graduate"], owner="other") == []
     kit.reservations.retire_unit(second)
     assert kit.reservations.held_count(resource) == 2 and not second.active
+
+
+def test_the_audit_log_names_a_status_change_with_its_labels(app, client, people, pending, regions):
+    kit.status_labels(Answer, {Answer.pending: "ждёт ответа", Answer.yes: "да", Answer.no: "нет"})
+    with app.test_request_context():
+        kit.audit("sample.answered", target="answer:1", region=regions["belgorod"],
+                  details={"from": "pending", "to": "yes"})
+        db.session.commit()
+    client.login_as(people["region_admin"])
+    page = client.get("/belgorod/admin/audit").get_data(as_text=True)
+    assert "→" in page and "да" in page
