@@ -6,8 +6,7 @@ from pathlib import Path
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from portal.hookspecs import hookimpl
-from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
+from portal.kit import DashboardCard, NavItem, PluginInfo, db, hookimpl, utcnow
 
 HERE = Path(__file__).resolve().parent
 STAFF = ("specialist", "coordinator")
@@ -42,7 +41,6 @@ def portal_navigation(region, user):
 def portal_dashboard_cards(region, user):
     from plugins.graduate_clubs import clubs as rules
     from plugins.graduate_clubs.models import RegistrationStatus
-    from portal.models._time import utcnow
 
     if user.has_role(region, "graduate"):
         coming = [r for r in rules.my_registrations(user, region)
@@ -66,9 +64,9 @@ def portal_demo_data(region, people, password):
 
 @hookimpl
 def portal_export_person(user):
-    from plugins.graduate_clubs.models import Club, Member, Organizer, Registration
-    from portal.app.extensions import db
     from sqlalchemy import select
+
+    from plugins.graduate_clubs.models import Club, Member, Organizer, Registration
 
     return {
         "clubs_joined": [club.name for club in db.session.scalars(

@@ -5,29 +5,26 @@ one seat over a single slot. The engine's unique ledger refuses a second claim o
 so an event is never over capacity whatever the concurrency; a claim that finds no seat
 waits, and the engine promotes waiting claims in the order they came.
 
-Every change of an event's seats (a registration, a cancellation, more or fewer places, the
-event called off) first holds the event's row (``portal.services.locking.hold``): fewer places switch off free
-seats, and without the lock a registration could take one of them between the count and the switch.
+Every change of an event's seats or of its registrations (a registration, a cancellation,
+attendance, more or fewer places, the event called off) first holds the event's row
+(``hold``), then reads again what it decides on: fewer places switch off free seats, and
+without the lock a registration could take one of them between the count and the switch.
+A registration's status is its claim's, so it is read from the claim, never kept twice.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from plugins.graduate_clubs.models import Club, Event, Member, Organizer, Registration, RegistrationStatus
-from portal.services import reservations
-from portal.app.extensions import db
-from portal.services.locking import hold
-from portal.models import (ClaimStatus, Membership, MembershipStatus, ReservationClaim, ReservationUnit, Role,
-                           User)
-from portal.models._time import utcnow
+from plugins.graduate_clubs.models import (Club, Event, EventStatus, Member, Organizer, Registration,
+                                           RegistrationStatus)
+from portal.kit import (ClaimStatus, Lifecycle, Membership, MembershipStatus, Refusal, ReservationClaim, Role, User,
+                        db, format_moment, hold, refuse_duplicates, reservations, to_local, to_utc, utcnow)
 
 NAME = "graduate_clubs"
 SLOT = 0  # an event is a single slot of its own resource
@@ -36,32 +33,13 @@ ORGANIZER_ROLES = ("specialist", "volunteer")  # who may be named an organizer, 
 MAX_CAPACITY = 1000
 # Times outside these years are typing errors (0001-01-01 cannot even be moved to UTC).
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+ALREADY_MEMBER = _l("You are already a member of this club.")
+ALREADY_REGISTERED = _l("You are already registered for this event.")
+ALREADY_CALLED_OFF = _l("The event is already cancelled.")
 
-
-class ClubRefused(Exception):
-    """A clear reason, in the user's language, why it cannot be done; ``field``: the form field it is about."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-# --- time ------------------------------------------------------------------
-
-def to_utc(local: datetime, tz_name: str) -> datetime:
-    """A wall-clock time in the region's zone -> naive UTC, as stored."""
-    aware = local.replace(tzinfo=ZoneInfo(tz_name))
-    return aware.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def to_local(utc: datetime, tz_name: str) -> datetime:
-    """Naive UTC as stored -> naive wall-clock time in the region's zone (for form fields)."""
-    return utc.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz_name)).replace(tzinfo=None)
-
-
-def region_year(region, now: datetime | None = None) -> int:
-    """The year it is in the region, which on New Year's night is not the server's."""
-    return to_local(now or utcnow(), region.timezone).year
+# An event is scheduled until its organizers call it off; the audit line is graduate_clubs.event.cancelled.
+EVENT_LIFE = Lifecycle("graduate_clubs.event", "event")
+EVENT_LIFE.move("cancelled", [EventStatus.scheduled], EventStatus.cancelled, refused=ALREADY_CALLED_OFF)
 
 
 def reasonable_year(year: int) -> bool:
@@ -126,13 +104,16 @@ def is_member(user, club: Club) -> bool:
         Member.club_id == club.id, Member.user_id == user.id).limit(1)) is not None
 
 
-def join(club: Club, graduate) -> bool:
-    """True when the graduate joined now, False when they were a member already."""
+def join(club: Club, graduate) -> None:
+    """Make the graduate a member; a second click at the same moment gets the same refusal as the check.
+
+    :raises Refusal: a member already.
+    """
     if is_member(graduate, club):
-        return False
-    db.session.add(Member(club_id=club.id, user_id=graduate.id))
-    db.session.flush()
-    return True
+        raise Refusal(ALREADY_MEMBER)
+    with refuse_duplicates(ALREADY_MEMBER):
+        db.session.add(Member(club_id=club.id, user_id=graduate.id))
+        db.session.flush()
 
 
 def leave(club: Club, graduate) -> bool:
@@ -160,7 +141,7 @@ def add_event(club: Club, title: str, starts_at: datetime, ends_at: datetime, ca
     """A new event, which must start in the future (``now``: when it was added, for demo data)."""
     check_times(starts_at, ends_at, registration_deadline or starts_at)
     if starts_at <= (now or utcnow()):
-        raise ClubRefused(_("This time has passed: a new event must start in the future."), "starts_at")
+        raise Refusal(_("This time has passed: a new event must start in the future."), "starts_at")
     check_capacity(capacity)
     resource = reservations.add_resource(club.region, NAME, f"{club.name}: {title}"[:200],
                                          [_seat_label(i) for i in range(capacity)])
@@ -179,17 +160,17 @@ def _seat_label(position: int) -> str:
 
 def check_times(starts_at: datetime, ends_at: datetime, deadline: datetime) -> None:
     if not all(reasonable_year(moment.year) for moment in (starts_at, ends_at, deadline)):
-        raise ClubRefused(_("Give a year from %(first)d to %(last)d.", first=EARLIEST_YEAR, last=LATEST_YEAR),
-                          "starts_at")
+        raise Refusal(_("Give a year from %(first)d to %(last)d.", first=EARLIEST_YEAR, last=LATEST_YEAR),
+                      "starts_at")
     if ends_at <= starts_at:
-        raise ClubRefused(_("The event must end after it starts."), "ends_at")
+        raise Refusal(_("The event must end after it starts."), "ends_at")
     if deadline > starts_at:
-        raise ClubRefused(_("Registration must close before the event starts."), "registration_deadline")
+        raise Refusal(_("Registration must close before the event starts."), "registration_deadline")
 
 
 def check_capacity(capacity: int) -> None:
     if not 1 <= capacity <= MAX_CAPACITY:
-        raise ClubRefused(_("The number of places must be from 1 to %(max)d.", max=MAX_CAPACITY), "capacity")
+        raise Refusal(_("The number of places must be from 1 to %(max)d.", max=MAX_CAPACITY), "capacity")
 
 
 def _calendar_fields(event: Event) -> tuple:
@@ -204,9 +185,9 @@ def update_event(event: Event, *, title: str, starts_at: datetime, ends_at: date
     check_times(starts_at, ends_at, registration_deadline or starts_at)
     hold(event)
     if event.cancelled:
-        raise ClubRefused(_("The event is cancelled; it can no longer be changed."))
+        raise Refusal(_("The event is cancelled; it can no longer be changed."))
     if starts_at != event.starts_at and starts_at <= now:
-        raise ClubRefused(_("This time has passed: the event cannot be moved to it."), "starts_at")
+        raise Refusal(_("This time has passed: the event cannot be moved to it."), "starts_at")
     before = _calendar_fields(event)
     promoted = _set_capacity(event, capacity, now)
     event.title, event.description, event.place, event.online_link = title, description, place, online_link
@@ -230,54 +211,47 @@ def set_capacity(event: Event, capacity: int, now: datetime | None = None) -> li
 
 
 def _set_capacity(event: Event, capacity: int, now: datetime | None) -> list[Registration]:
-    """set_capacity, the event locked already: the seats counted here stay as counted."""
+    """set_capacity, the event held already: the seats counted here stay as counted."""
     check_capacity(capacity)
     if capacity == event.capacity:
         return []
     if event.starts_at <= (now or utcnow()):
-        raise ClubRefused(_("The event has started; its number of places can no longer change."), "capacity")
+        raise Refusal(_("The event has started; its number of places can no longer change."), "capacity")
     held = seat_counts([event])[event.id][0]
     if capacity < held:
-        raise ClubRefused(_("%(held)d people are registered already; the event cannot have fewer places.",
-                            held=held), "capacity")
-    units = list(db.session.scalars(
-        select(ReservationUnit).where(ReservationUnit.resource_id == event.resource_id)
-        .order_by(ReservationUnit.position, ReservationUnit.id).execution_options(populate_existing=True)))
-    taken = set(db.session.scalars(select(ReservationClaim.unit_id).where(
-        ReservationClaim.resource_id == event.resource_id, ReservationClaim.status == ClaimStatus.held)))
-    active = [u for u in units if u.active]
-    if capacity > len(active):
-        need = capacity - len(active)
-        for unit in [u for u in units if not u.active][:need]:
-            unit.active = True
-            need -= 1
-        for position in range(len(units), len(units) + need):
-            db.session.add(ReservationUnit(resource=event.resource, label=_seat_label(position), position=position))
-    elif capacity < len(active):
-        free = [u for u in reversed(active) if u.id not in taken]
-        for unit in free[:len(active) - capacity]:
-            unit.active = False
+        raise _too_few(held)
+    try:
+        promoted = reservations.resize(event.resource, capacity, _seat_label)
+    except reservations.ReservationError:  # the engine's own check of the same rule
+        raise _too_few(seat_counts([event])[event.id][0]) from None
     event.capacity = capacity
-    db.session.flush()
-    return promoted_registrations(reservations.promote_waiting(event.resource))
+    return promoted_registrations(promoted)
+
+
+def _too_few(held: int) -> Refusal:
+    return Refusal(_("%(held)d people are registered already; the event cannot have fewer places.", held=held),
+                   "capacity")
 
 
 def check_cancellable(event: Event, now: datetime | None = None) -> None:
     if event.cancelled:
-        raise ClubRefused(_("The event is already cancelled."))
+        raise Refusal(ALREADY_CALLED_OFF)
     if event.starts_at <= (now or utcnow()):
-        raise ClubRefused(_("The event has already started; it can no longer be cancelled."))
+        raise Refusal(_("The event has already started; it can no longer be cancelled."))
 
 
 def cancel_event(event: Event, now: datetime | None = None) -> list[Registration]:
     """Call the event off, keeping it and its registrations; returns the people to tell.
 
-    The waiting list is released first, so the seats given back after it move nobody in.
+    The move is the event's Lifecycle, audited with who was registered or waiting. The waiting
+    list is released first, so the seats given back after it move nobody in.
     """
     now = now or utcnow()
     hold(event)
-    check_cancellable(event, now)
+    check_cancellable(event, now)  # as the database has it now
     registered, waiting = event_registrations(event)
+    EVENT_LIFE.apply(event, "cancelled", region=event.club.region,
+                     details={"registrations": sorted(r.id for r in registered + waiting)})
     for registration in waiting + registered:
         reservations.release(registration.claim)
         registration.cancelled_at = now
@@ -316,7 +290,7 @@ def upcoming_events(region, now: datetime, municipality_id: int | None = None, s
 
 def count_upcoming(region, now: datetime) -> int:
     return db.session.scalar(select(func.count(Event.id)).join(Club).where(
-        Club.region_id == region.id, Event.ends_at > now, Event.cancelled_at.is_(None))) or 0
+        Club.region_id == region.id, Event.ends_at > now, Event.status == EventStatus.scheduled)) or 0
 
 
 def past_events(club: Club, now: datetime, limit: int = 50) -> list[Event]:
@@ -336,43 +310,46 @@ def registration_of(event: Event, graduate) -> Registration | None:
         Registration.event_id == event.id, Registration.graduate_id == graduate.id))
 
 
-def _when(moment: datetime) -> str:
-    return format_datetime(moment, "d MMMM, HH:mm")
+def _reread(registration: Registration) -> None:
+    """The registration and its seat as the database has them now; call it with the event held."""
+    db.session.refresh(registration)
+    if registration.claim is not None:
+        db.session.refresh(registration.claim)
 
 
 def register(event: Event, graduate, wait: bool = False, now: datetime | None = None) -> Registration:
     """Take a seat; with ``wait``, join the waiting list when there is none.
 
-    :raises ClubRefused: a past event, a closed registration, a second registration, or a full
+    :raises Refusal: a past event, a closed registration, a second registration, or a full
         event without ``wait``.
     """
     now = now or utcnow()
     hold(event)
     if event.cancelled:
-        raise ClubRefused(_("This event is cancelled; registration is closed."))
+        raise Refusal(_("This event is cancelled; registration is closed."))
     if event.starts_at <= now:
-        raise ClubRefused(_("This event has already started; registration is closed."))
+        raise Refusal(_("This event has already started; registration is closed."))
     if event.registration_deadline < now:
-        raise ClubRefused(_("Registration closed on %(date)s.", date=_when(event.registration_deadline)))
+        raise Refusal(_("Registration closed on %(date)s.", date=format_moment(event.registration_deadline)))
     found = registration_of(event, graduate)
+    if found is not None:
+        _reread(found)
     if found is not None and found.status == RegistrationStatus.registered:
-        raise ClubRefused(_("You are already registered for this event."))
+        raise Refusal(ALREADY_REGISTERED)
     if found is not None and found.status == RegistrationStatus.waiting:
-        raise ClubRefused(_("You are already on the waiting list for this event."))
-    # The lock opened the transaction, so the savepoint below nests in it (on SQLite too), and the
+        raise Refusal(_("You are already on the waiting list for this event."))
+    # The lock opened the transaction, so the savepoints below nest in it (on SQLite too), and the
     # caller's rollback undoes both.
     try:
         held = reservations.claim(event.resource, graduate, SLOT, SLOT + 1, wait=wait)
     except reservations.NoRoom:
-        raise ClubRefused(_("The event is full: all %(count)d places are taken. You can join the waiting list.",
-                            count=event.capacity)) from None
+        raise Refusal(_("The event is full: all %(count)d places are taken. You can join the waiting list.",
+                        count=event.capacity)) from None
     if found is None:
         found = Registration(event_id=event.id, graduate_id=graduate.id, claim=held)
-        try:
-            with db.session.begin_nested():
-                db.session.add(found)
-        except IntegrityError:  # the same graduate, twice at the same moment: the caller rolls back
-            raise ClubRefused(_("You are already registered for this event.")) from None
+        with refuse_duplicates(ALREADY_REGISTERED):  # the same graduate, twice at the same moment
+            db.session.add(found)
+            db.session.flush()
     found.claim, found.cancelled_at, found.attended = held, None, False
     db.session.flush()
     return found
@@ -382,12 +359,11 @@ def cancel(registration: Registration, now: datetime | None = None) -> list[Regi
     """Give the seat back (or leave the waiting list); returns the registrations moved in."""
     now = now or utcnow()
     hold(registration.event)
-    if registration.claim is not None:
-        db.session.refresh(registration.claim)  # as the last change of the event's seats left it
+    _reread(registration)  # as the last change of the event's seats left it, perhaps in another tab
     if registration.status == RegistrationStatus.cancelled:
-        raise ClubRefused(_("This registration is already cancelled."))
+        raise Refusal(_("This registration is already cancelled."))
     if registration.event.starts_at <= now:
-        raise ClubRefused(_("The event has already started; the registration can no longer be cancelled."))
+        raise Refusal(_("The event has already started; the registration can no longer be cancelled."))
     registration.cancelled_at = now
     return promoted_registrations(reservations.release(registration.claim))
 
@@ -424,11 +400,14 @@ def event_registrations(event: Event) -> tuple[list[Registration], list[Registra
 
 
 def mark_attendance(registration: Registration, attended: bool, now: datetime | None = None) -> None:
+    """Came or not; decided on the event's time and the seat as they are now (the event may have moved)."""
     now = now or utcnow()
+    hold(registration.event)
+    _reread(registration)
     if registration.event.starts_at > now:
-        raise ClubRefused(_("Attendance can be marked once the event has started."))
+        raise Refusal(_("Attendance can be marked once the event has started."))
     if registration.status != RegistrationStatus.registered:
-        raise ClubRefused(_("Only people registered for the event can be marked."))
+        raise Refusal(_("Only people registered for the event can be marked."))
     registration.attended = attended
 
 
@@ -457,13 +436,12 @@ def attendance_figures(region, year: int) -> list[tuple[Club, list[dict]]]:
 
     Events called off were not held, and nobody is registered for them any more.
     """
-    tz = region.timezone
-    start, end = to_utc(datetime(year, 1, 1), tz), to_utc(datetime(year + 1, 1, 1), tz)
+    start, end = to_utc(datetime(year, 1, 1), region), to_utc(datetime(year + 1, 1, 1), region)
     clubs = region_clubs(region)
     events = db.session.execute(select(Event.id, Event.club_id, Event.starts_at).join(Club).where(
         Club.region_id == region.id, Event.starts_at >= start, Event.starts_at < end,
-        Event.cancelled_at.is_(None))).all()
-    month_of = {e.id: to_local(e.starts_at, tz).month for e in events}
+        Event.status == EventStatus.scheduled)).all()
+    month_of = {e.id: to_local(e.starts_at, region).month for e in events}
     club_of = {e.id: e.club_id for e in events}
     held_events = Counter((e.club_id, month_of[e.id]) for e in events)
     registered, attended = Counter(), Counter()
@@ -498,9 +476,10 @@ def erase(user, now: datetime | None = None) -> list[Registration]:
     registrations = db.session.scalars(select(Registration).where(Registration.graduate_id == user.id)
                                        .order_by(Registration.event_id)).all()  # locks always in one order
     for registration in registrations:
-        if registration.claim is not None and registration.claim.status != ClaimStatus.released:
+        if registration.claim is not None:
             hold(registration.event)
-            if registration.event.starts_at > now:
+            _reread(registration)
+            if registration.status != RegistrationStatus.cancelled and registration.event.starts_at > now:
                 promoted += reservations.release(registration.claim)
         db.session.delete(registration)
     for model in (Member, Organizer):

@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.models import Club
-from portal.app.extensions import db
-from portal.accounts.demo import demo_member
+from portal.kit import db, demo_member, to_utc, today
 
 # name, host, municipality, description, [(event title, place, capacity, volunteers wanted)]
 CLUBS = {
@@ -58,7 +57,7 @@ def load(region, people, password: str = "demo-portal-2026") -> None:
                                                     password, places.get(spec[i % len(spec)][2]))
                                         for i, name in enumerate(MEMBERS)]
     organizers = [people["specialist"].id, people["volunteer"].id]
-    today = date.today()
+    today_there = today(region)
     for number, (name, host, town, description, events) in enumerate(spec):
         municipality = places.get(town)
         club = rules.add_club(region, name, host, municipality.id if municipality else None, description,
@@ -67,14 +66,14 @@ def load(region, people, password: str = "demo-portal-2026") -> None:
             rules.join(club, person)
         # Past meetings, every three weeks, with who came; then the events to come.
         for weeks_ago in (12, 9, 6, 3):
-            starts = _at(region, today - timedelta(weeks=weeks_ago, days=chance.randint(0, 3)), time(17, 0))
+            starts = _at(region, today_there - timedelta(weeks=weeks_ago, days=chance.randint(0, 3)), time(17, 0))
             past = rules.add_event(club, "Встреча клуба", starts, starts + timedelta(hours=2), 12,
                                    description="Обычная встреча: новости, чай, планы на месяц.",
                                    place=host, now=starts - timedelta(weeks=2))  # added two weeks before
             _fill(past, chance.sample(graduates, chance.randint(5, 9)), before=starts - timedelta(days=2),
                   chance=chance)
         for index, (title, place, capacity, volunteers) in enumerate(events):
-            starts = _at(region, today + timedelta(days=5 + 7 * index + number), time(18, 0))
+            starts = _at(region, today_there + timedelta(days=5 + 7 * index + number), time(18, 0))
             event = rules.add_event(club, title, starts, starts + timedelta(hours=2), capacity,
                                     registration_deadline=starts - timedelta(hours=3),
                                     description="Приходите сами и зовите друзей-выпускников.", place=place,
@@ -87,7 +86,7 @@ def load(region, people, password: str = "demo-portal-2026") -> None:
 
 
 def _at(region, day: date, clock: time) -> datetime:
-    return rules.to_utc(datetime.combine(day, clock), region.timezone)
+    return to_utc(datetime.combine(day, clock), region)
 
 
 def _fill(event, people, before: datetime, chance: random.Random) -> None:

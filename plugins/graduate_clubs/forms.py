@@ -1,12 +1,11 @@
+"""The clubs' forms; each is a kit Form, which refuses characters nobody types before anything reads them."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from plugins.graduate_clubs.clubs import EARLIEST_YEAR, LATEST_YEAR, MAX_CAPACITY
-from portal.web.forms import YearsBetween
-from portal.web.ids import parse_id
+from portal.kit import Form, YearsBetween, parse_id
 
 TIME_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]  # the last: typed where no picker
 YEARS = _l("Give a year from %(first)d to %(last)d.", first=EARLIEST_YEAR, last=LATEST_YEAR)
@@ -16,22 +15,26 @@ PLACES = _l("The number of places must be from 1 to %(max)d.", max=MAX_CAPACITY)
 REASONABLE_YEAR = YearsBetween(EARLIEST_YEAR, LATEST_YEAR, message=YEARS)
 
 
-class LocalTimeField(DateTimeLocalField):
-    """A date and time in the region's zone, with our own message for what is not one."""
+class _SaysHowToWrite:
+    """A date field that answers what is not a date with how to write one, instead of WTForms' words."""
+
+    how = ""
 
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(_l("This is not a valid date and time; give them as 2026-12-25 18:00.")) from None
+            raise ValueError(self.how) from None
 
 
-class DayField(DateField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_l("This is not a valid date; give it as 2026-12-25.")) from None
+class LocalTimeField(_SaysHowToWrite, DateTimeLocalField):
+    """A date and time in the region's zone."""
+
+    how = _l("This is not a valid date and time; give them as 2026-12-25 18:00.")
+
+
+class DayField(_SaysHowToWrite, DateField):
+    how = _l("This is not a valid date; give it as 2026-12-25.")
 
 
 class PlacesField(IntegerField):
@@ -44,12 +47,19 @@ class PlacesField(IntegerField):
             self.data = None
 
 
-class ClubForm(FlaskForm):
+class PeopleField(SelectMultipleField):
+    """People chosen from a list; an empty entry (a list sent with nobody chosen) is nobody, not an error."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([value for value in valuelist if value != ""])
+
+
+class ClubForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     host = StringField(_l("Host organisation"), validators=[Optional(), Length(max=300)])
     municipality = SelectField(_l("Municipality"), coerce=int)
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    organizers = SelectMultipleField(_l("Organizers"), coerce=int, validators=[Optional()])
+    organizers = PeopleField(_l("Organizers"), coerce=int, validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
 
@@ -58,7 +68,7 @@ def _time(label, required: bool = True):
     return LocalTimeField(label, format=TIME_FORMAT, validators=[needed, REASONABLE_YEAR])
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     starts_at = _time(_l("Starts"))
@@ -89,19 +99,19 @@ class EventForm(FlaskForm):
             raise ValidationError(_l("Registration must close before the event starts."))
 
 
-class CancelEventForm(FlaskForm):
+class CancelEventForm(Form):
     reason = TextAreaField(_l("Why (it goes to the people registered)"), validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Cancel the event"))
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     """Register for an event; ``wait`` says the graduate accepts a place in the waiting list."""
 
     wait = HiddenField()
     submit = SubmitField(_l("Register"))
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     attended = HiddenField()  # "1": came, anything else: did not come
     submit = SubmitField(_l("Save"))
 
@@ -111,7 +121,7 @@ def _municipality_id(value) -> int:
     return parse_id(value) or 0
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     class Meta:
         csrf = False
 

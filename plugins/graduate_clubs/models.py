@@ -5,12 +5,12 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.app.extensions import db
-from portal.models import ClaimStatus, Municipality, Region, ReservationClaim, ReservationResource, User
-from portal.models._time import utcnow
+from portal.kit import (ClaimStatus, Municipality, Region, ReservationClaim, ReservationResource, User, db,
+                        status_labels, utcnow)
 
 
 def _feed_token() -> str:
@@ -65,6 +65,19 @@ class Member(db.Model):
     user: Mapped[User] = relationship()
 
 
+class EventStatus(str, enum.Enum):
+    """An event's own life: it is held as planned, or the organizers call it off (``cancelled_at`` says when)."""
+
+    scheduled = "scheduled"
+    cancelled = "cancelled"
+
+
+EVENT_LABELS = status_labels(EventStatus, {
+    EventStatus.scheduled: _l("scheduled"),
+    EventStatus.cancelled: _l("cancelled"),
+})
+
+
 class Event(db.Model):
     """A meeting of the club; its seats are units of a resource in the core's reservations engine."""
 
@@ -85,7 +98,9 @@ class Event(db.Model):
     resource_id: Mapped[int] = mapped_column(ForeignKey("reservation_resource.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Called off by the organizers: the row stays, with who had registered, for the figures and the feeds.
-    cancelled_at: Mapped[datetime | None]
+    status: Mapped[EventStatus] = mapped_column(Enum(EventStatus, native_enum=False, length=20),
+                                                default=EventStatus.scheduled, server_default="scheduled")
+    cancelled_at: Mapped[datetime | None]  # when it was called off; the registrations called off share it
     # Calendar apps replace their copy of the event only when SEQUENCE grows: each change adds one.
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     changed_at: Mapped[datetime | None]  # the last change, for LAST-MODIFIED; None: as created
@@ -95,13 +110,20 @@ class Event(db.Model):
 
     @property
     def cancelled(self) -> bool:
-        return self.cancelled_at is not None
+        return self.status == EventStatus.cancelled
 
 
 class RegistrationStatus(str, enum.Enum):
     registered = "registered"  # holds a seat
     waiting = "waiting"  # in the waiting list
     cancelled = "cancelled"
+
+
+REGISTRATION_LABELS = status_labels(RegistrationStatus, {
+    RegistrationStatus.registered: _l("registered"),
+    RegistrationStatus.waiting: _l("on the waiting list"),
+    RegistrationStatus.cancelled: _l("cancelled"),
+})
 
 
 class Registration(db.Model):
@@ -129,7 +151,7 @@ class Registration(db.Model):
     @property
     def called_off(self) -> bool:
         """Cancelled together with the event, not by the graduate."""
-        return self.event.cancelled_at is not None and self.cancelled_at == self.event.cancelled_at
+        return self.event.cancelled and self.cancelled_at == self.event.cancelled_at
 
     @property
     def status(self) -> RegistrationStatus:

@@ -1,69 +1,46 @@
 """Pages of the graduate clubs: graduates find clubs and events and register; organizers run them."""
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import NotFound
 
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs import ics, notices
 from plugins.graduate_clubs.forms import (AttendanceForm, CancelEventForm, ClubForm, EventForm, FilterForm,
                                           RegisterForm)
 from plugins.graduate_clubs.models import Club, Event, Registration, RegistrationStatus
-from portal.web import access
-from portal.services import audit
-from portal.app.extensions import db, htmx
-from portal.web.forms import ConfirmForm
-from portal.web.layout import ROLE_LABELS
-from portal.models._time import utcnow
+from portal.kit import (ConfirmForm, Refusal, audit, calendar_response, csv_response, db, htmx, members, public,
+                        region_object, region_year, render_audited, role_label, to_local, to_utc, utcnow)
 
 bp = Blueprint("graduate_clubs", __name__, template_folder="templates")
 
 STAFF = rules.STAFF
 EVERYONE = ("graduate", "volunteer", *STAFF)
-MANAGERS = ("volunteer", *STAFF)  # volunteers only for the clubs they co-organize (checked in the view)
-STATUS_LABELS = {
-    RegistrationStatus.registered: _l("registered"),
-    RegistrationStatus.waiting: _l("on the waiting list"),
-    RegistrationStatus.cancelled: _l("cancelled"),
-}
+MANAGERS = ("volunteer", *STAFF)  # volunteers only for the clubs they co-organize (checked per club)
 EXPIRED = _l("The form has expired. Please send it again.")
+VIEWED = "graduate_clubs.attendees.viewed"
 
 
-@bp.app_template_global("registration_status")
-def registration_status(status) -> str:
-    return STATUS_LABELS.get(status, status)
+def _runs(club: Club) -> bool:
+    return rules.can_manage(current_user, club)
 
 
-def _club(club_id: int) -> Club:
-    club = db.session.get(Club, club_id)
-    if club is None or club.region_id != g.region.id:
-        abort(404)
-    return club
+def _club(club_id: int, manage: bool = False) -> Club:
+    """The region's club; with ``manage``, only for those who run it (403, on record, for others)."""
+    return region_object(Club, club_id, allowed=_runs if manage else None, refuse=403)
 
 
-def _event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None or event.club.region_id != g.region.id:
-        abort(404)
-    return event
-
-
-def _managed(club: Club) -> Club:
-    if not rules.can_manage(current_user, club):
-        access.deny()
-    return club
-
-
-def _tz() -> str:
-    return g.region.timezone
+def _event(event_id: int, manage: bool = False) -> Event:
+    """The region's event; with ``manage``, only for those who run its club (403, on record, for others)."""
+    return region_object(Event, event_id, via="club.region_id",
+                         allowed=(lambda found: _runs(found.club)) if manage else None, refuse=403)
 
 
 def _municipalities():
@@ -83,7 +60,7 @@ def _promoted(promoted: list[Registration]) -> None:
 # --- everyone: clubs and events -------------------------------------------
 
 @bp.route("/")
-@access.members(*EVERYONE)
+@members(*EVERYONE)
 def index():
     form = FilterForm(request.args)
     form.municipality.choices = _municipalities()
@@ -91,7 +68,7 @@ def index():
     if form.municipality.errors:
         form.municipality.data = 0
     municipality_id = form.municipality.data or None
-    since = rules.to_utc(datetime.combine(form.since.data, datetime.min.time()), _tz()) \
+    since = to_utc(datetime.combine(form.since.data, datetime.min.time()), g.region) \
         if form.since.data and not form.since.errors else None
     now = utcnow()
     events = rules.upcoming_events(g.region, now, municipality_id=municipality_id, since=since)
@@ -104,7 +81,7 @@ def index():
 
 
 @bp.route("/clubs/<int:club_id>")
-@access.members(*EVERYONE)
+@members(*EVERYONE)
 def club(club_id: int):
     found = _club(club_id)
     now = utcnow()
@@ -112,53 +89,53 @@ def club(club_id: int):
     past = rules.past_events(found, now)
     return render_template(
         "graduate_clubs/club.html", club=found, upcoming=upcoming, past=past,
-        seats=rules.seat_counts(upcoming + past), can_manage=rules.can_manage(current_user, found),
+        seats=rules.seat_counts(upcoming + past), can_manage=_runs(found),
         is_member=rules.is_member(current_user, found), form=ConfirmForm(),
         feed_url=url_for("graduate_clubs.club_feed", club_id=found.id, token=found.feed_token, _external=True))
 
 
 @bp.route("/clubs/<int:club_id>/join", methods=["POST"])
-@access.members("graduate")
+@members("graduate")
 def join(club_id: int):
     found = _club(club_id)
     if ConfirmForm().validate_on_submit():
-        if rules.join(found, current_user):
-            audit.record("graduate_clubs.club.joined", target=f"club:{found.id}", region=g.region,
-                         subject=current_user)
-            flash(_("You are a member of the club now."), "success")
+        try:
+            rules.join(found, current_user)
+        except Refusal as refusal:  # a member already, perhaps by the first of two clicks
+            db.session.rollback()
+            flash(str(refusal), "info")
         else:
-            flash(_("You are already a member of this club."), "info")
-        db.session.commit()
-    return redirect(url_for("graduate_clubs.club", club_id=found.id))
+            audit("graduate_clubs.club.joined", target=f"club:{found.id}", region=g.region, subject=current_user)
+            db.session.commit()
+            flash(_("You are a member of the club now."), "success")
+    return redirect(url_for("graduate_clubs.club", club_id=club_id))
 
 
 @bp.route("/clubs/<int:club_id>/leave", methods=["POST"])
-@access.members("graduate")
+@members("graduate")
 def leave(club_id: int):
     found = _club(club_id)
     if ConfirmForm().validate_on_submit():
         if rules.leave(found, current_user):
-            audit.record("graduate_clubs.club.left", target=f"club:{found.id}", region=g.region,
-                         subject=current_user)
+            audit("graduate_clubs.club.left", target=f"club:{found.id}", region=g.region, subject=current_user)
             flash(_("You have left the club."), "success")
         db.session.commit()
     return redirect(url_for("graduate_clubs.club", club_id=found.id))
 
 
 @bp.route("/events/<int:event_id>")
-@access.members(*EVERYONE)
+@members(*EVERYONE)
 def event(event_id: int):
+    """The event; its organizers also see who registered and who waits, and that look is on record."""
     found = _event(event_id)
-    manage = rules.can_manage(current_user, found.club)
-    registered = waiting = None
-    if manage:
-        registered, waiting = rules.event_registrations(found)
-    page = _event_page(found, manage=manage, registered=registered, waiting=waiting)
-    if manage:  # written after rendering, as the social hotel does: a commit before would expire what is shown
-        audit.record("graduate_clubs.attendees.viewed", target=f"event:{found.id}", region=g.region,
-                     details={"registrations": sorted(r.id for r in registered + waiting)})
-        db.session.commit()
-    return page
+    manage = _runs(found.club)
+    registered, waiting = rules.event_registrations(found) if manage else ([], [])
+    shown = registered + waiting
+    return render_audited("graduate_clubs/event.html", action=VIEWED, target=f"event:{found.id}",
+                          names=[r.graduate_id for r in shown],
+                          details={"registrations": sorted(r.id for r in shown)}, audit_if=manage,
+                          manage=manage, registered=registered, waiting=waiting,
+                          attendance_form=AttendanceForm(), **_registration_context(found))
 
 
 def _registration_context(found: Event) -> dict:
@@ -172,12 +149,6 @@ def _registration_context(found: Event) -> dict:
                 started=found.starts_at <= now)
 
 
-def _event_page(found: Event, status: int = 200, manage: bool = False, registered=None, waiting=None):
-    return render_template("graduate_clubs/event.html", manage=manage, registered=registered or [],
-                           waiting=waiting or [], attendance_form=AttendanceForm(),
-                           **_registration_context(found)), status
-
-
 def _registration_answer(found: Event, message: str, category: str, status: int = 200):
     """The registration box for htmx; for a full page, the message as a flash and back to the event."""
     if htmx:
@@ -187,8 +158,18 @@ def _registration_answer(found: Event, message: str, category: str, status: int 
     return redirect(url_for("graduate_clubs.event", event_id=found.id))
 
 
+def _attendee_line(found: Event, registration: Registration, error: str | None = None, status: int = 200,
+                   audited: bool = True):
+    """One attendee's line for htmx. It names a graduate, so showing it is a read on record, unless the
+    change just written (``attendance.marked``, about that graduate) is the trace already."""
+    return render_audited("graduate_clubs/partials/attendee.html", action=VIEWED, target=f"event:{found.id}",
+                          names=[registration.graduate_id], details={"registrations": [registration.id]},
+                          status=status, audit_if=audited, registration=registration, event=found,
+                          attendance_form=AttendanceForm(), error=error, started=True)
+
+
 @bp.route("/events/<int:event_id>/register", methods=["POST"])
-@access.members("graduate")
+@members("graduate")
 def register(event_id: int):
     found = _event(event_id)
     form = RegisterForm()
@@ -196,12 +177,12 @@ def register(event_id: int):
         return _registration_answer(found, str(EXPIRED), "error", 422)
     try:
         registration = rules.register(found, current_user, wait=form.wait.data == "1")
-    except rules.ClubRefused as refusal:
+    except Refusal as refusal:
         db.session.rollback()
         return _registration_answer(_event(event_id), str(refusal), "error", 422)
     status = registration.status
-    audit.record(f"graduate_clubs.registration.{status.value}", target=f"registration:{registration.id}",
-                 region=g.region, subject=current_user)
+    audit(f"graduate_clubs.registration.{status.value}", target=f"registration:{registration.id}",
+          region=g.region, subject=current_user)
     db.session.commit()
     if status == RegistrationStatus.registered:
         message = _("You are registered. See you there!")
@@ -212,7 +193,7 @@ def register(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["POST"])
-@access.members("graduate")
+@members("graduate")
 def cancel(event_id: int):
     found = _event(event_id)
     registration = rules.registration_of(found, current_user)
@@ -222,14 +203,22 @@ def cancel(event_id: int):
         return _registration_answer(found, str(EXPIRED), "error", 422)
     try:
         promoted = rules.cancel(registration)
-    except rules.ClubRefused as refusal:
+    except Refusal as refusal:
         db.session.rollback()
         return _registration_answer(_event(event_id), str(refusal), "error", 422)
-    audit.record("graduate_clubs.registration.cancelled", target=f"registration:{registration.id}",
-                 region=g.region, subject=current_user)
+    audit("graduate_clubs.registration.cancelled", target=f"registration:{registration.id}",
+          region=g.region, subject=current_user)
     _promoted(promoted)
     db.session.commit()
     return _registration_answer(found, _("Your registration is cancelled."), "success")
+
+
+def _found_or_none(model, object_id, **where):
+    """``region_object`` for an error handler, which must answer rather than abort: None when not found."""
+    try:
+        return region_object(model, object_id, **where)
+    except NotFound:
+        return None
 
 
 @bp.errorhandler(CSRFError)
@@ -243,40 +232,36 @@ def expired_form(error):
     to someone the view itself would turn away.
     """
     policy = getattr(current_app.view_functions.get(request.endpoint), "access_policy", None)
+    args = request.view_args or {}
     found = None
     if policy is not None and policy.permits(current_user, g.get("region")):
-        found = db.session.get(Event, (request.view_args or {}).get("event_id") or 0)
-        found = found if found is not None and found.club.region_id == g.region.id else None
+        found = _found_or_none(Event, args.get("event_id"), via="club.region_id")
     if found is not None and request.endpoint in ("graduate_clubs.register", "graduate_clubs.cancel"):
         return _registration_answer(found, str(EXPIRED), "error", 422)
-    if found is not None and request.endpoint == "graduate_clubs.attendance" and htmx:
-        registration = db.session.get(Registration, request.view_args["registration_id"])
-        if registration is not None and registration.event_id == found.id \
-                and rules.can_manage(current_user, found.club):
-            return render_template("graduate_clubs/partials/attendee.html", registration=registration,
-                                   event=found, attendance_form=AttendanceForm(), error=str(EXPIRED),
-                                   started=True), 422
+    if found is not None and request.endpoint == "graduate_clubs.attendance" and htmx and _runs(found.club):
+        registration = _found_or_none(Registration, args.get("registration_id"), via="event.club.region_id")
+        if registration is not None and registration.event_id == found.id:
+            return _attendee_line(found, registration, error=str(EXPIRED), status=422)
     if htmx:
         return render_template("graduate_clubs/partials/message.html", message=str(EXPIRED)), 422
     return render_template("errors/error.html", status=400, title=_("The form has expired"),
                            text=EXPIRED), 400
 
 
-def _calendar(events: list[Event], name: str, filename: str) -> Response:
-    body = ics.calendar(events, name, lambda found: _event_url(found, external=True), utcnow())
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+def _calendar(events: list[Event], name: str, filename: str):
+    return calendar_response(filename, name, [ics.entry(found, _event_url(found, external=True))
+                                              for found in events], utcnow())
 
 
 @bp.route("/events/<int:event_id>/calendar.ics")
-@access.members(*EVERYONE)
+@members(*EVERYONE)
 def event_calendar(event_id: int):
     found = _event(event_id)
     return _calendar([found], found.club.name, f"event-{found.id}.ics")
 
 
 @bp.route("/clubs/<int:club_id>/calendar/<token>.ics")
-@access.public
+@public
 def club_feed(club_id: int, token: str):
     """The club's events for calendar apps, which fetch it without signing in: the secret is in the URL."""
     found = _club(club_id)
@@ -288,7 +273,7 @@ def club_feed(club_id: int, token: str):
 # --- graduates: my clubs and events ----------------------------------------
 
 @bp.route("/my")
-@access.members("graduate")
+@members("graduate")
 def mine():
     now = utcnow()
     registrations = rules.my_registrations(current_user, g.region)
@@ -308,7 +293,7 @@ def mine():
 
 # --- organizers --------------------------------------------------------------
 
-def _club_form(form: ClubForm, club: Club | None = None) -> ClubForm:
+def _club_form(form: ClubForm) -> ClubForm:
     form.municipality.choices = [(0, _("Not set"))] + [(m.id, m.name) for m in g.region.municipalities]
     form.organizers.choices = [(u.id, f"{u.name} ({_organizer_roles(u)})")
                                for u in rules.possible_organizers(g.region)]
@@ -316,12 +301,12 @@ def _club_form(form: ClubForm, club: Club | None = None) -> ClubForm:
 
 
 def _organizer_roles(user) -> str:
-    held = user.active_roles(g.region) & {"specialist", "volunteer"}
-    return ", ".join(str(ROLE_LABELS.get(role, role)) for role in sorted(held))
+    held = user.active_roles(g.region) & set(rules.ORGANIZER_ROLES)
+    return ", ".join(role_label(role) for role in sorted(held))
 
 
 @bp.route("/clubs/new", methods=["GET", "POST"])
-@access.members(*STAFF)
+@members(*STAFF)
 def new_club():
     form = _club_form(ClubForm())
     if request.method == "GET" and current_user.has_role(g.region, "specialist"):
@@ -330,7 +315,7 @@ def new_club():
         found = rules.add_club(g.region, form.name.data.strip(), (form.host.data or "").strip(),
                                form.municipality.data or None, (form.description.data or "").strip(),
                                form.organizers.data)
-        audit.record("graduate_clubs.club.created", target=f"club:{found.id}", region=g.region)
+        audit("graduate_clubs.club.created", target=f"club:{found.id}", region=g.region)
         db.session.commit()
         flash(_("The club is created; now add its events."), "success")
         return redirect(url_for("graduate_clubs.club", club_id=found.id))
@@ -338,10 +323,10 @@ def new_club():
 
 
 @bp.route("/clubs/<int:club_id>/edit", methods=["GET", "POST"])
-@access.members(*MANAGERS)
+@members(*MANAGERS)
 def edit_club(club_id: int):
-    found = _managed(_club(club_id))
-    form = _club_form(ClubForm(obj=found) if request.method == "GET" else ClubForm(), found)
+    found = _club(club_id, manage=True)
+    form = _club_form(ClubForm(obj=found) if request.method == "GET" else ClubForm())
     staff = current_user.has_role(g.region, *STAFF)
     if not staff:
         del form.organizers  # specialists name the co-organizers; a volunteer edits the rest
@@ -354,8 +339,8 @@ def edit_club(club_id: int):
         found.municipality_id = form.municipality.data or None
         found.description = (form.description.data or "").strip()
         if staff:
-            rules.set_organizers(found, list(form.organizers.data))
-        audit.record("graduate_clubs.club.changed", target=f"club:{found.id}", region=g.region)
+            rules.set_organizers(found, form.organizers.data)
+        audit("graduate_clubs.club.changed", target=f"club:{found.id}", region=g.region)
         db.session.commit()
         flash(_("The club is saved."), "success")
         return redirect(url_for("graduate_clubs.club", club_id=found.id))
@@ -363,41 +348,34 @@ def edit_club(club_id: int):
 
 
 def _event_times(form: EventForm) -> tuple[datetime, datetime, datetime | None]:
-    tz = _tz()
     deadline = form.registration_deadline.data
-    return (rules.to_utc(form.starts_at.data, tz), rules.to_utc(form.ends_at.data, tz),
-            rules.to_utc(deadline, tz) if deadline else None)
+    return (to_utc(form.starts_at.data, g.region), to_utc(form.ends_at.data, g.region),
+            to_utc(deadline, g.region) if deadline else None)
 
 
 def _event_fields(form: EventForm) -> dict:
+    starts_at, ends_at, deadline = _event_times(form)
     return dict(title=form.title.data.strip(), description=(form.description.data or "").strip(),
                 place=(form.place.data or "").strip(), online_link=(form.online_link.data or "").strip(),
-                volunteers_wanted=bool(form.volunteers_wanted.data))
-
-
-def _refused(form: EventForm, refusal: rules.ClubRefused) -> None:
-    """The rules' reason, next to the field it is about."""
-    field = form[refusal.field] if refusal.field in form else form.title
-    field.errors = [*field.errors, str(refusal)]
+                volunteers_wanted=bool(form.volunteers_wanted.data), starts_at=starts_at, ends_at=ends_at,
+                registration_deadline=deadline, capacity=form.capacity.data)
 
 
 @bp.route("/clubs/<int:club_id>/events/new", methods=["GET", "POST"])
-@access.members(*MANAGERS)
+@members(*MANAGERS)
 def new_event(club_id: int):
-    found = _managed(_club(club_id))
+    found = _club(club_id, manage=True)
     form = EventForm()
     if request.method == "GET":
         form.capacity.data = 20
     if form.validate_on_submit():
-        starts_at, ends_at, deadline = _event_times(form)
         try:
-            created = rules.add_event(found, starts_at=starts_at, ends_at=ends_at, capacity=form.capacity.data,
-                                      registration_deadline=deadline, **_event_fields(form))
-        except rules.ClubRefused as refusal:
+            created = rules.add_event(found, **_event_fields(form))
+        except Refusal as refusal:
             db.session.rollback()
-            _refused(form, refusal)
+            refusal.show_on(form, default="title")
         else:
-            audit.record("graduate_clubs.event.created", target=f"event:{created.id}", region=g.region)
+            audit("graduate_clubs.event.created", target=f"event:{created.id}", region=g.region)
             db.session.commit()
             flash(_("The event is added."), "success")
             return redirect(url_for("graduate_clubs.event", event_id=created.id))
@@ -406,30 +384,26 @@ def new_event(club_id: int):
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
-@access.members(*MANAGERS)
+@members(*MANAGERS)
 def edit_event(event_id: int):
-    found = _event(event_id)
-    _managed(found.club)
+    found = _event(event_id, manage=True)
     if found.cancelled:
         flash(_("The event is cancelled; it can no longer be changed."), "info")
         return redirect(_event_url(found))
     form = EventForm(obj=found) if request.method == "GET" else EventForm()
     if request.method == "GET":
-        form.starts_at.data = rules.to_local(found.starts_at, _tz())
-        form.ends_at.data = rules.to_local(found.ends_at, _tz())
-        form.registration_deadline.data = rules.to_local(found.registration_deadline, _tz())
+        form.starts_at.data = to_local(found.starts_at, g.region)
+        form.ends_at.data = to_local(found.ends_at, g.region)
+        form.registration_deadline.data = to_local(found.registration_deadline, g.region)
     if form.validate_on_submit():
-        starts_at, ends_at, deadline = _event_times(form)
         try:
-            promoted, moved = rules.update_event(
-                found, starts_at=starts_at, ends_at=ends_at, capacity=form.capacity.data,
-                registration_deadline=deadline, **_event_fields(form))
-        except rules.ClubRefused as refusal:
+            promoted, moved = rules.update_event(found, **_event_fields(form))
+        except Refusal as refusal:
             db.session.rollback()
             found = _event(event_id)
-            _refused(form, refusal)
+            refusal.show_on(form, default="title")
         else:
-            audit.record("graduate_clubs.event.changed", target=f"event:{found.id}", region=g.region)
+            audit("graduate_clubs.event.changed", target=f"event:{found.id}", region=g.region)
             _promoted(promoted)
             if moved:  # those just moved in were told the new time already
                 registered, waiting = rules.event_registrations(found)
@@ -442,26 +416,23 @@ def edit_event(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/cancel-event", methods=["GET", "POST"])
-@access.members(*MANAGERS)
+@members(*MANAGERS)
 def cancel_event(event_id: int):
     """Call the event off: it stays, marked, and everyone registered or waiting is told."""
-    found = _event(event_id)
-    _managed(found.club)
+    found = _event(event_id, manage=True)
     try:
         rules.check_cancellable(found)
-    except rules.ClubRefused as refusal:
+    except Refusal as refusal:
         flash(str(refusal), "info")
         return redirect(_event_url(found))
     form = CancelEventForm()
     if form.validate_on_submit():
         try:
-            told = rules.cancel_event(found)
-        except rules.ClubRefused as refusal:  # called off or started meanwhile
+            told = rules.cancel_event(found)  # the audit line is the event's move, written there
+        except Refusal as refusal:  # called off or started meanwhile
             db.session.rollback()
             flash(str(refusal), "info")
             return redirect(_event_url(_event(event_id)))
-        audit.record("graduate_clubs.event.cancelled", target=f"event:{found.id}", region=g.region,
-                     details={"registrations": sorted(r.id for r in told)})
         notices.event_cancelled(told, _event_url(found), (form.reason.data or "").strip())
         db.session.commit()
         flash(_("The event is cancelled; the people who registered are told."), "success")
@@ -472,31 +443,28 @@ def cancel_event(event_id: int):
 
 
 @bp.route("/events/<int:event_id>/attendance/<int:registration_id>", methods=["POST"])
-@access.members(*MANAGERS)
+@members(*MANAGERS)
 def attendance(event_id: int, registration_id: int):
-    found = _event(event_id)
-    _managed(found.club)
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != found.id:
-        abort(404)
+    found = _event(event_id, manage=True)
+    registration = region_object(Registration, registration_id, via="event.club.region_id",
+                                 allowed=lambda row: row.event_id == found.id)
     form = AttendanceForm()
     error = None
     if not form.validate_on_submit():
-        error = _("The form has expired. Please send it again.")
+        error = str(EXPIRED)
     else:
         try:
             rules.mark_attendance(registration, form.attended.data == "1")
-        except rules.ClubRefused as refusal:
+        except Refusal as refusal:
             db.session.rollback()
             error = str(refusal)
         else:
-            audit.record("graduate_clubs.attendance.marked", target=f"registration:{registration.id}",
-                         region=g.region, subject=registration.graduate,
-                         details={"attended": registration.attended})
+            audit("graduate_clubs.attendance.marked", target=f"registration:{registration.id}",
+                  region=g.region, subject=registration.graduate, details={"attended": registration.attended})
             db.session.commit()
     if htmx:
-        return render_template("graduate_clubs/partials/attendee.html", registration=registration, event=found,
-                               attendance_form=AttendanceForm(), error=error, started=True), 422 if error else 200
+        return _attendee_line(found, registration, error=error, status=422 if error else 200,
+                              audited=error is not None)
     if error:
         flash(error, "error")
     else:
@@ -508,13 +476,13 @@ def attendance(event_id: int, registration_id: int):
 # --- coordinator: figures ----------------------------------------------------
 
 def _figures():
-    year = request.args.get("year", type=int) or rules.region_year(g.region, utcnow())
+    year = request.args.get("year", type=int) or region_year(g.region, utcnow())
     year = min(max(year, rules.EARLIEST_YEAR), rules.LATEST_YEAR)
     return year, rules.attendance_figures(g.region, year)
 
 
 @bp.route("/stats")
-@access.members("coordinator")
+@members("coordinator")
 def stats():
     year, figures = _figures()
     peak = max([row["attended"] for _club, rows in figures for row in rows] + [1])
@@ -522,16 +490,10 @@ def stats():
 
 
 @bp.route("/stats.csv")
-@access.members("coordinator")
+@members("coordinator")
 def stats_csv():
     year, figures = _figures()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Club"), _("Month"), _("Events"), _("Registered"), _("Attended")])
-    for found, rows in figures:
-        for row in rows:
-            writer.writerow([found.name, row["month"].strftime("%Y-%m"), row["events"], row["registered"],
-                             row["attended"]])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename=graduate-clubs-{year}.csv"})
-
+    return csv_response(f"graduate-clubs-{year}.csv",
+                        [_("Club"), _("Month"), _("Events"), _("Registered"), _("Attended")],
+                        ([found.name, row["month"].strftime("%Y-%m"), row["events"], row["registered"],
+                          row["attended"]] for found, rows in figures for row in rows))

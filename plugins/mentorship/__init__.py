@@ -6,8 +6,7 @@ from pathlib import Path
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from portal.hookspecs import hookimpl
-from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
+from portal.kit import DashboardCard, NavItem, PluginInfo, hookimpl
 
 HERE = Path(__file__).resolve().parent
 

@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from plugins.mentorship import pairs
 from plugins.mentorship.models import GraduateProfile, Meeting, MentorProfile, Outcome
-from portal.app.extensions import db
-from portal.accounts.demo import demo_member
-from portal.models import User
-from portal.models._time import utcnow
+from portal.kit import User, db, demo_member, today, utcnow
 
 WOMEN = ["Анастасия", "Мария", "Екатерина", "Ольга", "Светлана", "Юлия", "Виктория", "Дарья", "Алёна",
          "Ксения", "Полина", "Вера", "Надежда", "Людмила", "Софья", "Евгения"]
@@ -124,7 +121,7 @@ def _past_decisions(region, coordinator, specialist, graduates, chance) -> None:
             continue
         for week in range(1 + n % 3):
             db.session.add(Meeting(mentorship=row, author_id=row.mentor_id,
-                                   met_on=date.today() - timedelta(days=90 - week * 14),
+                                   met_on=today(region) - timedelta(days=90 - week * 14),
                                    what_was_done=chance.choice(["Разобрали квитанции за квартиру",
                                                                 "Составили резюме", "Сходили в МФЦ",
                                                                 "Готовились к экзамену"]),

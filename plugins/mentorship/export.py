@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import delete, or_, select, update
 
 from plugins.mentorship.models import GraduateProfile, Meeting, Mentorship, MentorProfile
-from portal.app.extensions import db
+from portal.kit import db
 
 
 def _profile(p) -> dict:

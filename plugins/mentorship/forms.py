@@ -1,12 +1,12 @@
+"""The mentorship forms; each is a kit Form, so input no one types gets a message next to its field."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.web.forms import YearsBetween
-from portal.services.support_areas import SUPPORT_AREAS
+from plugins.mentorship.models import OUTCOME_LABELS
+from portal.kit import SUPPORT_AREAS, Form, YearsBetween
 
 # Languages named in themselves, as a person looks for their own.
 LANGUAGES = [("ru", "Русский"), ("en", "English"), ("uk", "Українська"), ("tt", "Татарча"),
@@ -29,7 +29,7 @@ def _interests(text: str) -> list[str]:
     return list(seen.values())
 
 
-class _ProfileForm(FlaskForm):
+class _ProfileForm(Form):
     interests = StringField(_l("Interests"), validators=[Length(max=600)],
                             description=_l("Separated by commas, e.g. football, cooking, guitar"))
     about = TextAreaField(_l("A few lines about yourself"), validators=[Optional(), Length(max=2000)])
@@ -65,36 +65,34 @@ class GraduateProfileForm(_ProfileForm):
     submit = SubmitField(_l("Save"))
 
 
-class ProposeForm(FlaskForm):
+class ProposeForm(Form):
     graduate = HiddenField(validators=[DataRequired()])
     mentor = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Propose"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     decision = RadioField(_l("Decision"), choices=[("approve", _l("Approve")), ("reject", _l("Reject"))],
                           validators=[InputRequired(message=_l("Choose approve or reject."))])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Decide"))
 
 
-OUTCOMES = [("goals_reached", _l("the goals are reached")), ("graduate_asked", _l("the graduate asked to end")),
-            ("mentor_left", _l("the mentor could not go on")), ("moved_away", _l("moved away")),
-            ("other", _l("other"))]
+OUTCOMES = [(outcome.value, label) for outcome, label in OUTCOME_LABELS.items()]
 
 
-class EndForm(FlaskForm):
+class EndForm(Form):
     outcome = SelectField(_l("Outcome"), choices=OUTCOMES, validators=[InputRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("End the mentorship"))
 
 
-class AskEndForm(FlaskForm):
+class AskEndForm(Form):
     note = TextAreaField(_l("Why (optional)"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("End the mentorship"))
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     met_on = DateField(_l("Date"), validators=[DataRequired(message=_l("Enter the date of the meeting.")),
                                                YearsBetween()])
     what_was_done = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=4000)])
@@ -102,7 +100,7 @@ class MeetingForm(FlaskForm):
     submit = SubmitField(_l("Add to the log"))
 
 
-class SpecialistsForm(FlaskForm):
+class SpecialistsForm(Form):
     """Which support specialists follow a pair (choices: the region's specialists, set by the view)."""
 
     specialists = CheckboxesField(_l("Specialists who follow this pair"), coerce=int)

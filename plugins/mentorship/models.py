@@ -4,12 +4,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from portal.app.extensions import db
-from portal.models import Municipality, Region, User
-from portal.models._time import utcnow
+from portal.kit import Municipality, Region, User, db, status_labels, utcnow
 
 
 class _Profile:
@@ -79,6 +78,22 @@ class Outcome(str, enum.Enum):
     mentor_left = "mentor_left"
     moved_away = "moved_away"
     other = "other"
+
+
+#: What pages, the audit log and exports call each status and each way a mentorship ended.
+STATUS_LABELS = status_labels(MentorshipStatus, {
+    MentorshipStatus.proposed: _l("proposed"),
+    MentorshipStatus.active: _l("active"),
+    MentorshipStatus.ended: _l("ended"),
+    MentorshipStatus.rejected: _l("rejected"),
+})
+OUTCOME_LABELS = status_labels(Outcome, {
+    Outcome.goals_reached: _l("the goals are reached"),
+    Outcome.graduate_asked: _l("the graduate asked to end"),
+    Outcome.mentor_left: _l("the mentor could not go on"),
+    Outcome.moved_away: _l("moved away"),
+    Outcome.other: _l("other"),
+})
 
 
 class Mentorship(db.Model):

@@ -9,25 +9,26 @@ import io
 from collections import Counter
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 import matching
-from plugins.mentorship.models import (GraduateProfile, Mentorship, MentorshipStatus, MentorProfile, Outcome,
-                                       PairSpecialist, TrainedModel)
-from portal.app.extensions import db
-from portal.services.locking import hold
-from portal.models import Membership, MembershipStatus, Role, User
-from portal.models._time import utcnow
-from portal.services.support_areas import graduate_needs
+from plugins.mentorship.models import (GraduateProfile, Meeting, Mentorship, MentorshipStatus, MentorProfile,
+                                       Outcome, PairSpecialist, TrainedModel)
+from portal.kit import (Lifecycle, Membership, MembershipStatus, Refusal, Role, User, db, format_day, graduate_needs,
+                        hold, refuse_duplicates, to_local, today, utcnow)
 
 TAKING = MentorshipStatus.taking_a_place()
 BREAKS_A_RULE = _l("This pair breaks a rule: a language in common, or the graduate's preference about the "
                    "mentor's gender.")
 
-
-class PairingRefused(Exception):
-    """A change the rules do not allow; the message is for the person and translated."""
+#: Every status change of a pair: the row is held and its status read again, so of two people deciding
+#: at once the second is told what the first did. Audit actions: mentorship.approved / .rejected / .ended.
+LIFECYCLE = Lifecycle("mentorship", "mentorship")
+LIFECYCLE.move("approved", [MentorshipStatus.proposed], MentorshipStatus.active)
+LIFECYCLE.move("rejected", [MentorshipStatus.proposed], MentorshipStatus.rejected)
+LIFECYCLE.move("ended", [MentorshipStatus.active], MentorshipStatus.ended)
 
 
 # --- profiles as the matcher sees them -------------------------------------------
@@ -155,6 +156,9 @@ def decisions(region) -> list[tuple[matching.Profile, matching.Profile, bool]]:
     return found
 
 
+RETRAINED_JUST_NOW = _l("Another coordinator has just retrained the model. Try again in a moment if you wish.")
+
+
 def retrain(region, by) -> TrainedModel | None:
     """Fits a new version on every decision so far; None when there are too few to learn from."""
     known = decisions(region)
@@ -168,8 +172,9 @@ def retrain(region, by) -> TrainedModel | None:
     model.save(buffer)
     row = TrainedModel(region_id=region.id, version=version, decisions=len(known),
                        trained_by_id=by.id if by is not None else None, payload=buffer.getvalue())
-    db.session.add(row)
-    db.session.flush()
+    with refuse_duplicates(RETRAINED_JUST_NOW):  # another coordinator's retraining took this version
+        db.session.add(row)
+        db.session.flush()
     return row
 
 
@@ -200,18 +205,18 @@ def propose(region, graduate_profile_: GraduateProfile, mentor_profile_: MentorP
     """A coordinator's proposal; hand-made ones are pinned so optimising leaves them be."""
     hold(graduate_profile_, mentor_profile_)  # two coordinators deciding about one person queue up
     if graduate_profile_.user_id in paired_graduates(region):
-        raise PairingRefused(_l("This graduate already has a mentor or a proposal."))
+        raise Refusal(_l("This graduate already has a mentor or a proposal."))
     if not graduate_profile_.wants_mentor:
-        raise PairingRefused(_l("This graduate does not take part in mentorship now."))
+        raise Refusal(_l("This graduate does not take part in mentorship now."))
     left = mentor_profile_.capacity - places_taken(region)[mentor_profile_.user_id]
     if left <= 0:
-        raise PairingRefused(_l("This mentor has no room for another mentee."))
+        raise Refusal(_l("This mentor has no room for another mentee."))
     if (str(graduate_profile_.user_id), str(mentor_profile_.user_id)) in excluded_pairs(region):
-        raise PairingRefused(_l("This pair was rejected or has ended earlier and is not proposed again."))
+        raise Refusal(_l("This pair was rejected or has ended earlier and is not proposed again."))
     graduate, mentor = as_graduate(graduate_profile_, region), as_mentor(mentor_profile_)
     suggestion = _explain(graduate, mentor, model)
     if suggestion is None:
-        raise PairingRefused(BREAKS_A_RULE)
+        raise Refusal(BREAKS_A_RULE)
     return _new_proposal(region, graduate, mentor, suggestion, by, pinned)
 
 
@@ -257,17 +262,31 @@ def propose_optimal(region, by, model=None) -> list[Mentorship]:
 
 
 def decide(row: Mentorship, approve: bool, reason: str, by) -> None:
-    """A coordinator's decision on a proposal; kept, since decisions teach the model."""
-    if row.status != MentorshipStatus.proposed:
-        raise PairingRefused(_l("This proposal is already decided."))
+    """A coordinator's decision on a proposal; kept, since decisions teach the model.
+
+    The row is held first: of an approval and a rejection at the same moment, the second is refused.
+    """
+    reason = reason.strip()
+    if not approve and not reason:
+        raise Refusal(_l("Say why the pair is rejected: it helps the next suggestions."), field="reason")
+    LIFECYCLE.apply(row, "approved" if approve else "rejected", region=row.region, subject=row.graduate,
+                    details={"reason": reason})
     if approve:
         _check_approvable(row)
-    elif not reason.strip():
-        raise PairingRefused(_l("Say why the pair is rejected: it helps the next suggestions."))
-    row.status = MentorshipStatus.active if approve else MentorshipStatus.rejected
     row.decided_by_id = by.id
     row.decided_at = utcnow()
-    row.decision_reason = reason.strip()
+    row.decision_reason = reason
+
+
+def _counted(region_id: int, status: MentorshipStatus, *where) -> int:
+    """Mentorships of the region in ``status`` matching ``where``: one SQL count."""
+    return db.session.scalar(select(func.count()).select_from(Mentorship).where(
+        Mentorship.region_id == region_id, Mentorship.status == status, *where))
+
+
+def _active_besides(row: Mentorship, *where) -> int:
+    """Active mentorships of the region matching ``where``, this one left out."""
+    return _counted(row.region_id, MentorshipStatus.active, Mentorship.id != row.id, *where)
 
 
 def _check_approvable(row: Mentorship) -> None:
@@ -275,27 +294,72 @@ def _check_approvable(row: Mentorship) -> None:
     graduate = graduate_profile(row.graduate, row.region)
     mentor = mentor_profile(row.mentor, row.region)
     hold(*(p for p in (graduate, mentor) if p is not None))
-    active = db.session.scalar(select(Mentorship.id).where(
-        Mentorship.graduate_id == row.graduate_id, Mentorship.region_id == row.region_id,
-        Mentorship.status == MentorshipStatus.active, Mentorship.id != row.id).limit(1))
-    if active is not None:
-        raise PairingRefused(_l("This graduate already has an active mentorship."))
+    if _active_besides(row, Mentorship.graduate_id == row.graduate_id):
+        raise Refusal(_l("This graduate already has an active mentorship."))
     if graduate is None or not graduate.wants_mentor:
-        raise PairingRefused(_l("This graduate does not take part in mentorship now."))
-    serving = places_taken(row.region, (MentorshipStatus.active,))[row.mentor_id]
-    if mentor is None or serving >= mentor.capacity:
-        raise PairingRefused(_l("This mentor has no room for another mentee."))
+        raise Refusal(_l("This graduate does not take part in mentorship now."))
+    if mentor is None or _active_besides(row, Mentorship.mentor_id == row.mentor_id) >= mentor.capacity:
+        raise Refusal(_l("This mentor has no room for another mentee."))
     if _explain(as_graduate(graduate, row.region), as_mentor(mentor), None) is None:
-        raise PairingRefused(BREAKS_A_RULE)
+        raise Refusal(BREAKS_A_RULE)
 
 
 def end(row: Mentorship, outcome: Outcome, note: str) -> None:
-    if row.status != MentorshipStatus.active:
-        raise PairingRefused(_l("Only an active mentorship can end."))
-    row.status = MentorshipStatus.ended
+    """Staff end an active mentorship, or the graduate does; of two endings at once the second is refused."""
+    LIFECYCLE.apply(row, "ended", region=row.region, subject=row.graduate, details={"outcome": outcome.value})
     row.ended_at = utcnow()
     row.outcome = outcome
     row.outcome_note = note.strip()
+
+
+def log_meeting(row: Mentorship, by, met_on, what_was_done: str, next_step: str, region) -> Meeting:
+    """One line of the log, on a day that has come in the region and not before the pair was proposed there."""
+    if met_on > today(region):
+        raise Refusal(_l("A meeting in the log cannot be in the future."), field="met_on")
+    proposed_on = to_local(row.proposed_at, region).date()
+    if met_on < proposed_on:
+        raise Refusal(_l("A meeting in the log cannot be before the pair was proposed (%(date)s).")
+                      % {"date": format_day(proposed_on)}, field="met_on")
+    hold(row)  # an ending at the same moment comes first or after, never half-way
+    if row.status != MentorshipStatus.active:
+        raise Refusal(_l("Meetings are logged only while the mentorship is active."))
+    meeting = Meeting(mentorship=row, author_id=by.id, met_on=met_on, what_was_done=what_was_done.strip(),
+                      next_step=next_step.strip())
+    db.session.add(meeting)
+    return meeting
+
+
+# --- profiles the people keep ---------------------------------------------------
+
+PROFILE_JUST_SAVED = _l("Your profile has just been saved, perhaps by a second click. Reload the page to see it.")
+
+
+def offer_places(profile: MentorProfile, capacity: int, region) -> int:
+    """The mentor sets how many mentees they take: never fewer than they have now.
+
+    The profile is held, as an approval holds it, so an approval at the same moment is counted.
+    Proposals not yet approved do not bind the mentor: an approval checks the places again.
+    :return: how many proposals waiting for the mentor exceed the places left (to tell them).
+    """
+    if profile.id is not None:
+        hold(profile)
+    mine = Mentorship.mentor_id == profile.user_id
+    active = _counted(region.id, MentorshipStatus.active, mine)
+    if capacity < active:
+        raise Refusal(ngettext("You have %(num)d active mentee, so you cannot take fewer. Ask the coordinator "
+                               "if a mentorship should end.",
+                               "You have %(num)d active mentees, so you cannot take fewer. Ask the coordinator "
+                               "if a mentorship should end.", active), field="capacity")
+    profile.capacity = capacity
+    return max(active + _counted(region.id, MentorshipStatus.proposed, mine) - capacity, 0)
+
+
+def keep_new_profile(profile) -> None:
+    """The first save of a profile: the same save twice at once (a double click) is refused, not a 500."""
+    if profile.id is None:
+        with refuse_duplicates(PROFILE_JUST_SAVED):
+            db.session.add(profile)
+            db.session.flush()
 
 
 # --- the specialists who follow a pair --------------------------------------------
@@ -317,15 +381,19 @@ def active_followed_count(user, region) -> int:
         Mentorship.id.in_(followed_by(user, region)), Mentorship.status == MentorshipStatus.active))
 
 
+FOLLOWERS_JUST_CHANGED = _l("Another coordinator has just changed who follows this pair. Reload the page to "
+                            "see it.")
+
+
 def name_specialists(row: Mentorship, user_ids: set[int], by) -> list[User]:
     """Sets who follows the pair; returns those newly named (to be told). Only the region's specialists."""
     allowed = {u.id: u for u in region_specialists(row.region)}
     wanted = {i for i in user_ids if i in allowed}
-    for follower in list(row.followers):
-        if follower.user_id not in wanted:
-            row.followers.remove(follower)
     new = wanted - row.specialist_ids
-    for user_id in sorted(new):
-        row.followers.append(PairSpecialist(user_id=user_id, named_by_id=by.id if by is not None else None))
-    db.session.flush()
+    with refuse_duplicates(FOLLOWERS_JUST_CHANGED):  # two coordinators naming the same specialist at once
+        for follower in list(row.followers):
+            if follower.user_id not in wanted:
+                row.followers.remove(follower)
+        for user_id in sorted(new):
+            row.followers.append(PairSpecialist(user_id=user_id, named_by_id=by.id if by is not None else None))
     return [allowed[i] for i in sorted(new)]

@@ -1,45 +1,27 @@
 """Pages of mentorship: profiles, the coordinator's matching board, mentorships and their logs."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 import matching
 from plugins.mentorship import pairs
-from plugins.mentorship.forms import (OUTCOMES, AskEndForm, DecisionForm, EndForm, GraduateProfileForm,
-                                      MeetingForm, MentorProfileForm, ProposeForm, SpecialistsForm)
-from plugins.mentorship.models import (GraduateProfile, Meeting, Mentorship, MentorshipStatus, MentorProfile,
+from plugins.mentorship.forms import (AskEndForm, DecisionForm, EndForm, GraduateProfileForm, MeetingForm,
+                                      MentorProfileForm, ProposeForm, SpecialistsForm)
+from plugins.mentorship.models import (STATUS_LABELS, GraduateProfile, Mentorship, MentorshipStatus, MentorProfile,
                                        Outcome)
-from portal.web import access
-from portal.services import audit
-from portal.app.extensions import db, htmx
-from portal.web.forms import ConfirmForm
-from portal.web.http import redirect_to
-from portal.web.ids import parse_id
-from portal.services.notifications import notify
-from portal.web.paging import paginate
-from portal.services.support_areas import SUPPORT_AREAS
+from portal.kit import (SUPPORT_AREAS, ConfirmForm, Refusal, audit, db, htmx, members, notify, paginate, parse_id,
+                        redirect_to, region_object, render_audited, template_helpers, today)
 
 bp = Blueprint("mentorship", __name__, template_folder="templates")
 
 STAFF = ("specialist", "coordinator")
 PEOPLE = ("graduate", "mentor", *STAFF)
 BOARD_PAGE = 20
-STATUS_LABELS = {
-    MentorshipStatus.proposed: _l("proposed"),
-    MentorshipStatus.active: _l("active"),
-    MentorshipStatus.ended: _l("ended"),
-    MentorshipStatus.rejected: _l("rejected"),
-}
-OUTCOME_LABELS = dict(OUTCOMES)
 REASON_TEMPLATES = {
     "covers_needs": _l("can help with %(areas)s, which is needed"),
     "shared_interests": _l("both: %(items)s"),
@@ -49,23 +31,14 @@ REASON_TEMPLATES = {
 }
 
 
-@bp.app_template_global("mentorship_status")
-def mentorship_status(status) -> str:
-    return STATUS_LABELS.get(status, status)
-
-
-@bp.app_template_global("mentorship_outcome")
-def mentorship_outcome(outcome) -> str:
-    return OUTCOME_LABELS.get(outcome.value if outcome else "", "")
-
-
-@bp.app_template_filter("area_label")
-@bp.app_template_global("area_label")
 def area_label(code: str) -> str:
     return str(SUPPORT_AREAS.get(code, code))
 
 
-@bp.app_template_global("reason_text")
+def area_labels(codes) -> str:
+    return ", ".join(area_label(code) for code in codes or ())
+
+
 def reason_text(reason) -> str:
     """A stored reason in the reader's language, whatever language it was made in."""
     code, params = (reason.code, reason.params) if hasattr(reason, "code") else (reason["code"], reason["params"])
@@ -77,23 +50,25 @@ def reason_text(reason) -> str:
     return made.render(str(template), area_label=lambda a: area_label(a).lower()) if template else str(made)
 
 
+template_helpers(bp, area_label=area_label, area_labels=area_labels, reason_text=reason_text)
+
+
 def _is(*roles) -> bool:
     return current_user.has_role(g.region, *roles)
 
 
-def _mentorship(mentorship_id: int) -> Mentorship:
-    """One mentorship, as far as this person may know it exists."""
-    row = db.session.get(Mentorship, mentorship_id)
-    if row is None or row.region_id != g.region.id:
-        abort(404)
+def _may_see(row: Mentorship) -> bool:
+    """Who knows a pair exists: the staff who follow it, its mentor (unless rejected), its graduate once approved."""
     if _follows(row):
-        return row
+        return True
     if _is("mentor") and row.mentor_id == current_user.id and row.status != MentorshipStatus.rejected:
-        return row
-    if _is("graduate") and row.graduate_id == current_user.id and row.status in (
-            MentorshipStatus.active, MentorshipStatus.ended):
-        return row
-    abort(404)
+        return True
+    return _is("graduate") and row.graduate_id == current_user.id and row.status in (
+        MentorshipStatus.active, MentorshipStatus.ended)
+
+
+def _mentorship(mentorship_id: int) -> Mentorship:
+    return region_object(Mentorship, mentorship_id, allowed=_may_see)
 
 
 def _follows(row: Mentorship) -> bool:
@@ -110,10 +85,24 @@ def _municipality_choices():
     return [(0, _("not said"))] + [(m.id, m.name) for m in g.region.municipalities]
 
 
+def _tell(refusal: Refusal, form) -> None:
+    """A refusal about one field goes next to it; one about the whole thing is the page's message."""
+    if refusal.field:
+        refusal.show_on(form)
+    else:
+        flash(str(refusal), "error")
+
+
 # --- everyone's start page ----------------------------------------------------
 
+def _list_read(rows) -> dict:
+    """A list naming graduates (with their needs, in the reasons) is a read of their records."""
+    return dict(action="mentorship.list.viewed", target="mentorships", names=[row.graduate_id for row in rows],
+                details={"mentorships": [row.id for row in rows]}, audit_if=bool(rows))
+
+
 @bp.route("/")
-@access.members(*PEOPLE)
+@members(*PEOPLE)
 def index():
     mine = db.session.scalars(
         select(Mentorship).where(Mentorship.region_id == g.region.id,
@@ -123,22 +112,11 @@ def index():
     as_mentor = [m for m in mine if m.mentor_id == current_user.id and m.status != MentorshipStatus.rejected]
     as_graduate = [m for m in mine if m.graduate_id == current_user.id
                    and m.status in (MentorshipStatus.active, MentorshipStatus.ended)]
-    page = render_template(
-        "mentorship/index.html", as_mentor=as_mentor, as_graduate=as_graduate,
+    return render_audited(
+        "mentorship/index.html", **_list_read(as_mentor), as_mentor=as_mentor, as_graduate=as_graduate,
         mentor_profile=pairs.mentor_profile(current_user, g.region) if _is("mentor") else None,
         graduate_profile=pairs.graduate_profile(current_user, g.region) if _is("graduate") else None,
         ask_end_form=AskEndForm(), is_staff=_is(*STAFF), is_coordinator=_is("coordinator"))
-    _record_list_read(as_mentor)
-    return page
-
-
-def _record_list_read(rows) -> None:
-    """A list naming graduates (with their needs, in the reasons) is a read of their records."""
-    if rows:
-        audit.record("mentorship.list.viewed", target="mentorships", region=g.region,
-                     details={"mentorships": [row.id for row in rows],
-                              "graduates": sorted({row.graduate_id for row in rows})})
-        db.session.commit()
 
 
 # --- profiles ----------------------------------------------------------------
@@ -167,40 +145,51 @@ def _profile_form(form_class, profile):
 
 
 @bp.route("/profile/mentor", methods=["GET", "POST"])
-@access.members("mentor")
+@members("mentor")
 def mentor_profile():
     profile = pairs.mentor_profile(current_user, g.region)
     form = _profile_form(MentorProfileForm, profile)
     if form.validate_on_submit():
-        if profile is None:
-            profile = MentorProfile(user_id=current_user.id, region_id=g.region.id)
-            db.session.add(profile)
-        _save_profile(form, profile)
-        profile.capacity = form.capacity.data
-        profile.availability = (form.availability.data or "").strip()
-        audit.record("mentorship.profile.changed", target=f"mentor:{current_user.id}", region=g.region)
+        profile = profile or MentorProfile(user_id=current_user.id, region_id=g.region.id)
+        try:
+            beyond = pairs.offer_places(profile, form.capacity.data, g.region)
+            _save_profile(form, profile)
+            profile.availability = (form.availability.data or "").strip()
+            pairs.keep_new_profile(profile)
+        except Refusal as refusal:
+            db.session.rollback()
+            _tell(refusal, form)
+            return render_template("mentorship/mentor_profile.html", form=form), 422
+        audit("mentorship.profile.changed", target=f"mentor:{current_user.id}", region=g.region)
         db.session.commit()
         flash(_("Your mentor profile is saved."), "success")
+        if beyond:
+            flash(_("More pairs are proposed to you than you now take: the coordinator approves only as many "
+                    "as you take."), "info")
         return redirect(url_for("mentorship.index"))
     return render_template("mentorship/mentor_profile.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/profile/graduate", methods=["GET", "POST"])
-@access.members("graduate")
+@members("graduate")
 def graduate_profile():
     profile = pairs.graduate_profile(current_user, g.region)
     form = _profile_form(GraduateProfileForm, profile)
     if request.method == "GET" and profile is not None:
         form.prefers_gender.data = profile.prefers_gender or ""
     if form.validate_on_submit():
-        if profile is None:
-            profile = GraduateProfile(user_id=current_user.id, region_id=g.region.id)
-            db.session.add(profile)
+        profile = profile or GraduateProfile(user_id=current_user.id, region_id=g.region.id)
         _save_profile(form, profile)
         profile.wants_mentor = bool(form.wants_mentor.data)
         profile.prefers_gender = form.prefers_gender.data or None
-        audit.record("mentorship.profile.changed", target=f"graduate:{current_user.id}", region=g.region,
-                     subject=current_user)
+        try:
+            pairs.keep_new_profile(profile)
+        except Refusal as refusal:
+            db.session.rollback()
+            _tell(refusal, form)
+            return render_template("mentorship/graduate_profile.html", form=form), 422
+        audit("mentorship.profile.changed", target=f"graduate:{current_user.id}", region=g.region,
+              subject=current_user)
         db.session.commit()
         flash(_("Saved. A coordinator will look for a mentor for you.") if profile.wants_mentor
               else _("Saved. You do not take part in mentorship now."), "success")
@@ -227,98 +216,96 @@ def _board_context():
 
 
 @bp.route("/board")
-@access.members("coordinator")
+@members("coordinator")
 def board():
     context = _board_context()
-    page = render_template("mentorship/board.html", **context)
-    audit.record("mentorship.board.viewed", target="board", region=g.region,
-                 details={"graduates": [p.user_id for p in context["waiting"]]})
-    db.session.commit()
-    return page
+    shown = [p.user_id for p in context["waiting"]] + [row.graduate_id for row in context["proposals"]]
+    return render_audited("mentorship/board.html", action="mentorship.board.viewed", target="board", names=shown,
+                          **context)
 
 
-def _waiting_profile(graduate_id: int) -> GraduateProfile:
-    profile = db.session.scalar(select(GraduateProfile).where(GraduateProfile.user_id == graduate_id,
-                                                              GraduateProfile.region_id == g.region.id))
-    if profile is None or not profile.user.has_role(g.region, "graduate"):
+def _region_profile(kind, user_id: int, role: str):
+    """A graduate's or mentor's profile in this region, for a person who holds the role here; else 404."""
+    profile = db.session.scalar(select(kind).where(kind.user_id == user_id, kind.region_id == g.region.id))
+    if profile is None or not profile.user.has_role(g.region, role):
         abort(404)
     return profile
 
 
 @bp.route("/board/graduates/<int:graduate_id>")
-@access.members("coordinator")
+@members("coordinator")
 def suggestions(graduate_id: int):
-    profile = _waiting_profile(graduate_id)
+    profile = _region_profile(GraduateProfile, graduate_id, "graduate")
     graduate = pairs.as_graduate(profile, g.region)
     found = pairs.suggestions_for(graduate, g.region, k=5, model=pairs.load_model(g.region))
-    needs = graduate.areas
     template = "mentorship/partials/suggestions.html" if htmx else "mentorship/suggestions.html"
-    page = render_template(template, profile=profile, suggestions=found, needs=needs, form=ConfirmForm(),
-                           paired=profile.user_id in pairs.paired_graduates(g.region))
-    audit.record("mentorship.suggestions.viewed", target=f"graduate:{profile.user_id}", region=g.region,
-                 subject=profile.user)
-    db.session.commit()
-    return page
+    return render_audited(template, action="mentorship.suggestions.viewed", target=f"graduate:{profile.user_id}",
+                          subject=profile.user, names=[profile.user_id], profile=profile, suggestions=found,
+                          needs=graduate.areas, form=ConfirmForm(),
+                          paired=profile.user_id in pairs.paired_graduates(g.region))
+
+
+def _pair_read(row: Mentorship) -> dict:
+    """The audit line of a page or partial showing one pair; none when its graduate reads their own."""
+    return dict(action="mentorship.viewed", target=f"mentorship:{row.id}", subject=row.graduate,
+                audit_if=row.graduate_id != current_user.id)
 
 
 @bp.route("/board/propose", methods=["POST"])
-@access.members("coordinator")
+@members("coordinator")
 def propose():
     form = ProposeForm()
     graduate_id, mentor_id = parse_id(form.graduate.data), parse_id(form.mentor.data)
     if not form.validate_on_submit() or graduate_id is None or mentor_id is None:
         flash(_("Choose a graduate and a mentor."), "error")
         return redirect_to(url_for("mentorship.board"))
-    profile = _waiting_profile(graduate_id)
-    mentor = db.session.scalar(select(MentorProfile).where(MentorProfile.user_id == mentor_id,
-                                                           MentorProfile.region_id == g.region.id))
-    if mentor is None or not mentor.user.has_role(g.region, "mentor"):
-        abort(404)
+    profile = _region_profile(GraduateProfile, graduate_id, "graduate")
+    mentor = _region_profile(MentorProfile, mentor_id, "mentor")
     try:
         row = pairs.propose(g.region, profile, mentor, current_user, model=pairs.load_model(g.region))
-    except pairs.PairingRefused as refusal:
+    except Refusal as refusal:
         db.session.rollback()
         flash(str(refusal), "error")
         return redirect_to(url_for("mentorship.board"))
-    audit.record("mentorship.proposed", target=f"mentorship:{row.id}", region=g.region, subject=profile.user)
+    audit("mentorship.proposed", target=f"mentorship:{row.id}", region=g.region, subject=profile.user)
     db.session.commit()
     if htmx:  # the proposal itself appears in the list: no message left over for the next page
-        return render_template("mentorship/partials/proposed.html", row=row, decision_form=DecisionForm(formdata=None))
+        return render_audited("mentorship/partials/proposed.html", **_pair_read(row), row=row,
+                              decision_form=DecisionForm(formdata=None))
     flash(_("Proposed: %(graduate)s with %(mentor)s. Approve or reject it below.",
             graduate=profile.user.name, mentor=mentor.user.name), "success")
     return redirect(url_for("mentorship.board") + f"#proposal-{row.id}")
 
 
 @bp.route("/board/optimise", methods=["POST"])
-@access.members("coordinator")
+@members("coordinator")
 def optimise():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     made = pairs.propose_optimal(g.region, current_user, model=pairs.load_model(g.region))
-    audit.record("mentorship.optimised", target="board", region=g.region,
-                 details={"proposals": [row.id for row in made]})
+    audit("mentorship.optimised", target="board", region=g.region, details={"proposals": [row.id for row in made]})
     db.session.commit()
     flash(_("Proposed %(count)d pairs for everyone waiting; review them below.", count=len(made)), "success")
     return redirect_to(url_for("mentorship.board") + "#proposals")
 
 
 @bp.route("/board/retrain", methods=["POST"])
-@access.members("coordinator")
+@members("coordinator")
 def retrain():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         row = pairs.retrain(g.region, current_user)
-    except IntegrityError:  # another coordinator's retraining took this version number a moment ago
+    except Refusal as refusal:
         db.session.rollback()
-        flash(_("Another coordinator has just retrained the model. Try again in a moment if you wish."), "info")
+        flash(str(refusal), "info")
         return redirect_to(url_for("mentorship.board"))
     if row is None:
         flash(_("Too few decisions to learn from: at least %(count)d, with approvals and rejections both.",
                 count=matching.MIN_DECISIONS), "error")
     else:
-        audit.record("mentorship.model.trained", target=f"model:{row.version}", region=g.region,
-                     details={"decisions": row.decisions})
+        audit("mentorship.model.trained", target=f"model:{row.version}", region=g.region,
+              details={"decisions": row.decisions})
         flash(_("Trained on %(count)d decisions, version %(version)d.", count=row.decisions,
                 version=row.version), "success")
     db.session.commit()
@@ -328,7 +315,7 @@ def retrain():
 # --- mentorships ----------------------------------------------------------------
 
 @bp.route("/mentorships")
-@access.members(*STAFF)
+@members(*STAFF)
 def mentorships():
     status = request.args.get("status", "active")
     wanted = MentorshipStatus(status) if status in MentorshipStatus._value2member_map_ else MentorshipStatus.active
@@ -339,9 +326,8 @@ def mentorships():
         query
         .options(selectinload(Mentorship.mentor), selectinload(Mentorship.graduate))
         .order_by(Mentorship.proposed_at.desc(), Mentorship.id.desc()), per_page=30)
-    page = render_template("mentorship/mentorships.html", rows=rows, status=wanted, statuses=STATUS_LABELS)
-    _record_list_read(rows.items)
-    return page
+    return render_audited("mentorship/mentorships.html", **_list_read(rows.items), rows=rows, status=wanted,
+                          statuses=STATUS_LABELS)
 
 
 def _specialists_form(row: Mentorship, form: SpecialistsForm | None = None) -> SpecialistsForm:
@@ -351,89 +337,97 @@ def _specialists_form(row: Mentorship, form: SpecialistsForm | None = None) -> S
 
 
 def _detail(row: Mentorship, status: int = 200, **forms):
-    page = render_template(
-        "mentorship/mentorship.html", row=row, can_log=row.status == MentorshipStatus.active and _keeps_log(row),
+    """The pair's page: its first render and every render again after a form error, each audited."""
+    return render_audited(
+        "mentorship/mentorship.html", **_pair_read(row), status=status, row=row,
+        can_log=row.status == MentorshipStatus.active and _keeps_log(row),
         sees_log=_keeps_log(row), is_coordinator=_is("coordinator"), is_staff=_follows(row),
         is_graduate=row.graduate_id == current_user.id,
         specialists_form=_specialists_form(row, forms.get("specialists_form")) if _is("coordinator") else None,
-        meeting_form=forms.get("meeting_form") or MeetingForm(formdata=None, met_on=date.today()),
+        meeting_form=forms.get("meeting_form") or MeetingForm(formdata=None, met_on=today(g.region)),
         end_form=forms.get("end_form") or EndForm(formdata=None),
         decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
         ask_end_form=forms.get("ask_end_form") or AskEndForm(formdata=None), confirm_form=ConfirmForm())
-    return page, status
+
+
+def _refused(row: Mentorship, refusal: Refusal, **forms):
+    """After a refusal: the pair as it is now, the message next to its field or on top of the page."""
+    db.session.rollback()
+    _tell(refusal, next(iter(forms.values())))
+    return _detail(row, status=422, **forms)
 
 
 @bp.route("/mentorships/<int:mentorship_id>")
-@access.members(*PEOPLE)
+@members(*PEOPLE)
 def mentorship(mentorship_id: int):
-    row = _mentorship(mentorship_id)
-    if row.graduate_id != current_user.id:
-        audit.record("mentorship.viewed", target=f"mentorship:{row.id}", region=g.region, subject=row.graduate)
-        db.session.commit()
-    return _detail(row)
+    return _detail(_mentorship(mentorship_id))
 
 
 def _people_of(row: Mentorship) -> dict:
     return dict(graduate=row.graduate.name, mentor=row.mentor.name)
 
 
+def _in_proposal() -> bool:
+    """An htmx request from a proposal card on the board: it gets the card back, not a page."""
+    return bool(htmx) and request.headers.get("HX-Target", "").startswith("proposal-")
+
+
+def _proposal(row: Mentorship, form: DecisionForm | None = None, status: int = 200):
+    return render_audited("mentorship/partials/proposal.html", **_pair_read(row), status=status, row=row,
+                          decision_form=form or DecisionForm(formdata=None), confirm_form=ConfirmForm())
+
+
 @bp.route("/mentorships/<int:mentorship_id>/decide", methods=["POST"])
-@access.members("coordinator")
+@members("coordinator")
 def decide(mentorship_id: int):
     row = _mentorship(mentorship_id)
     form = DecisionForm()
     if not form.validate_on_submit():
-        return _decided(row, form, status=422)
+        return _proposal(row, form, 422) if _in_proposal() else _detail(row, status=422, decision_form=form)
     approve = form.decision.data == "approve"
     try:
         pairs.decide(row, approve, form.reason.data or "", current_user)
-    except pairs.PairingRefused as refusal:
+    except Refusal as refusal:
+        if not _in_proposal():
+            return _refused(row, refusal, decision_form=form)
         db.session.rollback()
-        form.reason.errors.append(str(refusal))
-        return _decided(_mentorship(mentorship_id), form, status=422)
+        if row.status != MentorshipStatus.proposed:  # decided a moment ago by someone else: say so in its place
+            return render_template("mentorship/partials/decided.html", row=row, message=str(refusal)), 422
+        refusal.show_on(form, "reason")
+        return _proposal(row, form, 422)
     if approve:
         link = url_for("mentorship.mentorship", mentorship_id=row.id)
         notify(row.graduate, _l("You have a mentor: %(mentor)s. See why you were paired."), link=link,
                **_people_of(row))
         notify(row.mentor, _l("Your mentorship with %(graduate)s is approved."), link=link, **_people_of(row))
-    audit.record("mentorship.approved" if approve else "mentorship.rejected", target=f"mentorship:{row.id}",
-                 region=g.region, subject=row.graduate, details={"reason": row.decision_reason})
     db.session.commit()
     message = (_("Approved: %(graduate)s with %(mentor)s.", **_people_of(row)) if approve
                else _("Rejected: %(graduate)s with %(mentor)s. This pair will not be proposed again.",
                       **_people_of(row)))
-    if htmx and request.headers.get("HX-Target", "").startswith("proposal-"):
+    if _in_proposal():
         return render_template("mentorship/partials/decided.html", row=row, message=message)
     flash(message, "success")
     return redirect_to(url_for("mentorship.board") + "#proposals")
 
 
-def _decided(row, form, status):
-    if htmx and request.headers.get("HX-Target", "").startswith("proposal-"):
-        return render_template("mentorship/partials/proposal.html", row=row, decision_form=form,
-                               confirm_form=ConfirmForm()), status
-    return _detail(row, status=status, decision_form=form)
-
-
 @bp.route("/mentorships/<int:mentorship_id>/pin", methods=["POST"])
-@access.members("coordinator")
+@members("coordinator")
 def pin(mentorship_id: int):
     row = _mentorship(mentorship_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if row.status == MentorshipStatus.proposed:
         row.pinned = not row.pinned
-        audit.record("mentorship.pinned" if row.pinned else "mentorship.unpinned", target=f"mentorship:{row.id}",
-                     region=g.region, subject=row.graduate)
+        audit("mentorship.pinned" if row.pinned else "mentorship.unpinned", target=f"mentorship:{row.id}",
+              region=g.region, subject=row.graduate)
         db.session.commit()
     if htmx:
-        return render_template("mentorship/partials/proposal.html", row=row, decision_form=DecisionForm(formdata=None),
-                               confirm_form=ConfirmForm())
+        return _proposal(row)
     return redirect(url_for("mentorship.board") + f"#proposal-{row.id}")
 
 
 @bp.route("/mentorships/<int:mentorship_id>/specialists", methods=["POST"])
-@access.members("coordinator")
+@members("coordinator")
 def specialists(mentorship_id: int):
     """The coordinator names the specialists who follow the pair; each newly named is told."""
     row = _mentorship(mentorship_id)
@@ -443,20 +437,23 @@ def specialists(mentorship_id: int):
         return redirect_to(url_for("mentorship.mentorship", mentorship_id=row.id))
     if not form.validate_on_submit():
         return _detail(row, status=422, specialists_form=form)
-    named = pairs.name_specialists(row, set(form.specialists.data or ()), current_user)
+    try:
+        named = pairs.name_specialists(row, set(form.specialists.data or ()), current_user)
+    except Refusal as refusal:
+        return _refused(row, refusal, specialists_form=form)
     link = url_for("mentorship.mentorship", mentorship_id=row.id)
     for specialist in named:
         notify(specialist, _l("You now follow the mentorship of %(graduate)s and %(mentor)s."), link=link,
                **_people_of(row))
-    audit.record("mentorship.specialists.named", target=f"mentorship:{row.id}", region=g.region,
-                 subject=row.graduate, details={"specialists": sorted(row.specialist_ids)})
+    audit("mentorship.specialists.named", target=f"mentorship:{row.id}", region=g.region, subject=row.graduate,
+          details={"specialists": sorted(row.specialist_ids)})
     db.session.commit()
     flash(_("Saved: who follows the pair."), "success")
     return redirect_to(url_for("mentorship.mentorship", mentorship_id=row.id) + "#followers")
 
 
 @bp.route("/mentorships/<int:mentorship_id>/end", methods=["POST"])
-@access.members(*STAFF)
+@members(*STAFF)
 def end(mentorship_id: int):
     row = _mentorship(mentorship_id)
     form = EndForm()
@@ -464,23 +461,19 @@ def end(mentorship_id: int):
         return _detail(row, status=422, end_form=form)
     try:
         pairs.end(row, Outcome(form.outcome.data), form.note.data or "")
-    except pairs.PairingRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-        return redirect_to(url_for("mentorship.mentorship", mentorship_id=mentorship_id))
+    except Refusal as refusal:
+        return _refused(row, refusal, end_form=form)
     link = url_for("mentorship.index")
     for person in (row.graduate, row.mentor):
         notify(person, _l("The mentorship of %(graduate)s and %(mentor)s has ended."), link=link,
                **_people_of(row))
-    audit.record("mentorship.ended", target=f"mentorship:{row.id}", region=g.region, subject=row.graduate,
-                 details={"outcome": row.outcome.value})
     db.session.commit()
     flash(_("The mentorship has ended."), "success")
     return redirect_to(url_for("mentorship.mentorship", mentorship_id=row.id))
 
 
 @bp.route("/mentorships/<int:mentorship_id>/leave", methods=["POST"])
-@access.members("graduate")
+@members("graduate")
 def leave(mentorship_id: int):
     """The graduate decides: their wish ends the mentorship at once."""
     row = _mentorship(mentorship_id)
@@ -491,21 +484,17 @@ def leave(mentorship_id: int):
         return _detail(row, status=422, ask_end_form=form)
     try:
         pairs.end(row, Outcome.graduate_asked, form.note.data or "")
-    except pairs.PairingRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-        return redirect_to(url_for("mentorship.index"))
+    except Refusal as refusal:
+        return _refused(row, refusal, ask_end_form=form)
     notify(row.mentor, _l("%(graduate)s has ended the mentorship with you."), link=url_for("mentorship.index"),
            **_people_of(row))
-    audit.record("mentorship.ended", target=f"mentorship:{row.id}", region=g.region, subject=row.graduate,
-                 details={"outcome": row.outcome.value})
     db.session.commit()
     flash(_("Your mentorship has ended. You can ask for a mentor again at any time."), "success")
     return redirect_to(url_for("mentorship.index"))
 
 
 @bp.route("/mentorships/<int:mentorship_id>/meetings", methods=["POST"])
-@access.members("mentor", *STAFF)
+@members("mentor", *STAFF)
 def add_meeting(mentorship_id: int):
     row = _mentorship(mentorship_id)
     if not _keeps_log(row):
@@ -516,16 +505,12 @@ def add_meeting(mentorship_id: int):
         return redirect_to(url_for("mentorship.mentorship", mentorship_id=row.id))
     if not form.validate_on_submit():
         return _detail(row, status=422, meeting_form=form)
-    if form.met_on.data > date.today():
-        form.met_on.errors.append(_("A meeting in the log cannot be in the future."))
-        return _detail(row, status=422, meeting_form=form)
-    if form.met_on.data < row.proposed_at.date():
-        form.met_on.errors.append(_("A meeting in the log cannot be before the pair was proposed (%(date)s).",
-                                    date=format_date(row.proposed_at.date())))
-        return _detail(row, status=422, meeting_form=form)
-    db.session.add(Meeting(mentorship=row, author_id=current_user.id, met_on=form.met_on.data,
-                           what_was_done=form.what_was_done.data.strip(), next_step=(form.next_step.data or "").strip()))
-    audit.record("mentorship.meeting.logged", target=f"mentorship:{row.id}", region=g.region, subject=row.graduate)
+    try:
+        pairs.log_meeting(row, current_user, form.met_on.data, form.what_was_done.data,
+                          form.next_step.data or "", g.region)
+    except Refusal as refusal:
+        return _refused(row, refusal, meeting_form=form)
+    audit("mentorship.meeting.logged", target=f"mentorship:{row.id}", region=g.region, subject=row.graduate)
     db.session.commit()
     flash(_("The meeting is in the log."), "success")
     return redirect_to(url_for("mentorship.mentorship", mentorship_id=row.id) + "#log")

@@ -23,3 +23,18 @@ def hold(*rows) -> None:
         db.session.execute(update(mapper.local_table).where(key == getattr(row, key.key)).values({key: key}))
     for row in rows:
         db.session.refresh(row)
+
+
+def open_transaction() -> None:
+    """Makes sure the session's connection is inside a transaction before a savepoint is taken.
+
+    Python's sqlite3 driver begins a transaction only before a write; a SAVEPOINT taken with
+    none open becomes the transaction itself, and releasing it commits at once, so a later
+    rollback would no longer undo what was written under it. PostgreSQL always has one open.
+    The SQLite transaction begins IMMEDIATE, taking the write lock now: one that read first and
+    then waited to write would deadlock with another doing the same ("database is locked").
+    """
+    connection = db.session.connection()
+    raw = connection.connection.dbapi_connection
+    if connection.dialect.name == "sqlite" and not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")

