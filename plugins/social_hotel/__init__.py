@@ -6,8 +6,7 @@ from pathlib import Path
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from portal.hookspecs import hookimpl
-from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
+from portal.kit import DashboardCard, NavItem, PluginInfo, db, hookimpl, reservations
 
 HERE = Path(__file__).resolve().parent
 STAFF = ("specialist", "coordinator")
@@ -62,7 +61,6 @@ def portal_demo_data(region, people, password):
 @hookimpl
 def portal_support_needs(graduate, region):
     from plugins.social_hotel.models import Hotel, Stay, StayStatus
-    from portal.app.extensions import db
     from sqlalchemy import select
 
     open_stay = db.session.scalar(select(Stay.id).join(Hotel).where(
@@ -73,7 +71,6 @@ def portal_support_needs(graduate, region):
 @hookimpl
 def portal_export_person(user):
     from plugins.social_hotel.models import Stay
-    from portal.app.extensions import db
     from sqlalchemy import select
 
     return {"stays": [
@@ -86,8 +83,6 @@ def portal_export_person(user):
 @hookimpl
 def portal_erase_person(user):
     from plugins.social_hotel.models import Stay
-    from portal.services import reservations
-    from portal.app.extensions import db
     from sqlalchemy import select
 
     for stay in db.session.scalars(select(Stay).where(Stay.graduate_id == user.id)):
@@ -112,9 +107,11 @@ def portal_audit_actions():
         "social_hotel.stay.requested": _l("Hotel: stay requested"),
         "social_hotel.stay.viewed": _l("Hotel: stay viewed"),
         "social_hotel.chart.viewed": _l("Hotel: occupancy viewed"),
+        "social_hotel.requests.viewed": _l("Hotel: requests viewed"),
         "social_hotel.stay.confirm": _l("Hotel: stay confirmed"),
         "social_hotel.stay.reject": _l("Hotel: stay rejected"),
         "social_hotel.stay.check-in": _l("Hotel: checked in"),
+        "social_hotel.stay.arrive-early": _l("Hotel: checked in before the arrival day"),
         "social_hotel.stay.check-out": _l("Hotel: checked out"),
         "social_hotel.stay.no-show": _l("Hotel: did not come"),
         "social_hotel.stay.extend": _l("Hotel: stay extended"),

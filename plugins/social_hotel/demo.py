@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from plugins.social_hotel import stays as rules
 from plugins.social_hotel.models import Hotel, Room, Stay, StayStatus
-from portal.app.extensions import db
-from portal.accounts.demo import demo_member
+from portal.kit import db, demo_member, today
 
 HOTELS = {
     "smolensk": ("Социальная гостиница центра «Точка опоры»", "Смоленск, ул. Октябрьской революции, 9",
@@ -44,10 +43,10 @@ def load(region, people, password: str = "demo-portal-2026") -> None:
     guests = [people["graduate"]] + [demo_member(region, f"hotel-guest{i}@{region.code}.demo", n, "graduate", password)
                                      for i, n in enumerate(GUESTS)]
     chance = random.Random(region.code)
-    today = date.today()
+    day = today(region)
     for number in range(40):
         guest = guests[number % len(guests)]
-        arrival = today + timedelta(days=chance.randint(-100, 30))
+        arrival = day + timedelta(days=chance.randint(-100, 30))
         departure = arrival + timedelta(days=chance.randint(2, 21))
         stay = Stay(hotel=hotel, graduate_id=guest.id, arrival=arrival, departure=departure,
                     reason=chance.choice(REASONS), with_child=chance.random() < 0.15)
@@ -61,11 +60,11 @@ def load(region, people, password: str = "demo-portal-2026") -> None:
             stay.status = StayStatus.rejected
             stay.decision_reason = "Нет свободных мест на эти даты"
             continue
-        if arrival > today and chance.random() < 0.3:
+        if arrival > day and chance.random() < 0.3:
             continue  # still waiting for staff
         rules.confirm(stay, bed, coordinator)
-        if arrival <= today:
+        if arrival <= day:
             rules.check_in(stay)
-            if departure <= today:
-                rules.check_out(stay, today=departure)
+            if departure <= day:
+                rules.check_out(stay, day=departure)
     db.session.flush()

@@ -1,12 +1,12 @@
+"""The hotel's forms: each refuses control characters (a NUL) next to the field, as every portal form does."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from portal.web.forms import YearsBetween
+from portal.kit import Form, YearsBetween
 
 
-class StayRequestForm(FlaskForm):
+class StayRequestForm(Form):
     hotel = SelectField(_l("Social hotel"), coerce=int)
     arrival = DateField(_l("Arrival"), validators=[DataRequired(), YearsBetween()])
     departure = DateField(_l("Departure"), validators=[DataRequired(), YearsBetween()])
@@ -15,34 +15,34 @@ class StayRequestForm(FlaskForm):
     submit = SubmitField(_l("Ask for a stay"))
 
 
-class ExtensionRequestForm(FlaskForm):
+class ExtensionRequestForm(Form):
     until = DateField(_l("Stay until"), validators=[DataRequired(), YearsBetween()])
     submit = SubmitField(_l("Ask to extend"))
 
 
-class BedForm(FlaskForm):
+class BedForm(Form):
     bed = SelectField(_l("Bed"), coerce=int)
     submit = SubmitField(_l("Confirm"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField(_l("Reject"))
 
 
-class DepartureForm(FlaskForm):
+class DepartureForm(Form):
     departure = DateField(_l("New departure"), validators=[DataRequired(), YearsBetween()])
     submit = SubmitField(_l("Extend"))
 
 
-class HotelForm(FlaskForm):
+class HotelForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     house_rules = TextAreaField(_l("House rules"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Save"))
 
 
-class RoomForm(FlaskForm):
+class RoomForm(Form):
     name = StringField(_l("Room"), validators=[DataRequired(), Length(max=100)])
     beds = TextAreaField(_l("Beds, one per line: name | notes"), validators=[DataRequired(), Length(max=5000)])
     submit = SubmitField(_l("Add the room"))
@@ -56,13 +56,13 @@ class RoomForm(FlaskForm):
         return lines
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     max_nights = IntegerField(_l("Longest stay without a coordinator, nights"),
                               validators=[DataRequired(), NumberRange(min=1, max=365)])
     submit = SubmitField(_l("Save"))
 
 
-class ChartForm(FlaskForm):
+class ChartForm(Form):
     class Meta:
         csrf = False
 

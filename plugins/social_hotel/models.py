@@ -4,12 +4,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.app.extensions import db
-from portal.models import Region, ReservationClaim, ReservationResource, ReservationUnit, User
-from portal.models._time import utcnow
+from portal.kit import Region, ReservationClaim, ReservationResource, ReservationUnit, User, db, status_labels, utcnow
 
 
 class StayStatus(str, enum.Enum):
@@ -28,6 +27,18 @@ class StayStatus(str, enum.Enum):
     @classmethod
     def open(cls) -> tuple[StayStatus, ...]:
         return (cls.requested, cls.confirmed, cls.checked_in)
+
+
+#: The one set of words for a stay's state: pages, the figures, the CSV and the messages use it.
+LABELS = status_labels(StayStatus, {
+    StayStatus.requested: _l("requested"),
+    StayStatus.confirmed: _l("confirmed"),
+    StayStatus.rejected: _l("rejected"),
+    StayStatus.checked_in: _l("checked in"),
+    StayStatus.checked_out: _l("checked out"),
+    StayStatus.cancelled: _l("cancelled"),
+    StayStatus.no_show: _l("did not come"),
+})
 
 
 class HotelSettings(db.Model):

@@ -1,27 +1,53 @@
-"""The rules of a stay, on top of the core's reservations engine."""
+"""The rules of a stay, on top of the kit's reservations.
+
+Every change of a stay goes through :data:`STAYS`: the stay's row is held, its status read again,
+then changed, so two staff confirming one request, or a graduate cancelling while a specialist
+confirms, queue up and the second is told what the first did. A stay holds a bed only through
+its claim, and the claim changes only while the stay's row is held.
+"""
 from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
 
-from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from plugins.social_hotel.models import Bed, Hotel, HotelSettings, Room, Stay, StayStatus
-from portal.services import reservations
-from portal.app.extensions import db
-from portal.models import ReservationUnit, Role
+from portal.kit import (Lifecycle, Refusal, Role, db, format_day, format_span, hold, refuse_duplicates, reservations,
+                        today)
 
 NAME = "social_hotel"
-
-
-class StayRefused(Exception):
-    """A clear reason, in the user's language, why the stay cannot be done."""
-
-
 DEFAULT_MAX_NIGHTS = 30
+
+requested, confirmed, checked_in = StayStatus.requested, StayStatus.confirmed, StayStatus.checked_in
+STAYS = Lifecycle("social_hotel.stay", "stay")
+STAYS.move("confirm", [requested], confirmed)
+STAYS.move("reject", [requested], StayStatus.rejected)
+STAYS.move("cancelled", [requested, confirmed], StayStatus.cancelled)
+STAYS.move("check-in", [confirmed], checked_in)
+STAYS.move("arrive-early", [confirmed], checked_in)
+STAYS.move("no-show", [confirmed], StayStatus.no_show)
+STAYS.move("check-out", [checked_in], StayStatus.checked_out)
+# Changes within a state: the stay keeps the status it has.
+STAYS.move("extend", StayStatus.holding_a_bed())
+STAYS.move("move", StayStatus.holding_a_bed())
+
+SETTINGS_SAVED_MEANWHILE = _l("The settings were just saved, perhaps by a second click. "
+                              "Reload the page to see them.")
+
+
+def _apply(stay: Stay, move: str, **details) -> None:
+    STAYS.apply(stay, move, region=stay.hotel.region, subject=stay.graduate, details=details or None)
+
+
+def _claim(stay: Stay):
+    """The stay's claim as the database has it now (the stay's row is held, so it cannot change under us)."""
+    if stay.claim is not None:
+        db.session.refresh(stay.claim)
+    return stay.claim
 
 
 def settings_for(region) -> HotelSettings:
@@ -33,6 +59,18 @@ def settings_for(region) -> HotelSettings:
                                                                      max_nights=DEFAULT_MAX_NIGHTS)
 
 
+def save_settings(region, max_nights: int) -> HotelSettings:
+    """The first save inserts the row: a second save at the same moment is refused, not a conflict page."""
+    found = db.session.get(HotelSettings, region.id)
+    if found is not None:
+        found.max_nights = max_nights
+        return found
+    with refuse_duplicates(SETTINGS_SAVED_MEANWHILE, "max_nights"):
+        found = HotelSettings(region_id=region.id, max_nights=max_nights)
+        db.session.add(found)
+    return found
+
+
 def add_hotel(region, name: str, address: str = "", house_rules: str = "") -> Hotel:
     resource = reservations.add_resource(region, NAME, name, [])
     hotel = Hotel(region_id=region.id, name=name, address=address, house_rules=house_rules, resource=resource)
@@ -42,9 +80,9 @@ def add_hotel(region, name: str, address: str = "", house_rules: str = "") -> Ho
 
 
 def add_bed(room: Room, label: str, notes: str = "") -> Bed:
-    resource = room.hotel.resource
-    unit = ReservationUnit(resource=resource, label=f"{room.name} · {label}", position=len(resource.units))
-    bed = Bed(room=room, label=label, notes=notes, unit=unit)
+    """A bed is a unit of the hotel's resource, after the beds it already has."""
+    bed = Bed(room=room, label=label, notes=notes,
+              unit=reservations.add_unit(room.hotel.resource, f"{room.name} · {label}"))
     db.session.add(bed)
     db.session.flush()
     return bed
@@ -57,40 +95,36 @@ def hotel_beds(hotel: Hotel) -> list[Bed]:
     ))
 
 
-def _date_span(slots: list[int]) -> str:
-    first, last = date.fromordinal(min(slots)), date.fromordinal(max(slots))
-    if first == last:
-        return format_date(first, "d MMMM")
-    return f"{format_date(first, 'd MMMM')} – {format_date(last, 'd MMMM')}"
+def _taken(error: reservations.SlotsTaken, field: str | None = None) -> Refusal:
+    return Refusal(_("This bed is taken on %(dates)s.", dates=format_span(date.fromordinal(min(error.slots)),
+                                                                          date.fromordinal(max(error.slots)))), field)
 
 
-def check_dates(arrival: date, departure: date, today: date | None = None) -> None:
-    today = today or date.today()
+def check_request(graduate, hotel: Hotel, arrival: date, departure: date) -> None:
+    """A graduate's own stays must not overlap; their dates must make sense in the region's calendar.
+
+    The graduate's row is held first, so the same request sent twice at once is checked twice in turn.
+    """
     if departure <= arrival:
-        raise StayRefused(_("The departure must be at least one day after the arrival."))
-    if arrival < today:
-        raise StayRefused(_("The arrival cannot be in the past."))
-
-
-def check_request(graduate, hotel: Hotel, arrival: date, departure: date, ignore: Stay | None = None) -> None:
-    """A graduate's own stays must not overlap; their dates must make sense."""
-    check_dates(arrival, departure)
+        raise Refusal(_("The departure must be at least one day after the arrival."), "departure")
+    if arrival < today(hotel.region):
+        raise Refusal(_("The arrival cannot be in the past."), "arrival")
+    hold(graduate)
     overlapping = db.session.scalar(
         select(Stay).where(Stay.graduate_id == graduate.id, Stay.status.in_(StayStatus.open()),
-                           Stay.arrival < departure, Stay.departure > arrival,
-                           Stay.id != (ignore.id if ignore else -1)).limit(1)
+                           Stay.arrival < departure, Stay.departure > arrival).limit(1)
     )
     if overlapping is not None:
-        raise StayRefused(_("You already have a stay from %(start)s to %(end)s; the dates overlap.",
-                            start=format_date(overlapping.arrival), end=format_date(overlapping.departure)))
+        raise Refusal(_("You already have a stay from %(start)s to %(end)s; the dates overlap.",
+                        start=format_day(overlapping.arrival), end=format_day(overlapping.departure)), "departure")
 
 
-def _check_length(stay: Stay, departure: date, by) -> None:
+def _check_length(stay: Stay, arrival: date, departure: date, by) -> None:
     limit = settings_for(stay.hotel.region).max_nights
-    nights = (departure - stay.arrival).days
+    nights = (departure - arrival).days
     if nights > limit and not by.has_role(stay.hotel.region, Role.coordinator):
-        raise StayRefused(_("%(nights)d nights is longer than the %(limit)d allowed in the region; "
-                            "a coordinator must confirm it.", nights=nights, limit=limit))
+        raise Refusal(_("%(nights)d nights is longer than the %(limit)d allowed in the region; "
+                        "a coordinator must confirm it.", nights=nights, limit=limit))
 
 
 def free_places(hotel: Hotel, start: date, days: int) -> list[tuple[date, int]]:
@@ -113,90 +147,113 @@ def suggest_bed(stay: Stay) -> Bed | None:
     return ordered[0] if ordered else None
 
 
-def _taken_message(bed: Bed, error: reservations.SlotsTaken) -> str:
-    return _("This bed is taken on %(dates)s.", dates=_date_span(error.slots))
+def _same_hotel(stay: Stay, bed: Bed | None) -> Bed:
+    if bed is None or bed.room.hotel_id != stay.hotel_id:
+        raise Refusal(_("This bed is in another hotel."), "bed")
+    return bed
 
 
 def confirm(stay: Stay, bed: Bed, by) -> None:
-    if stay.status != StayStatus.requested:
-        raise StayRefused(_("Only a requested stay can be confirmed."))
-    if bed.room.hotel_id != stay.hotel_id:
-        raise StayRefused(_("This bed is in another hotel."))
-    _check_length(stay, stay.departure, by)
+    _same_hotel(stay, bed)
+    _apply(stay, "confirm", bed=bed.id)
+    _check_length(stay, stay.arrival, stay.departure, by)
     try:
-        held = reservations.claim(stay.hotel.resource, stay.graduate, *reservations.nights(stay.arrival, stay.departure),
-                                  unit=bed.unit)
+        held = reservations.claim(stay.hotel.resource, stay.graduate,
+                                  *reservations.nights(stay.arrival, stay.departure), unit=bed.unit)
     except reservations.SlotsTaken as error:
-        raise StayRefused(_taken_message(bed, error)) from None
-    stay.status, stay.bed, stay.claim = StayStatus.confirmed, bed, held
+        raise _taken(error, "bed") from None
+    stay.bed, stay.claim = bed, held
 
 
 def reject(stay: Stay, reason: str) -> None:
-    if stay.status != StayStatus.requested:
-        raise StayRefused(_("Only a requested stay can be rejected."))
-    stay.status, stay.decision_reason = StayStatus.rejected, reason
+    _apply(stay, "reject")
+    stay.decision_reason = reason
 
 
 def _release(stay: Stay) -> None:
-    if stay.claim is not None:
-        reservations.release(stay.claim)
+    held = _claim(stay)
+    if held is not None:
+        reservations.release(held)
 
 
 def cancel(stay: Stay) -> None:
-    if stay.status not in (StayStatus.requested, StayStatus.confirmed):
-        raise StayRefused(_("This stay can no longer be cancelled."))
+    """The graduate's own cancellation, of a request or of a confirmed stay: the bed is free again."""
+    _apply(stay, "cancelled")
     _release(stay)
-    stay.status = StayStatus.cancelled
 
 
-def no_show(stay: Stay) -> None:
-    if stay.status != StayStatus.confirmed:
-        raise StayRefused(_("Only a confirmed stay can be marked as a no-show."))
+def _not_before_arrival(stay: Stay, day: date) -> None:
+    if day < stay.arrival:
+        raise Refusal(_("The stay starts on %(date)s: check-in and «Did not come» are possible from that day. "
+                        "To check in today, choose «Arrive early: check in today».", date=format_day(stay.arrival)))
+
+
+def no_show(stay: Stay, day: date | None = None) -> None:
+    _apply(stay, "no-show")
+    _not_before_arrival(stay, day or today(stay.hotel.region))
     _release(stay)
-    stay.status = StayStatus.no_show
 
 
-def check_in(stay: Stay) -> None:
-    if stay.status != StayStatus.confirmed:
-        raise StayRefused(_("Only a confirmed stay can be checked in."))
-    stay.status = StayStatus.checked_in
+def check_in(stay: Stay, day: date | None = None) -> None:
+    """From the arrival day on; before it, the stay's nights would not be the ones the graduate sleeps."""
+    _apply(stay, "check-in")
+    _not_before_arrival(stay, day or today(stay.hotel.region))
 
 
-def check_out(stay: Stay, today: date | None = None) -> None:
+def arrive_early(stay: Stay, by, day: date | None = None) -> None:
+    """Check in before the arrival day: the claim starts today on the same bed, all or nothing."""
+    day = day or today(stay.hotel.region)
+    _apply(stay, "arrive-early", arrival=day.isoformat())
+    if day >= stay.arrival:
+        raise Refusal(_("The stay has already begun: check the graduate in as usual."))
+    _check_length(stay, day, stay.departure, by)
+    try:
+        reservations.reschedule(_claim(stay), *reservations.nights(day, stay.departure))
+    except reservations.SlotsTaken as error:
+        raise _taken(error) from None
+    stay.arrival = day
+
+
+def check_out(stay: Stay, day: date | None = None) -> None:
     """Leaving early frees the remaining nights; the nights stayed stay in the ledger as history."""
-    if stay.status != StayStatus.checked_in:
-        raise StayRefused(_("Only a stay that is checked in can be checked out."))
-    today = today or date.today()
-    leave = min(max(today, stay.arrival + timedelta(days=1)), stay.departure)
+    _apply(stay, "check-out")
+    day = day or today(stay.hotel.region)
+    leave = min(max(day, stay.arrival + timedelta(days=1)), stay.departure)
     if leave < stay.departure:
-        reservations.reschedule(stay.claim, *reservations.nights(stay.arrival, leave))
+        reservations.reschedule(_claim(stay), *reservations.nights(stay.arrival, leave))
         stay.departure = leave
-    stay.status = StayStatus.checked_out
 
 
 def extend(stay: Stay, departure: date, by) -> None:
-    if stay.status not in StayStatus.holding_a_bed():
-        raise StayRefused(_("Only a confirmed or current stay can be extended."))
+    _apply(stay, "extend", departure=departure.isoformat())
     if departure <= stay.arrival:
-        raise StayRefused(_("The departure must be at least one day after the arrival."))
-    _check_length(stay, departure, by)
+        raise Refusal(_("The departure must be at least one day after the arrival."), "departure")
+    _check_length(stay, stay.arrival, departure, by)
     try:
-        reservations.reschedule(stay.claim, *reservations.nights(stay.arrival, departure))
+        reservations.reschedule(_claim(stay), *reservations.nights(stay.arrival, departure))
     except reservations.SlotsTaken as error:
-        raise StayRefused(_taken_message(stay.bed, error)) from None
+        raise _taken(error, "departure") from None
     stay.departure, stay.extension_until = departure, None
 
 
 def move(stay: Stay, bed: Bed) -> None:
-    if stay.status not in StayStatus.holding_a_bed():
-        raise StayRefused(_("Only a confirmed or current stay can move to another bed."))
-    if bed.room.hotel_id != stay.hotel_id:
-        raise StayRefused(_("This bed is in another hotel."))
+    _same_hotel(stay, bed)
+    _apply(stay, "move", bed=bed.id)
+    if stay.bed_id == bed.id:
+        raise Refusal(_("The stay is already on this bed."), "bed")
     try:
-        reservations.move(stay.claim, bed.unit)
+        reservations.move(_claim(stay), bed.unit)
     except reservations.SlotsTaken as error:
-        raise StayRefused(_taken_message(bed, error)) from None
+        raise _taken(error, "bed") from None
     stay.bed = bed
+
+
+def ask_extension(stay: Stay, until: date) -> None:
+    """The graduate asks to stay longer; staff decide (``extend``)."""
+    hold(stay)
+    if stay.status not in StayStatus.holding_a_bed() or until <= stay.departure:
+        raise Refusal(_("An extension must end after the current departure of a confirmed stay."), "until")
+    stay.extension_until = until
 
 
 def monthly_figures(hotel: Hotel, year: int) -> list[dict]:
@@ -215,13 +272,12 @@ def monthly_figures(hotel: Hotel, year: int) -> list[dict]:
         days = ((date(year + (month == 12), month % 12 + 1, 1)) - start).days
         mine = [s for s in stays if s.arrival.month == month]
         kept = [s for s in mine if s.status in (StayStatus.confirmed, StayStatus.checked_in, StayStatus.checked_out)]
-        outcomes = Counter(s.status.value for s in mine)
         rows.append({
             "month": start,
             "occupancy": round(100 * taken[month] / (beds * days), 1),
             "average_nights": round(sum((s.departure - s.arrival).days for s in kept) / len(kept), 1) if kept else 0,
             "requests": len(mine),
-            "outcomes": outcomes,
+            "outcomes": Counter(s.status for s in mine),
         })
     return rows
 

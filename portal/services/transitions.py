@@ -42,7 +42,9 @@ class Lifecycle:
         self.audit_prefix, self.target_prefix, self.attribute = audit_prefix, target_prefix, attribute
         self.moves: dict[str, Move] = {}
 
-    def move(self, name: str, sources: Iterable[Any], target: Any, refused: Any = None) -> Move:
+    def move(self, name: str, sources: Iterable[Any], target: Any = None, refused: Any = None) -> Move:
+        """Allow ``name`` from ``sources`` to ``target``; no target: a change within the state
+        (a stay extended or moved keeps the status it has), guarded and audited all the same."""
         found = Move(name, frozenset(sources), target, refused)
         self.moves[name] = found
         return found
@@ -62,10 +64,11 @@ class Lifecycle:
         current = getattr(row, self.attribute)
         if current not in move.sources:
             raise Refusal(move.refused or MOVED_ON % {"status": label_of(current)})
-        setattr(row, self.attribute, move.target)
+        after = current if move.target is None else move.target
+        setattr(row, self.attribute, after)
         if record:
             audit.record(f"{self.audit_prefix}.{name}", target=f"{self.target_prefix}:{row.id}", region=region,
-                         subject=subject, details={"from": _value(current), "to": _value(move.target),
+                         subject=subject, details={"from": _value(current), "to": _value(after),
                                                    **(details or {})})
         return current
 

@@ -42,6 +42,9 @@ def test_graduate_asks_specialist_confirms_from_the_chart(page, hotel, live_serv
     expect(page.locator("#bed")).to_have_value(str(hotel.rooms[0].beds[0].id))  # the proposed bed
     page.get_by_role("button", name="Подтвердить и назначить место").click()
     expect(page.locator(".status")).to_have_text("подтверждена")
+    # Three days before the arrival: no "Check in", only an early arrival from today.
+    expect(page.get_by_role("button", name="Заселить", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="Заселить раньше: сегодня")).to_be_visible()
     page.goto(f"{base}/belgorod/social_hotel/chart?start={arrival.isoformat()}")
     expect(page.locator("td.taken.confirmed")).to_have_count(4)  # four nights on the chart
     page.get_by_role("link", name="Позже").click()  # htmx moves the week

@@ -292,3 +292,14 @@ def test_refuse_duplicates_turns_a_unique_conflict_into_the_refusal(app, regions
         db.session.add(kit.Municipality(region_id=regions["belgorod"].id, name="Новый Оскол"))
         db.session.commit()  # the caller's other changes survive the conflict
     assert {m.name for m in db.session.get(kit.Region, regions["belgorod"].id).municipalities} >= {"Новый Оскол"}
+
+
+def test_a_change_within_a_state_is_guarded_and_keeps_the_status(app, pending):
+    changes = kit.Lifecycle("membership", "membership")
+    changes.move("noted", {MembershipStatus.pending, MembershipStatus.active})
+    with app.test_request_context():
+        before = changes.apply(db.session.get(Membership, pending.id), "noted", details={"note": "x"})
+        db.session.commit()
+    assert before == MembershipStatus.pending == db.session.get(Membership, pending.id).status
+    event, = _events("membership.noted")
+    assert event.details == {"from": "pending", "to": "pending", "note": "x"}

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from plugins.social_hotel.models import Bed, Stay, StayStatus
 from portal.app.extensions import db
+from portal.kit import today
 from portal.models import AuditEvent, ClaimedSlot, Notification
 from tests.helpers import form_errors, make_user
 
@@ -114,12 +115,14 @@ def test_check_in_extend_move_and_check_out(app, people, regions, hotel, soon):
     assert staff.post(f"{BASE}/stays/{stay.id}/act/move", data={"move-bed": moved_to}).status_code == 302
     assert staff.post(f"{BASE}/stays/{stay.id}/act/extend",
                       data={"departure": (soon + timedelta(days=6)).isoformat()}).status_code == 302
-    assert staff.post(f"{BASE}/stays/{stay.id}/act/check-in").status_code == 302
-    assert staff.post(f"{BASE}/stays/{stay.id}/act/check-in").status_code == 422  # not twice
+    assert staff.post(f"{BASE}/stays/{stay.id}/act/check-in").status_code == 422  # not before the arrival day
+    assert staff.post(f"{BASE}/stays/{stay.id}/act/arrive-early").status_code == 302  # unless they come early
+    assert staff.post(f"{BASE}/stays/{stay.id}/act/arrive-early").status_code == 422  # not twice
     assert staff.post(f"{BASE}/stays/{stay.id}/act/check-out").status_code == 302
     db.session.expire_all()
     assert stay.status == StayStatus.checked_out and stay.bed_id == moved_to
-    assert stay.departure == soon + timedelta(days=1)  # left early: the nights after are free again
+    day = today(regions["belgorod"])
+    assert (stay.arrival, stay.departure) == (day, day + timedelta(days=1))  # left at once: the nights after are free
     assert later.status == StayStatus.confirmed
 
 
