@@ -1,15 +1,13 @@
 """Graduate clubs (клубы выпускников): clubs at centres and colleges, their events, registration, attendance."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from portal.kit import DashboardCard, NavItem, PluginInfo, db, hookimpl, utcnow
+from portal.kit import SUPPORT_STAFF, DashboardCard, NavItem, PluginInfo, db, hookimpl, package_folders, utcnow
 
-HERE = Path(__file__).resolve().parent
-STAFF = ("specialist", "coordinator")
+portal_migrations_folder, portal_translations_folder = package_folders(__file__)
+STAFF = SUPPORT_STAFF
 
 
 @hookimpl
@@ -90,14 +88,6 @@ def portal_erase_person(user):
         notices.moved_in(registration)  # told and audited as when a graduate cancels
 
 
-@hookimpl
-def portal_migrations_folder():
-    return str(HERE / "migrations")
-
-
-@hookimpl
-def portal_translations_folder():
-    return str(HERE / "translations")
 
 
 @hookimpl

@@ -23,12 +23,13 @@ from sqlalchemy.orm import selectinload
 
 from plugins.graduate_clubs.models import (Club, Event, EventStatus, Member, Organizer, Registration,
                                            RegistrationStatus)
-from portal.kit import (ClaimStatus, Lifecycle, Membership, MembershipStatus, Refusal, ReservationClaim, Role, User,
-                        db, format_moment, hold, refuse_duplicates, reservations, to_local, to_utc, utcnow)
+from portal.kit import (SUPPORT_STAFF, ClaimStatus, Lifecycle, Membership, MembershipStatus, Refusal,
+                        ReservationClaim, Role, User, db, format_moment, hold, refuse_duplicates, reservations,
+                        to_local, to_utc, utcnow)
 
 NAME = "graduate_clubs"
 SLOT = 0  # an event is a single slot of its own resource
-STAFF = ("specialist", "coordinator")
+STAFF = SUPPORT_STAFF
 ORGANIZER_ROLES = ("specialist", "volunteer")  # who may be named an organizer, and must stay so to run a club
 MAX_CAPACITY = 1000
 # Times outside these years are typing errors (0001-01-01 cannot even be moved to UTC).

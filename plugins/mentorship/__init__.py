@@ -1,14 +1,12 @@
 """Mentorship (наставничество): the service suggests mentor–graduate pairs, coordinators decide."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from portal.kit import DashboardCard, NavItem, PluginInfo, hookimpl
+from portal.kit import SUPPORT_STAFF, DashboardCard, NavItem, PluginInfo, hookimpl, package_folders
 
-HERE = Path(__file__).resolve().parent
+portal_migrations_folder, portal_translations_folder = package_folders(__file__)
 
 
 @hookimpl
@@ -87,14 +85,6 @@ def portal_erase_person(user):
     erase_person(user)
 
 
-@hookimpl
-def portal_migrations_folder():
-    return str(HERE / "migrations")
-
-
-@hookimpl
-def portal_translations_folder():
-    return str(HERE / "translations")
 
 
 @hookimpl

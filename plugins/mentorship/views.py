@@ -14,12 +14,12 @@ from plugins.mentorship.forms import (AskEndForm, DecisionForm, EndForm, Graduat
                                       MentorProfileForm, ProposeForm, SpecialistsForm)
 from plugins.mentorship.models import (STATUS_LABELS, GraduateProfile, Mentorship, MentorshipStatus, MentorProfile,
                                        Outcome)
-from portal.kit import (SUPPORT_AREAS, ConfirmForm, Refusal, audit, db, htmx, members, notify, paginate, parse_id,
-                        redirect_to, region_object, render_audited, template_helpers, today)
+from portal.kit import (SUPPORT_AREAS, SUPPORT_STAFF, ConfirmForm, Refusal, audit, db, htmx, members, notify,
+                        paginate, parse_id, redirect_to, region_object, render_audited, template_helpers, today)
 
 bp = Blueprint("mentorship", __name__, template_folder="templates")
 
-STAFF = ("specialist", "coordinator")
+STAFF = SUPPORT_STAFF
 PEOPLE = ("graduate", "mentor", *STAFF)
 BOARD_PAGE = 20
 REASON_TEMPLATES = {

@@ -1,15 +1,14 @@
 """Social hotel (социальная гостиница): beds by the night for graduates with nowhere to live."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from portal.kit import DashboardCard, NavItem, PluginInfo, db, hookimpl, reservations
+from portal.kit import (SUPPORT_STAFF, DashboardCard, NavItem, PluginInfo, db, hookimpl, package_folders,
+                        reservations)
 
-HERE = Path(__file__).resolve().parent
-STAFF = ("specialist", "coordinator")
+portal_migrations_folder, portal_translations_folder = package_folders(__file__)
+STAFF = SUPPORT_STAFF
 
 
 @hookimpl
@@ -91,14 +90,6 @@ def portal_erase_person(user):
         db.session.delete(stay)
 
 
-@hookimpl
-def portal_migrations_folder():
-    return str(HERE / "migrations")
-
-
-@hookimpl
-def portal_translations_folder():
-    return str(HERE / "translations")
 
 
 @hookimpl

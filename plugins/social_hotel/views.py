@@ -14,13 +14,13 @@ from plugins.social_hotel import stays as rules
 from plugins.social_hotel.forms import (BedForm, ChartForm, DepartureForm, ExtensionRequestForm, HotelForm,
                                         ReasonForm, RoomForm, SettingsForm, StayRequestForm)
 from plugins.social_hotel.models import LABELS, Bed, Hotel, Room, Stay, StayStatus
-from portal.kit import (CalendarEntry, ConfirmForm, Refusal, audit, calendar_response, csv_response, db, htmx,
-                        members, notify, redirect_to, region_object, region_year, render_audited, reservations, today,
-                        utcnow)
+from portal.kit import (SUPPORT_STAFF, CalendarEntry, ConfirmForm, Refusal, audit, calendar_response, csv_response,
+                        db, htmx, members, notify, redirect_to, region_object, region_year, render_audited,
+                        reservations, today, utcnow)
 
 bp = Blueprint("social_hotel", __name__, template_folder="templates")
 
-STAFF = ("specialist", "coordinator")
+STAFF = SUPPORT_STAFF
 
 
 def _hotels():

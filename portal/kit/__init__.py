@@ -12,10 +12,13 @@ fails on any other ``portal.`` import under ``plugins/``. What two plugins both 
 - Words: :func:`status_labels`, :func:`label_of`, :func:`role_label`, :data:`SUPPORT_AREAS`.
 - Exports: :func:`csv_response`, :class:`CalendarEntry`, :func:`calendar_response`.
 - Places: :mod:`reservations`; people: :func:`notify`, :func:`graduate_needs`, :func:`demo_member`.
+- Plugin shape: :func:`package_folders` (the folder hooks), :data:`SUPPORT_STAFF`.
 - Forms and pages: :class:`Form`, :class:`ConfirmForm`, :class:`YearsBetween`, :func:`parse_id`,
   :func:`paginate`, :func:`redirect_to`, :func:`template_helpers`.
 """
 from __future__ import annotations
+
+from pathlib import Path
 
 from flask import Blueprint
 
@@ -48,6 +51,27 @@ from portal.web.paging import paginate
 from portal.web.reads import record_read, render_audited
 
 
+#: The staff of a support service: who runs a plugin's daily work in a region.
+SUPPORT_STAFF = ("specialist", "coordinator")
+
+
+def package_folders(plugin_file: str):
+    """The two folder hooks every plugin answers the same way: ``migrations/`` and ``translations/``
+    next to its ``__init__.py``. ``portal_migrations_folder, portal_translations_folder = package_folders(__file__)``.
+    """
+    here = Path(plugin_file).resolve().parent
+
+    @hookimpl
+    def portal_migrations_folder() -> str:
+        return str(here / "migrations")
+
+    @hookimpl
+    def portal_translations_folder() -> str:
+        return str(here / "translations")
+
+    return portal_migrations_folder, portal_translations_folder
+
+
 def template_helpers(blueprint: Blueprint, **functions) -> None:
     """Functions the plugin's own templates call, visible only to its own views: two plugins cannot collide.
 
@@ -59,10 +83,10 @@ def template_helpers(blueprint: Blueprint, **functions) -> None:
 __all__ = [
     "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "Form", "Lifecycle", "Membership",
     "MembershipStatus", "Municipality", "NavItem", "PluginInfo", "Refusal", "Region", "ReservationClaim",
-    "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "StatusLabels", "User", "YearsBetween",
+    "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "SUPPORT_STAFF", "StatusLabels", "User", "YearsBetween",
     "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny",
     "format_day", "format_moment", "format_span", "graduate_needs", "hold", "hookimpl", "htmx", "label_of",
-    "members", "notify", "now", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
+    "members", "notify", "now", "package_folders", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
     "region_object", "region_time_zone", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
     "site_admin", "status_labels", "template_helpers", "to_local", "to_utc", "today", "utcnow",
 ]

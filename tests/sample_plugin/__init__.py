@@ -1,14 +1,13 @@
 """A plugin the tests register to exercise every hook of portal/hookspecs.py."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 from flask_babel import lazy_gettext as _l
 
-from portal.kit import DashboardCard, NavItem, PluginInfo, hookimpl
+from portal.kit import DashboardCard, NavItem, PluginInfo, hookimpl, package_folders
 
-HERE = Path(__file__).resolve().parent
+# The two folder hooks, answered from this package: migrations/ and translations/.
+portal_migrations_folder, portal_translations_folder = package_folders(__file__)
 NAME = "sample"
 calls: list[str] = []  # what the core asked, for the tests to see
 
@@ -85,14 +84,6 @@ def portal_erase_person(user):
     SampleNote.query.filter_by(user_id=user.id).delete()
 
 
-@hookimpl
-def portal_migrations_folder():
-    return str(HERE / "migrations")
-
-
-@hookimpl
-def portal_translations_folder():
-    return str(HERE / "translations")
 
 
 @hookimpl
