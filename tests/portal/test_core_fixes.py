@@ -160,9 +160,11 @@ def test_adding_a_municipality_twice_at_once_adds_it_once(app, people, regions):
     data = {"code": "belgorod", "name": "Белгородская область", "timezone": "Europe/Moscow",
             "default_locale": "ru", "municipalities": "Белгород\nСтарый Оскол\nГубкин"}
 
+    admin_id = people["site_admin"].id
+
     def save(_n, start):
         web = app.test_client()
-        web.login_as(people["site_admin"])
+        web.login_as(db.session.get(User, admin_id))  # this thread's own session, not the test's
         token = web.csrf_token()
         start()
         return str(web.post("/admin/regions/belgorod/edit", data=dict(data, csrf_token=token)).status_code)
