@@ -29,14 +29,14 @@ translations: install
 
 ## Collect the core's strings into translations/messages.pot.
 translations-extract: install
-	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F translations/babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 	  --project Portal -o translations/messages.pot .
 
 ## Merge new strings into the ru and en catalogues, the core's and each plugin's (then translate the empty ru entries).
 translations-update: translations-extract
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	@for p in plugins/*/; do [ -f "$$p/__init__.py" ] || continue; \
-	  $(BIN)/pybabel extract -F translations/plugin-babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  $(BIN)/pybabel extract -F translations/plugin-babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 	    --project Portal -o "$$p/translations/messages.pot" "$$p" && \
 	  for lang in ru en; do \
 	    if [ -f "$$p/translations/$$lang/LC_MESSAGES/messages.po" ]; then \

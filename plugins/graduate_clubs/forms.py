@@ -1,5 +1,6 @@
 """The clubs' forms; each is a kit Form, which refuses characters nobody types before anything reads them."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -108,7 +109,7 @@ class RegisterForm(Form):
     """Register for an event; ``wait`` says the graduate accepts a place in the waiting list."""
 
     wait = HiddenField()
-    submit = SubmitField(_l("Register"))
+    submit = SubmitField(lazy_pgettext("graduate_clubs", "Register"))
 
 
 class AttendanceForm(Form):

@@ -5,7 +5,7 @@ import enum
 import secrets
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -73,8 +73,8 @@ class EventStatus(str, enum.Enum):
 
 
 EVENT_LABELS = status_labels(EventStatus, {
-    EventStatus.scheduled: _l("scheduled"),
-    EventStatus.cancelled: _l("cancelled"),
+    EventStatus.scheduled: lazy_pgettext("graduate_clubs", "scheduled"),
+    EventStatus.cancelled: lazy_pgettext("graduate_clubs", "cancelled"),
 })
 
 
@@ -120,9 +120,9 @@ class RegistrationStatus(str, enum.Enum):
 
 
 REGISTRATION_LABELS = status_labels(RegistrationStatus, {
-    RegistrationStatus.registered: _l("registered"),
-    RegistrationStatus.waiting: _l("on the waiting list"),
-    RegistrationStatus.cancelled: _l("cancelled"),
+    RegistrationStatus.registered: lazy_pgettext("graduate_clubs", "registered"),
+    RegistrationStatus.waiting: lazy_pgettext("graduate_clubs", "on the waiting list"),
+    RegistrationStatus.cancelled: lazy_pgettext("graduate_clubs", "cancelled"),
 })
 
 

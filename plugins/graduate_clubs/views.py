@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -469,7 +470,8 @@ def attendance(event_id: int, registration_id: int):
         flash(error, "error")
     else:
         flash(_("Saved: %(name)s %(what)s.", name=registration.graduate.name,
-                what=_("came") if registration.attended else _("did not come")), "success")
+                what=pgettext("graduate_clubs", "came") if registration.attended
+                else pgettext("graduate_clubs", "did not come")), "success")
     return redirect(url_for("graduate_clubs.event", event_id=found.id) + f"#registration-{registration.id}")
 
 
@@ -494,6 +496,6 @@ def stats():
 def stats_csv():
     year, figures = _figures()
     return csv_response(f"graduate-clubs-{year}.csv",
-                        [_("Club"), _("Month"), _("Events"), _("Registered"), _("Attended")],
+                        [_("Club"), _("Month"), _("Events"), pgettext("graduate_clubs", "Registered"), _("Attended")],
                         ([found.name, row["month"].strftime("%Y-%m"), row["events"], row["registered"],
                           row["attended"]] for found, rows in figures for row in rows))

@@ -1,5 +1,6 @@
 """The mentorship forms; each is a kit Form, so input no one types gets a message next to its field."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -72,7 +73,8 @@ class ProposeForm(Form):
 
 
 class DecisionForm(Form):
-    decision = RadioField(_l("Decision"), choices=[("approve", _l("Approve")), ("reject", _l("Reject"))],
+    decision = RadioField(_l("Decision"), choices=[("approve", lazy_pgettext("mentorship", "Approve")),
+                                                   ("reject", lazy_pgettext("mentorship", "Reject"))],
                           validators=[InputRequired(message=_l("Choose approve or reject."))])
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
     submit = SubmitField(_l("Decide"))

@@ -5,6 +5,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
@@ -82,10 +83,10 @@ class Outcome(str, enum.Enum):
 
 #: What pages, the audit log and exports call each status and each way a mentorship ended.
 STATUS_LABELS = status_labels(MentorshipStatus, {
-    MentorshipStatus.proposed: _l("proposed"),
-    MentorshipStatus.active: _l("active"),
-    MentorshipStatus.ended: _l("ended"),
-    MentorshipStatus.rejected: _l("rejected"),
+    MentorshipStatus.proposed: lazy_pgettext("mentorship", "proposed"),
+    MentorshipStatus.active: lazy_pgettext("mentorship", "active"),
+    MentorshipStatus.ended: lazy_pgettext("mentorship", "ended"),
+    MentorshipStatus.rejected: lazy_pgettext("mentorship", "rejected"),
 })
 OUTCOME_LABELS = status_labels(Outcome, {
     Outcome.goals_reached: _l("the goals are reached"),

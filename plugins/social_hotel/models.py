@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -31,13 +31,13 @@ class StayStatus(str, enum.Enum):
 
 #: The one set of words for a stay's state: pages, the figures, the CSV and the messages use it.
 LABELS = status_labels(StayStatus, {
-    StayStatus.requested: _l("requested"),
-    StayStatus.confirmed: _l("confirmed"),
-    StayStatus.rejected: _l("rejected"),
-    StayStatus.checked_in: _l("checked in"),
-    StayStatus.checked_out: _l("checked out"),
-    StayStatus.cancelled: _l("cancelled"),
-    StayStatus.no_show: _l("did not come"),
+    StayStatus.requested: lazy_pgettext("social_hotel", "requested"),
+    StayStatus.confirmed: lazy_pgettext("social_hotel", "confirmed"),
+    StayStatus.rejected: lazy_pgettext("social_hotel", "rejected"),
+    StayStatus.checked_in: lazy_pgettext("social_hotel", "checked in"),
+    StayStatus.checked_out: lazy_pgettext("social_hotel", "checked out"),
+    StayStatus.cancelled: lazy_pgettext("social_hotel", "cancelled"),
+    StayStatus.no_show: lazy_pgettext("social_hotel", "did not come"),
 })
 
 
