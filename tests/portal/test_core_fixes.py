@@ -9,9 +9,9 @@ from portal import create_app
 from portal.app.extensions import db
 from portal.app.plugins import plugin_host
 from portal.kit import DashboardCard, NavItem, hookimpl, members
-from portal.models import AuditEvent, Municipality, Region, User
+from portal.models import AuditEvent, Membership, MembershipStatus, Municipality, Region, User
 from tests.conftest import TEST_SETTINGS
-from tests.helpers import PASSWORD, at_once, form_errors
+from tests.helpers import PASSWORD, at_once, form_errors, make_user
 from tests.sample_plugin.models import SampleNote
 
 NUL = "a\x00b"
@@ -173,3 +173,32 @@ def test_adding_a_municipality_twice_at_once_adds_it_once(app, people, regions):
     assert "302" in outcomes and set(outcomes) <= {"302", "422"}, outcomes
     assert db.session.scalar(select(func.count(Municipality.id)).where(
         Municipality.region_id == regions["belgorod"].id, Municipality.name == "Губкин")) == 1
+
+
+# --- the core's own status changes are guarded too -------------------------------------------------
+
+def test_approving_and_rejecting_one_registration_at_once_one_decision_stands(app, people, regions):
+    newcomer = make_user("newcomer@belgorod.test", {regions["belgorod"]: ["graduate"]},
+                         status=MembershipStatus.pending)
+    membership_id, coordinator_id = newcomer.memberships[0].id, people["coordinator"].id
+
+    def decide(move, start):
+        web = app.test_client()
+        web.login_as(db.session.get(User, coordinator_id))
+        token = web.csrf_token()
+        field = {"approve": {f"approve{membership_id}-note": ""},
+                 "reject": {f"reject{membership_id}-reason": "не из нашего региона"}}[move]
+        start()
+        response = web.post(f"/belgorod/members/{membership_id}/{move}", data=dict(field, csrf_token=token),
+                            headers={"HX-Request": "true"})
+        return move if response.status_code == 200 else f"refused {response.status_code}"
+
+    outcomes = at_once(app, ["approve", "reject"] * 2, decide)
+    winners = [o for o in outcomes if not o.startswith("refused")]
+    assert len(winners) == 1, outcomes
+    db.session.expire_all()
+    assert db.session.get(Membership, membership_id).status.value == {"approve": "active",
+                                                                      "reject": "rejected"}[winners[0]]
+    decided = db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.action.in_(("membership.approved", "membership.rejected")))).all()
+    assert decided == [{"approve": "membership.approved", "reject": "membership.rejected"}[winners[0]]]

@@ -16,10 +16,18 @@ from portal.web.http import redirect_to
 from portal.models import Membership, MembershipStatus, Role
 from portal.models._time import utcnow
 from portal.services.notifications import notify
+from portal.services.refusals import Refusal
+from portal.services.transitions import Lifecycle
 from portal.app.plugins import plugin_host
 from portal.pages.regions.forms import ApproveForm, RejectForm
 
 bp = Blueprint("regions", __name__, url_prefix="/<region_code>")
+
+#: A registration is decided once: the row is held and its status read again, so of two coordinators
+#: deciding at once the second is told it is decided (audited by _record_decision, as before).
+DECISIONS = Lifecycle("membership", "membership")
+DECISIONS.move("approved", [MembershipStatus.pending], MembershipStatus.active)
+DECISIONS.move("rejected", [MembershipStatus.pending], MembershipStatus.rejected)
 
 
 @bp.route("/")
@@ -98,7 +106,9 @@ def approve(membership_id: int):
         form.documents_checked.errors.append(
             _("A mentor can only be approved after their documents have been checked."))
         return _render_with_errors(membership, forms)
-    _record_decision(membership, MembershipStatus.active, form.note.data,
+    if not _decide(membership, "approved"):
+        return _already_decided()
+    _record_decision(membership, form.note.data,
                      documents_checked=bool(form.documents_checked.data))
     if membership.role == Role.mentor:
         membership.documents_checked_at = membership.decided_at
@@ -118,20 +128,31 @@ def reject(membership_id: int):
     form = forms[1]
     if not form.validate_on_submit():
         return _render_with_errors(membership, forms)
-    _record_decision(membership, MembershipStatus.rejected, form.reason.data)
+    if not _decide(membership, "rejected"):
+        return _already_decided()
+    _record_decision(membership, form.reason.data)
     notify(membership.user, _l("Your registration in %(region)s is declined: %(reason)s"),
            region=g.region.name, reason=membership.decision_reason)
     db.session.commit()
     return _decided(membership, _("%(name)s is rejected.", name=membership.user.name))
 
 
-def _record_decision(membership, status: MembershipStatus, reason: str | None, **details) -> None:
-    """The decision, who took it and when, and its line in the audit log."""
-    membership.status = status
+def _decide(membership, move: str) -> bool:
+    """The guarded change of status; False when someone decided a moment ago."""
+    try:
+        DECISIONS.apply(membership, move, record=False)
+    except Refusal:
+        db.session.rollback()
+        return False
+    return True
+
+
+def _record_decision(membership, reason: str | None, **details) -> None:
+    """Who decided and when, and the decision's line in the audit log."""
     membership.decided_by_id = current_user.id
     membership.decided_at = utcnow()
     membership.decision_reason = (reason or "").strip()
-    action = "membership.approved" if status == MembershipStatus.active else "membership.rejected"
+    action = "membership.approved" if membership.status == MembershipStatus.active else "membership.rejected"
     audit.record(action, target=f"user:{membership.user_id}", region=g.region, subject=membership.user,
                  details={"role": membership.role.value, "reason": membership.decision_reason, **details})
 
