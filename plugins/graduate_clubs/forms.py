@@ -60,7 +60,7 @@ class ClubForm(Form):
     host = StringField(_l("Host organisation"), validators=[Optional(), Length(max=300)])
     municipality = SelectField(_l("Municipality"), coerce=int)
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    organizers = PeopleField(_l("Organizers"), coerce=int, validators=[Optional()])
+    organizers = PeopleField(_l("Organizers"), coerce=int)  # none chosen is an empty list
     submit = SubmitField(_l("Save"))
 
 

@@ -10,7 +10,7 @@ from collections import Counter
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 import matching
@@ -233,10 +233,11 @@ def _new_proposal(region, graduate: matching.Profile, mentor: matching.Profile, 
 
 def propose_optimal(region, by, model=None) -> list[Mentorship]:
     """Withdraws unpinned proposals and proposes the best assignment of everyone around the fixed pairs."""
-    for row in db.session.scalars(select(Mentorship).where(
-            Mentorship.region_id == region.id, Mentorship.status == MentorshipStatus.proposed,
-            Mentorship.pinned.is_(False))):
-        db.session.delete(row)
+    # One conditional statement: a proposal approved, rejected or pinned a moment ago by another
+    # coordinator no longer matches it (PostgreSQL re-reads each row it waited for), so it stays.
+    db.session.execute(delete(Mentorship).where(
+        Mentorship.region_id == region.id, Mentorship.status == MentorshipStatus.proposed,
+        Mentorship.pinned.is_(False)).execution_options(synchronize_session="fetch"))
     db.session.flush()
     active = places_taken(region, (MentorshipStatus.active,))
     mentors = {str(p.user_id): as_mentor(p, max(p.capacity - active[p.user_id], 0))
@@ -381,12 +382,19 @@ def active_followed_count(user, region) -> int:
         Mentorship.id.in_(followed_by(user, region)), Mentorship.status == MentorshipStatus.active))
 
 
+NOT_FOLLOWED = _l("This pair is no longer followed: it has ended or was rejected.")
 FOLLOWERS_JUST_CHANGED = _l("Another coordinator has just changed who follows this pair. Reload the page to "
                             "see it.")
 
 
 def name_specialists(row: Mentorship, user_ids: set[int], by) -> list[User]:
-    """Sets who follows the pair; returns those newly named (to be told). Only the region's specialists."""
+    """Sets who follows the pair; returns those newly named (to be told). Only the region's specialists.
+
+    The pair's row is held first: a pair ended a moment ago is not followed any more.
+    """
+    hold(row)
+    if row.status in (MentorshipStatus.rejected, MentorshipStatus.ended):
+        raise Refusal(NOT_FOLLOWED)
     allowed = {u.id: u for u in region_specialists(row.region)}
     wanted = {i for i in user_ids if i in allowed}
     new = wanted - row.specialist_ids

@@ -14,8 +14,9 @@ from plugins.mentorship.forms import (AskEndForm, DecisionForm, EndForm, Graduat
                                       MentorProfileForm, ProposeForm, SpecialistsForm)
 from plugins.mentorship.models import (STATUS_LABELS, GraduateProfile, Mentorship, MentorshipStatus, MentorProfile,
                                        Outcome)
-from portal.kit import (SUPPORT_AREAS, SUPPORT_STAFF, ConfirmForm, Refusal, audit, db, htmx, members, notify,
-                        paginate, parse_id, redirect_to, region_object, render_audited, template_helpers, today)
+from portal.kit import (SUPPORT_AREAS, SUPPORT_STAFF, ConfirmForm, Gone, Refusal, audit, db, hold, htmx, members,
+                        notify, paginate, parse_id, redirect_to, region_object, render_audited, template_helpers,
+                        today)
 
 bp = Blueprint("mentorship", __name__, template_folder="templates")
 
@@ -387,6 +388,8 @@ def decide(mentorship_id: int):
     approve = form.decision.data == "approve"
     try:
         pairs.decide(row, approve, form.reason.data or "", current_user)
+    except Gone:
+        raise  # withdrawn meanwhile: nothing left to show in its place; the core says so
     except Refusal as refusal:
         if not _in_proposal():
             return _refused(row, refusal, decision_form=form)
@@ -416,6 +419,7 @@ def pin(mentorship_id: int):
     row = _mentorship(mentorship_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    hold(row)  # the status as the database has it now: a proposal decided a moment ago is not pinned
     if row.status == MentorshipStatus.proposed:
         row.pinned = not row.pinned
         audit("mentorship.pinned" if row.pinned else "mentorship.unpinned", target=f"mentorship:{row.id}",
@@ -433,7 +437,7 @@ def specialists(mentorship_id: int):
     row = _mentorship(mentorship_id)
     form = _specialists_form(row, SpecialistsForm())
     if row.status in (MentorshipStatus.rejected, MentorshipStatus.ended):
-        flash(_("This pair is no longer followed: it has ended or was rejected."), "error")
+        flash(str(pairs.NOT_FOLLOWED), "error")
         return redirect_to(url_for("mentorship.mentorship", mentorship_id=row.id))
     if not form.validate_on_submit():
         return _detail(row, status=422, specialists_form=form)

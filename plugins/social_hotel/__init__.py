@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from portal.kit import (SUPPORT_STAFF, DashboardCard, NavItem, PluginInfo, db, hookimpl, package_folders,
+from portal.kit import (SUPPORT_STAFF, DashboardCard, NavItem, PluginInfo, db, hold, hookimpl, package_folders,
                         reservations)
 
 portal_migrations_folder, portal_translations_folder = package_folders(__file__)
@@ -84,7 +84,9 @@ def portal_erase_person(user):
     from plugins.social_hotel.models import Stay
     from sqlalchemy import select
 
-    for stay in db.session.scalars(select(Stay).where(Stay.graduate_id == user.id)):
+    stays = db.session.scalars(select(Stay).where(Stay.graduate_id == user.id).order_by(Stay.id)).all()
+    for stay in stays:
+        hold(stay)  # a confirmation at this moment finishes first; its claim is then released here
         if stay.claim is not None:
             reservations.release(stay.claim)
         db.session.delete(stay)

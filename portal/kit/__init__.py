@@ -6,7 +6,8 @@ fails on any other ``portal.`` import under ``plugins/``. What two plugins both 
 - Contract: :data:`hookimpl`, :class:`PluginInfo`, :class:`NavItem`, :class:`DashboardCard`.
 - Access: :func:`public`, :func:`authenticated`, :func:`site_admin`, :func:`members`, :func:`deny`.
 - Loading: :func:`region_object` (the region's row or 404, with the object-level check).
-- State: :class:`Lifecycle` (guarded transitions), :func:`hold`, :class:`Refusal`, :func:`refuse_duplicates`.
+- State: :class:`Lifecycle` (guarded transitions), :func:`hold`, :class:`Refusal` (:class:`Gone`: removed
+  meanwhile), :func:`refuse_duplicates`.
 - Reads: :func:`render_audited`, :func:`record_read`; changes: :func:`audit`.
 - Time: :func:`today`, :func:`now`, :func:`to_utc`, :func:`to_local`, :func:`format_day`, :func:`format_moment`.
 - Words: :func:`status_labels`, :func:`label_of`, :func:`role_label`, :data:`SUPPORT_AREAS`.
@@ -34,7 +35,7 @@ from portal.services.audit import record as audit
 from portal.services.labels import StatusLabels, label_of, status_labels
 from portal.services.locking import hold
 from portal.services.notifications import notify
-from portal.services.refusals import Refusal, refuse_duplicates
+from portal.services.refusals import Gone, Refusal, refuse_duplicates
 from portal.services.region_time import (format_day, format_moment, format_span, now, region_year, to_local, to_utc,
                                          today)
 from portal.services.region_time import zone as region_time_zone
@@ -81,7 +82,7 @@ def template_helpers(blueprint: Blueprint, **functions) -> None:
 
 
 __all__ = [
-    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "Form", "Lifecycle", "Membership",
+    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "Form", "Gone", "Lifecycle", "Membership",
     "MembershipStatus", "Municipality", "NavItem", "PluginInfo", "Refusal", "Region", "ReservationClaim",
     "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "SUPPORT_STAFF", "StatusLabels", "User", "YearsBetween",
     "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny",

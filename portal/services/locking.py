@@ -13,14 +13,24 @@ from portal.app.extensions import db
 def hold(*rows) -> None:
     """Takes each row until the transaction ends, then reads it again as the database has it now.
 
+    :raises portal.services.refusals.Gone: a row was deleted meanwhile (someone else removed it).
+
     An UPDATE that changes nothing (the primary key set to itself) holds the row on PostgreSQL
     and takes SQLite's write lock; a second transaction doing the same waits for the first to
     commit. The refresh then gives what that one committed, not what was loaded before.
     """
     for row in rows:
         mapper = inspect(row).mapper
+        table = mapper.local_table
         key = mapper.primary_key[0]
-        db.session.execute(update(mapper.local_table).where(key == getattr(row, key.key)).values({key: key}))
+        # Columns with an ``onupdate`` (updated_at) are set to themselves too: holding is not changing.
+        kept = {column: column for column in table.columns if column.onupdate is not None}
+        held = db.session.execute(update(table).where(key == getattr(row, key.key)).values({key: key, **kept})
+                                  .execution_options(synchronize_session=False))
+        if held.rowcount == 0:
+            from portal.services.refusals import Gone
+
+            raise Gone()
     for row in rows:
         db.session.refresh(row)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from portal.app.extensions import db
@@ -31,6 +32,13 @@ class Refusal(Exception):
         name = self.field if self.field in form else default
         field = form[name] if name in form else next(iter(form))
         field.errors = [*field.errors, str(self)]
+
+
+class Gone(Refusal):
+    """The record was removed a moment ago by someone else (found when holding its row)."""
+
+    def __init__(self):
+        super().__init__(_l("This has just been removed by someone else. Reload the page to see what is there now."))
 
 
 @contextmanager

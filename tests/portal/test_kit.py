@@ -303,3 +303,28 @@ def test_a_change_within_a_state_is_guarded_and_keeps_the_status(app, pending):
     assert before == MembershipStatus.pending == db.session.get(Membership, pending.id).status
     event, = _events("membership.noted")
     assert event.details == {"from": "pending", "to": "pending", "note": "x"}
+
+
+def test_holding_a_row_changes_nothing_in_it(app, regions):
+    """Holding is not changing: a column with an onupdate (changed_at, updated_at) keeps its value.
+
+    Before, holding a graduate's profile moved its updated_at, which orders the waiting list.
+    """
+    from portal.models import RegionPlugin
+
+    with app.test_request_context():
+        switch = db.session.scalar(select(RegionPlugin).where(RegionPlugin.region_id == regions["belgorod"].id))
+        before = switch.changed_at
+        kit.hold(switch)
+        db.session.commit()
+        db.session.expire_all()
+        assert db.session.get(RegionPlugin, switch.id).changed_at == before
+
+
+def test_holding_a_row_deleted_meanwhile_says_so(app, notes):
+    mine, _theirs = notes
+    with app.test_request_context():
+        row = db.session.get(SampleNote, mine.id)
+        db.session.execute(SampleNote.__table__.delete().where(SampleNote.id == mine.id))
+        with pytest.raises(kit.Gone):
+            kit.hold(row)

@@ -203,3 +203,14 @@ def test_a_club_saved_with_no_organizers_chosen_is_saved(app, people, club):
     assert answer.status_code == 302
     db.session.expire_all()
     assert club.host == "Колледж" and club.organizers == []
+
+
+@pytest.mark.parametrize("organizers", [["", "abc"], ["abc"], ["1x"]])
+def test_organizers_that_are_not_people_are_a_message(app, people, club, organizers):
+    """An empty entry before a wrong one used to hide the wrong one's error, then a TypeError (500)."""
+    specialist = app.test_client().login_as(people["specialist"])
+    answer = specialist.post(f"{BASE}/clubs/{club.id}/edit", data={
+        "name": "Клуб «Ориентир»", "host": "Колледж", "municipality": "0", "organizers": organizers})
+    assert answer.status_code == 422
+    db.session.expire_all()
+    assert club.host != "Колледж"

@@ -157,3 +157,88 @@ def test_saving_a_first_mentor_profile_twice_at_once_makes_one(app, people, belg
 
     assert "302" in outcomes and set(outcomes) <= {"302", "refused"}, outcomes
     assert db.session.scalar(select(func.count()).select_from(MentorProfile)) == 1
+
+
+# --- "propose the best pairs for everyone" racing a decision (found in review) ----------------------
+
+def _in_own_session(app, work):
+    """Another coordinator's request, committed in a session of its own, while this one waits."""
+    import threading
+
+    outcome = {}
+
+    def run():
+        with app.app_context():
+            try:
+                outcome["done"] = work()
+                db.session.commit()
+            except Exception as error:
+                db.session.rollback()
+                outcome["error"] = repr(error)
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(60)
+    return outcome
+
+
+def _unpinned_proposal(people, belgorod) -> int:
+    mentor = add_mentor(belgorod, "m2@belgorod.test", capacity=2)
+    graduate = add_graduate(belgorod, email="g2@belgorod.test")
+    row = pairs.propose(belgorod, pairs.graduate_profile(graduate, belgorod), pairs.mentor_profile(mentor, belgorod),
+                        people["coordinator"], pinned=False)
+    other_mentor = add_mentor(belgorod, "m3@belgorod.test", interests=("шахматы",))
+    other = add_graduate(belgorod, email="g3@belgorod.test", interests=("шахматы",))
+    pairs.propose(belgorod, pairs.graduate_profile(other, belgorod), pairs.mentor_profile(other_mentor, belgorod),
+                  people["coordinator"], pinned=True)  # a later id, so SQLite does not reuse the withdrawn one
+    db.session.commit()
+    return row.id
+
+
+def test_optimising_never_withdraws_a_pair_approved_a_moment_ago(app, people, belgorod):
+    from sqlalchemy import event
+
+    proposal_id, coordinator_id = _unpinned_proposal(people, belgorod), people["coordinator"].id
+    approved = []
+
+    def another_coordinator_approves():
+        if not approved:
+            approved.append(_in_own_session(app, lambda: pairs.decide(
+                db.session.get(Mentorship, proposal_id), True, "", db.session.get(User, coordinator_id))))
+
+    # Just before optimising withdraws the proposals: at the flush of row-by-row deletes, or at the one
+    # conditional DELETE statement.
+    event.listen(db.session(), "before_flush", lambda *args: another_coordinator_approves())
+    event.listen(db.session(), "do_orm_execute",
+                 lambda state: another_coordinator_approves() if state.is_delete else None)
+    pairs.propose_optimal(belgorod, people["coordinator"])
+    db.session.commit()
+    assert approved == [{"done": None}]
+    db.session.expire_all()
+    kept = db.session.get(Mentorship, proposal_id)
+    assert kept is not None and kept.status == MentorshipStatus.active
+
+
+@pytest.mark.parametrize("action, data", [("decide", {"decision": "approve"}), ("pin", {})])
+def test_a_proposal_withdrawn_a_moment_ago_is_a_message_not_an_error(app, people, belgorod, monkeypatch, action,
+                                                                      data):
+    from plugins.mentorship import views
+    from portal.kit import Region
+
+    proposal_id, region_id, coordinator_id = _unpinned_proposal(people, belgorod), belgorod.id, people["coordinator"].id
+    original = views.region_object
+
+    def load_then_optimise(*args, **kwargs):
+        found = original(*args, **kwargs)
+        _in_own_session(app, lambda: pairs.propose_optimal(db.session.get(Region, region_id),
+                                                          db.session.get(User, coordinator_id)))
+        return found
+
+    monkeypatch.setattr(views, "region_object", load_then_optimise)
+    client = app.test_client()
+    client.login_as(people["coordinator"])
+    response = client.post(f"/belgorod/mentorship/mentorships/{proposal_id}/{action}", data=data)
+    assert response.status_code == 422
+    assert "удалил кто-то другой" in response.get_data(as_text=True) or "removed" in response.get_data(as_text=True)
