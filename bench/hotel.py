@@ -26,9 +26,9 @@ from plugins.social_hotel import stays as rules  # noqa: E402
 from plugins.social_hotel.models import Bed, Hotel, Room, Stay, StayStatus  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.app.extensions import db  # noqa: E402
+from portal.app.plugins import plugin_host  # noqa: E402
 from portal.models import (ClaimedSlot, ClaimStatus, Membership, MembershipStatus, Region,  # noqa: E402
                            ReservationClaim, Role, User)
-from portal.app.plugins import plugin_host  # noqa: E402
 
 BEDS, ROOMS, DAYS_OF_HISTORY = 100, 10, 730
 

@@ -13,9 +13,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict | None = None) -> Flask:
     from portal.app import config as settings
     from portal.app import sqlite  # noqa: F401  (SQLite behaves like PostgreSQL)
-    from portal.web import errors, i18n, layout, regions_context, security
     from portal.app import wiring
     from portal.app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from portal.web import errors, i18n, layout, regions_context, security
     from portal.web.ids import IdConverter
 
     instance_path = Path((config or {}).get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
@@ -29,13 +29,12 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     db.init_app(app)
-    wiring.load_plugins(app)
+    host = wiring.load_plugins(app)
     wiring.install_region_switch(app)  # before CSRF: a plugin that is off is not there, whatever the method
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    host = app.extensions["portal_plugins"]
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,

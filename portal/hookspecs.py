@@ -17,8 +17,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import click
     from flask import Blueprint
 
-    from portal.models import Region, User
     from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
+    from portal.models import Region, User
 
 PROJECT = "portal"
 hookspec = pluggy.HookspecMarker(PROJECT)

@@ -9,9 +9,9 @@ from flask.testing import FlaskClient
 from flask_login.utils import _create_identifier
 from itsdangerous import URLSafeTimedSerializer
 
+from portal.accounts.passwords import hash_password
 from portal.app.extensions import db
 from portal.models import Membership, MembershipStatus, Municipality, Region, Role, User
-from portal.accounts.passwords import hash_password
 
 PASSWORD = "correct horse battery"
 

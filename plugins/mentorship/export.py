@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, or_, select, update
 
-from plugins.mentorship.models import GraduateProfile, Meeting, Mentorship, MentorProfile
+from plugins.mentorship.models import GraduateProfile, Meeting, MentorProfile, Mentorship
 from portal.kit import db
 
 

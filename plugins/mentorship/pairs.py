@@ -14,10 +14,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 import matching
-from plugins.mentorship.models import (GraduateProfile, Meeting, Mentorship, MentorshipStatus, MentorProfile,
+from plugins.mentorship.models import (GraduateProfile, Meeting, MentorProfile, Mentorship, MentorshipStatus,
                                        Outcome, PairSpecialist, TrainedModel)
-from portal.kit import (Lifecycle, Membership, MembershipStatus, Refusal, Role, User, db, format_day, graduate_needs,
-                        hold, refuse_duplicates, to_local, today, utcnow)
+from portal.kit import (Lifecycle, Membership, MembershipStatus, Refusal, Role, User, db, format_day,
+                        graduate_needs, hold, refuse_duplicates, to_local, today, utcnow)
 
 TAKING = MentorshipStatus.taking_a_place()
 BREAKS_A_RULE = _l("This pair breaks a rule: a language in common, or the graduate's preference about the "

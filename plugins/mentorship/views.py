@@ -12,7 +12,7 @@ import matching
 from plugins.mentorship import pairs
 from plugins.mentorship.forms import (AskEndForm, DecisionForm, EndForm, GraduateProfileForm, MeetingForm,
                                       MentorProfileForm, ProposeForm, SpecialistsForm)
-from plugins.mentorship.models import (STATUS_LABELS, GraduateProfile, Mentorship, MentorshipStatus, MentorProfile,
+from plugins.mentorship.models import (STATUS_LABELS, GraduateProfile, MentorProfile, Mentorship, MentorshipStatus,
                                        Outcome)
 from portal.kit import (SUPPORT_AREAS, SUPPORT_STAFF, ConfirmForm, Gone, Refusal, audit, db, hold, htmx, members,
                         notify, paginate, parse_id, redirect_to, region_object, render_audited, template_helpers,

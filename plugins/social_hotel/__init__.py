@@ -59,8 +59,9 @@ def portal_demo_data(region, people, password):
 
 @hookimpl
 def portal_support_needs(graduate, region):
-    from plugins.social_hotel.models import Hotel, Stay, StayStatus
     from sqlalchemy import select
+
+    from plugins.social_hotel.models import Hotel, Stay, StayStatus
 
     open_stay = db.session.scalar(select(Stay.id).join(Hotel).where(
         Stay.graduate_id == graduate.id, Hotel.region_id == region.id, Stay.status.in_(StayStatus.open())).limit(1))
@@ -69,8 +70,9 @@ def portal_support_needs(graduate, region):
 
 @hookimpl
 def portal_export_person(user):
-    from plugins.social_hotel.models import Stay
     from sqlalchemy import select
+
+    from plugins.social_hotel.models import Stay
 
     return {"stays": [
         {"hotel": s.hotel.name, "arrival": s.arrival.isoformat(), "departure": s.departure.isoformat(),
@@ -81,8 +83,9 @@ def portal_export_person(user):
 
 @hookimpl
 def portal_erase_person(user):
-    from plugins.social_hotel.models import Stay
     from sqlalchemy import select
+
+    from plugins.social_hotel.models import Stay
 
     stays = db.session.scalars(select(Stay).where(Stay.graduate_id == user.id).order_by(Stay.id)).all()
     for stay in stays:

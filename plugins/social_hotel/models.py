@@ -8,7 +8,8 @@ from flask_babel import lazy_pgettext
 from sqlalchemy import Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.kit import Region, ReservationClaim, ReservationResource, ReservationUnit, User, db, status_labels, utcnow
+from portal.kit import (Region, ReservationClaim, ReservationResource, ReservationUnit, User, db, status_labels,
+                        utcnow)
 
 
 class StayStatus(str, enum.Enum):

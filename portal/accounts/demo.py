@@ -7,11 +7,11 @@ from functools import lru_cache
 
 from sqlalchemy import select
 
+from portal.accounts.passwords import hash_password
 from portal.app.extensions import db
+from portal.app.plugins import plugin_host
 from portal.models import Membership, MembershipStatus, Municipality, Region, RegionPlugin, Role, User
 from portal.models._time import utcnow
-from portal.accounts.passwords import hash_password
-from portal.app.plugins import plugin_host
 
 DEFAULT_PASSWORD = "demo-portal-2026"
 

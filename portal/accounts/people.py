@@ -5,10 +5,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from portal.services import audit
 from portal.app.extensions import db
-from portal.models import AuditEvent, Notification, User
 from portal.app.plugins import plugin_host
+from portal.models import AuditEvent, Notification, User
+from portal.services import audit
 
 
 def export_person(user: User) -> dict[str, Any]:

@@ -106,9 +106,9 @@ def demo_command(password: str | None):
 @with_appcontext
 def create_admin_command(email: str, name: str, password: str):
     """Create a site admin, who creates regions."""
+    from portal.accounts.passwords import hash_password
     from portal.app.extensions import db
     from portal.models import User
-    from portal.accounts.passwords import hash_password
 
     email = email.strip().lower()
     if len(password) < 10:
@@ -137,9 +137,9 @@ def _person(email: str):
 @with_appcontext
 def export_person_command(email: str):
     """Print everything the portal holds about a person, as JSON."""
-    from portal.services import audit
-    from portal.app.extensions import db
     from portal.accounts.people import export_person
+    from portal.app.extensions import db
+    from portal.services import audit
 
     user = _person(email)
     click.echo(json.dumps(export_person(user), ensure_ascii=False, indent=2, default=str))

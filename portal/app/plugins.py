@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from portal import hookspecs
 from portal.app.extensions import db
-from portal.models import Region, RegionPlugin
 from portal.app.plugin_types import PluginInfo
+from portal.models import Region, RegionPlugin
 
 ENTRY_POINT_GROUP = "portal.plugins"
 logger = logging.getLogger("portal.plugins")

@@ -4,10 +4,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, g
+from flask import Blueprint, Flask, abort, g, request
 
 from portal.app.extensions import migrate
-from portal.app.plugins import PluginHost
+from portal.app.plugins import PluginHost, plugin_host
 
 CORE_TRANSLATIONS = Path(__file__).resolve().parents[2] / "translations"
 
@@ -55,10 +55,6 @@ def install_region_switch(app: Flask) -> None:
 
     @app.before_request
     def region_switch():
-        from flask import request
-
-        from portal.app.plugins import plugin_host
-
         host = plugin_host()
         name = request.blueprint
         if name is None or name not in host.names():
@@ -100,8 +96,6 @@ def register_cli(app: Flask, host: PluginHost) -> None:
 @migrate.configure
 def _add_plugin_branches(alembic_config):
     """Each plugin's Alembic branch lives in its own folder; Alembic reads them all."""
-    from portal.app.plugins import plugin_host
-
     folders = [str(Path(alembic_config.get_main_option("script_location")) / "versions")]
     folders += migration_directories(plugin_host())
     alembic_config.set_main_option("path_separator", "os")

@@ -36,13 +36,14 @@ from portal.services.labels import StatusLabels, label_of, status_labels
 from portal.services.locking import hold
 from portal.services.notifications import notify
 from portal.services.refusals import Gone, Refusal, refuse_duplicates
-from portal.services.region_time import (format_day, format_moment, format_span, now, region_year, to_local, to_utc,
-                                         today)
+from portal.services.region_time import (format_day, format_moment, format_span, now, region_year, to_local,
+                                         to_utc, today)
 from portal.services.region_time import zone as region_time_zone
 from portal.services.support_areas import SUPPORT_AREAS, graduate_needs
 from portal.services.transitions import Lifecycle
 from portal.web.access import authenticated, deny, members, public, site_admin
-from portal.web.exports import CalendarEntry, calendar_bytes, calendar_response, csv_response, safe_cell, single_line
+from portal.web.exports import (CalendarEntry, calendar_bytes, calendar_response, csv_response, safe_cell,
+                                single_line)
 from portal.web.forms import ConfirmForm, Form, YearsBetween
 from portal.web.http import redirect_to
 from portal.web.ids import parse_id
@@ -50,7 +51,6 @@ from portal.web.layout import role_label
 from portal.web.loading import region_object
 from portal.web.paging import paginate
 from portal.web.reads import record_read, render_audited
-
 
 #: The staff of a support service: who runs a plugin's daily work in a region.
 SUPPORT_STAFF = ("specialist", "coordinator")

@@ -5,12 +5,12 @@ from flask import Blueprint, current_app, make_response, redirect, render_templa
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.web import access
 from portal.app.extensions import db, htmx
-from portal.web.forms import ConfirmForm, LanguageForm
-from portal.web.i18n import LANGUAGE_COOKIE
 from portal.models import Notification, Region
 from portal.services.notifications import mark_read
+from portal.web import access
+from portal.web.forms import ConfirmForm, LanguageForm
+from portal.web.i18n import LANGUAGE_COOKIE
 from portal.web.security import safe_next
 
 bp = Blueprint("home", __name__)

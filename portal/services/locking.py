@@ -13,11 +13,11 @@ from portal.app.extensions import db
 def hold(*rows) -> None:
     """Takes each row until the transaction ends, then reads it again as the database has it now.
 
-    :raises portal.services.refusals.Gone: a row was deleted meanwhile (someone else removed it).
-
     An UPDATE that changes nothing (the primary key set to itself) holds the row on PostgreSQL
     and takes SQLite's write lock; a second transaction doing the same waits for the first to
     commit. The refresh then gives what that one committed, not what was loaded before.
+
+    :raises portal.services.refusals.Gone: a row was deleted meanwhile (someone else removed it).
     """
     for row in rows:
         mapper = inspect(row).mapper
@@ -28,7 +28,7 @@ def hold(*rows) -> None:
         held = db.session.execute(update(table).where(key == getattr(row, key.key)).values({key: key, **kept})
                                   .execution_options(synchronize_session=False))
         if held.rowcount == 0:
-            from portal.services.refusals import Gone
+            from portal.services.refusals import Gone  # here: refusals needs open_transaction from this module
 
             raise Gone()
     for row in rows:

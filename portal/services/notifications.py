@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from portal.app.extensions import db
-from portal.services import region_time
-from portal.services.outbox import queue_mail
 from portal.models import Notification, User
 from portal.models._time import utcnow
+from portal.services import region_time
+from portal.services.outbox import queue_mail
 
 
 def notify(user: User, message, link: str = "", **params) -> Notification:

@@ -8,12 +8,12 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal.web.i18n import LANGUAGE_NAMES
-from portal.models import Role
 from portal.app.plugin_types import NavItem
 from portal.app.plugins import plugin_host
+from portal.models import Role
 from portal.services import region_time
 from portal.services.labels import label_of, label_of_value
+from portal.web.i18n import LANGUAGE_NAMES
 
 ROLE_LABELS = {
     Role.graduate.value: _l("Graduate"),

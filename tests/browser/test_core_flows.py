@@ -158,8 +158,8 @@ def test_language_switch_in_the_header(page, live_server, people, app, console_e
 
 
 def test_audit_log_pages_with_htmx(page, live_server, people, regions, app):
-    from portal.services import audit
     from portal.app.extensions import db
+    from portal.services import audit
 
     for number in range(60):
         audit.record("login", target=f"event-{number:03d}", region=regions["belgorod"], actor=people["graduate"])

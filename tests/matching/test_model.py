@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from matching import MIN_DECISIONS, AREAS, DecisionModel, Profile, assign, suggest
+from matching import AREAS, MIN_DECISIONS, DecisionModel, Profile, assign, suggest
 
 from .helpers import random_population
 

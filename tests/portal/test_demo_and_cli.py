@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from portal.app.extensions import db
-from portal.models import Membership, Region, RegionPlugin, User
 from portal.app.plugins import plugin_host
+from portal.models import Membership, Region, RegionPlugin, User
 from tests import sample_plugin
 
 

@@ -14,8 +14,8 @@ from portal.app.extensions import db
 from portal.models import Notification, OutgoingMail, Region
 from portal.services import jobs
 from portal.services.locking import hold
-from portal.services.outbox import deliver_pending
 from portal.services.notifications import notify
+from portal.services.outbox import deliver_pending
 from tests.helpers import make_user
 
 

@@ -100,8 +100,8 @@ def test_support_needs_are_merged_and_checked(app_context, people, regions):
 
 
 def test_export_and_erasure_reach_the_plugin(app_context, people, regions):
-    from portal.models import AuditEvent, User
     from portal.accounts.people import erase_person, export_person
+    from portal.models import AuditEvent, User
     from tests.sample_plugin.models import SampleNote
 
     graduate = people["graduate"]

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from portal.services import audit
 from portal.app.extensions import db
 from portal.models import AuditEvent
+from portal.services import audit
 from tests.helpers import make_user
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from portal.services import reservations
 from portal.app.extensions import db
 from portal.models import ClaimedSlot, ClaimStatus, Notification, ReservationClaim, ReservationResource
+from portal.services import reservations
 from portal.services.reservations import NoRoom, SlotsTaken, nights
 from tests.helpers import make_user
 

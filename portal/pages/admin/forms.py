@@ -1,12 +1,11 @@
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from portal.web.forms import Form
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from portal.web.forms import YearsBetween
 from portal.models import Role
+from portal.web.forms import Form, YearsBetween
 
 STAFF_ROLE_CHOICES = [
     (Role.specialist.value, _l("Support specialist")),

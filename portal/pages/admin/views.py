@@ -11,19 +11,18 @@ from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.web import access
-
-from portal.services import audit
-from portal.services.refusals import Refusal, refuse_duplicates
-from portal.pages.admin.forms import AuditFilterForm, GrantRoleForm, MemberSearchForm, PluginSwitchForm, RegionForm
-from portal.services.audit import ACTION_LABELS
 from portal.app.extensions import db, htmx
+from portal.app.plugins import plugin_host
+from portal.models import AuditEvent, Membership, MembershipStatus, Municipality, Region, Role, User
+from portal.pages.admin.forms import AuditFilterForm, GrantRoleForm, MemberSearchForm, PluginSwitchForm, RegionForm
+from portal.services import audit
+from portal.services.audit import ACTION_LABELS
+from portal.services.refusals import Refusal, refuse_duplicates
+from portal.web import access
 from portal.web.forms import ConfirmForm
 from portal.web.http import redirect_to, require_fresh_login
 from portal.web.layout import region_navigation
-from portal.models import AuditEvent, Membership, MembershipStatus, Municipality, Region, Role, User
 from portal.web.paging import paginate
-from portal.app.plugins import plugin_host
 
 bp = Blueprint("admin", __name__)
 

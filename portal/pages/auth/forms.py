@@ -2,9 +2,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from portal.web.forms import Form
-
 from portal.models import Role, User
+from portal.web.forms import Form
 
 MIN_PASSWORD = 10
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 import json
 import secrets
 
-from flask import (Blueprint, Response, current_app, flash, g, redirect, render_template, request,
-                   session, url_for)
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,19 +12,18 @@ from flask_limiter.util import get_remote_address
 from flask_login import confirm_login, current_user, fresh_login_required, login_user, logout_user
 from sqlalchemy import select
 
-from portal.web import access
-
-from portal.services import audit
-from portal.services.refusals import Refusal, refuse_duplicates
-from portal.pages.auth.forms import (EMAIL_IN_USE, EMAIL_TAKEN, EmailChangeForm, LoginForm, PasswordChangeForm, ProfileForm,
-                               ReauthenticateForm, RegistrationForm)
-from portal.app.extensions import db, limiter
-from portal.web.forms import ConfirmForm
-from portal.models import Membership, MembershipStatus, Municipality, Role, User
-from portal.models._time import utcnow
-from portal.services.notifications import notify
 from portal.accounts.passwords import check_password, hash_password
 from portal.accounts.people import export_person
+from portal.app.extensions import db, limiter
+from portal.models import Membership, MembershipStatus, Municipality, Role, User
+from portal.models._time import utcnow
+from portal.pages.auth.forms import (EMAIL_IN_USE, EMAIL_TAKEN, EmailChangeForm, LoginForm, PasswordChangeForm,
+                                     ProfileForm, ReauthenticateForm, RegistrationForm)
+from portal.services import audit
+from portal.services.notifications import notify
+from portal.services.refusals import Refusal, refuse_duplicates
+from portal.web import access
+from portal.web.forms import ConfirmForm
 from portal.web.security import safe_next, start_session
 
 bp = Blueprint("auth", __name__)

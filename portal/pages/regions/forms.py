@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from portal.web.forms import Form
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
+from portal.web.forms import Form
 
 
 class ApproveForm(Form):

@@ -8,18 +8,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from portal.web import access
-
-from portal.services import audit
 from portal.app.extensions import db, htmx
-from portal.web.http import redirect_to
+from portal.app.plugins import plugin_host
 from portal.models import Membership, MembershipStatus, Role
 from portal.models._time import utcnow
+from portal.pages.regions.forms import ApproveForm, RejectForm
+from portal.services import audit
 from portal.services.notifications import notify
 from portal.services.refusals import Refusal
 from portal.services.transitions import Lifecycle
-from portal.app.plugins import plugin_host
-from portal.pages.regions.forms import ApproveForm, RejectForm
+from portal.web import access
+from portal.web.http import redirect_to
 
 bp = Blueprint("regions", __name__, url_prefix="/<region_code>")
 

@@ -9,8 +9,8 @@ from sqlalchemy import delete, select
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.models import Event, Registration
 from portal.app.extensions import db
-from portal.models import AuditEvent, Membership, Role
 from portal.kit import to_local
+from portal.models import AuditEvent, Membership, Role
 from portal.models._time import utcnow
 from tests.helpers import make_user
 from tests.plugins.graduate_clubs.conftest import add_event

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.models import Club, Event, RegistrationStatus
 from portal.app.extensions import db
-from portal.web.forms import UNTYPABLE
 from portal.models._time import utcnow
+from portal.web.forms import UNTYPABLE
 from tests.helpers import form_errors, make_user
 from tests.plugins.graduate_clubs.conftest import add_event
 

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs import views
 from plugins.graduate_clubs.models import Event, Registration, RegistrationStatus
-from portal.app.extensions import db
-from portal.models import AuditEvent, ClaimedSlot, Notification
-from portal.kit import Refusal, to_local
-from portal.models._time import utcnow
 from portal.accounts.people import erase_person
+from portal.app.extensions import db
+from portal.kit import Refusal, to_local
+from portal.models import AuditEvent, ClaimedSlot, Notification
+from portal.models._time import utcnow
 from tests.helpers import form_errors, make_user
 from tests.plugins.graduate_clubs.conftest import add_event
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from plugins.graduate_clubs import clubs as rules
 from plugins.graduate_clubs.models import Club, Event, Member, Registration, RegistrationStatus
 from portal.app.extensions import db
-from portal.models import AuditEvent, ClaimedSlot, Notification
 from portal.kit import to_local
+from portal.models import AuditEvent, ClaimedSlot, Notification
 from portal.models._time import utcnow
 from tests.helpers import form_errors, make_user
 from tests.plugins.graduate_clubs.conftest import add_event

@@ -6,8 +6,10 @@ import re
 from flask_babel import force_locale
 
 from plugins.graduate_clubs.models import EVENT_LABELS, REGISTRATION_LABELS, EventStatus, RegistrationStatus
-from plugins.mentorship.models import STATUS_LABELS as MENTORSHIP_LABELS, MentorshipStatus
-from plugins.social_hotel.models import LABELS as STAY_LABELS, StayStatus
+from plugins.mentorship.models import STATUS_LABELS as MENTORSHIP_LABELS
+from plugins.mentorship.models import MentorshipStatus
+from plugins.social_hotel.models import LABELS as STAY_LABELS
+from plugins.social_hotel.models import StayStatus
 
 BASE = "/belgorod/graduate_clubs"
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from plugins.mentorship import pairs
-from plugins.mentorship.models import Mentorship, MentorshipStatus, MentorProfile
+from plugins.mentorship.models import MentorProfile, Mentorship, MentorshipStatus
 from portal.app.extensions import db
 from portal.kit import Refusal
 from portal.models import AuditEvent, Notification, User

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from plugins.mentorship import pairs
-from plugins.mentorship.models import (GraduateProfile, Meeting, Mentorship, MentorshipStatus, MentorProfile,
+from plugins.mentorship.models import (GraduateProfile, Meeting, MentorProfile, Mentorship, MentorshipStatus,
                                        PairSpecialist)
 from portal.app.extensions import db
 from portal.models import AuditEvent, Notification

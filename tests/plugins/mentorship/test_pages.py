@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from plugins.mentorship import pairs
-from plugins.mentorship.models import Meeting, Mentorship, MentorshipStatus, MentorProfile
+from plugins.mentorship.models import Meeting, MentorProfile, Mentorship, MentorshipStatus
 from portal.app.extensions import db
 from portal.models import AuditEvent
 from tests.helpers import make_user
