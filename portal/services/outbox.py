@@ -36,8 +36,13 @@ def queue_mail(to: str, subject: str, body: str) -> OutgoingMail | None:
 
 @event.listens_for(Session, "after_commit")
 def _send_after_commit(session) -> None:
+    """The change is committed whatever happens here: a queue that is down only delays the mail,
+    which waits in the outbox for the next delivery."""
     if session.info.pop(PENDING, False):
-        jobs.run("portal.services.outbox.deliver_pending")
+        try:
+            jobs.run("portal.services.outbox.deliver_pending")
+        except Exception:
+            current_app.logger.exception("outbox: could not start the delivery; the mail waits for the next one")
 
 
 @event.listens_for(Session, "after_rollback")

@@ -305,3 +305,13 @@ def test_a_notification_cannot_inject_markup(client, people, regions):
     assert "&lt;script&gt;" in page
     pending = client.get("/belgorod/members/pending").get_data(as_text=True)
     assert "<script>alert" not in pending and "&lt;script&gt;" in pending
+
+
+def test_a_queue_that_is_down_delays_the_mail_and_keeps_the_change(app, people, smtp, monkeypatch):
+    monkeypatch.setitem(app.config, "PORTAL_REDIS_URL", "redis://127.0.0.1:1/0")  # nothing listens there
+    monkeypatch.setitem(app.config, "PORTAL_JOBS", "")
+    with app.test_request_context():
+        note = notify(people["graduate"], _l("You have no notifications."))
+        db.session.commit()
+    assert db.session.get(Notification, note.id) is not None and smtp.sent == []
+    assert deliver_pending() == 1  # the next delivery takes it
