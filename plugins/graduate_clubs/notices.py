@@ -1,7 +1,7 @@
 """Telling graduates what happened to their events.
 
-``notify`` writes the event's time in each recipient's language and region time, with or
-without a request (``portal erase-person`` frees seats from the command line).
+``notify`` writes the event's time in each recipient's language, at the clock of the event's region,
+with or without a request (``portal erase-person`` frees seats from the command line).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ CHANGED = _l("«%(event)s» has changed. Now: %(date)s, %(place)s.")
 def moved_in(registration: Registration, link: str = "") -> None:
     """Tell a graduate moved in from the waiting list, and keep the trace, whatever freed the seat."""
     event, graduate = registration.event, registration.graduate
-    notify(graduate, MOVED_IN, link=link, event=event.title, date=event.starts_at)
+    notify(graduate, MOVED_IN, link=link, times_of=event.club.region, event=event.title, date=event.starts_at)
     audit("graduate_clubs.registration.promoted", target=f"registration:{registration.id}",
           region=event.club.region, subject=graduate)
 
@@ -29,15 +29,16 @@ def event_cancelled(registrations: list[Registration], link: str = "", reason: s
     for registration in registrations:
         event, graduate = registration.event, registration.graduate
         if reason:
-            notify(graduate, CANCELLED_WITH_REASON, link=link, event=event.title, date=event.starts_at,
-                   reason=reason)
+            notify(graduate, CANCELLED_WITH_REASON, link=link, times_of=event.club.region, event=event.title,
+                   date=event.starts_at, reason=reason)
         else:
-            notify(graduate, CANCELLED, link=link, event=event.title, date=event.starts_at)
+            notify(graduate, CANCELLED, link=link, times_of=event.club.region, event=event.title,
+                   date=event.starts_at)
 
 
 def event_changed(registrations: list[Registration], link: str = "") -> None:
     """A new time or place: the people registered or waiting must not come at the old one."""
     for registration in registrations:
         event, graduate = registration.event, registration.graduate
-        notify(graduate, CHANGED, link=link, event=event.title, date=event.starts_at,
+        notify(graduate, CHANGED, link=link, times_of=event.club.region, event=event.title, date=event.starts_at,
                place=event.place or event.online_link)

@@ -15,16 +15,18 @@ from portal.services import region_time
 from portal.services.outbox import queue_mail
 
 
-def notify(user: User, message, link: str = "", **params) -> Notification:
+def notify(user: User, message, link: str = "", *, times_of=None, **params) -> Notification:
     """Leave a notification in the person's own language, and e-mail it when SMTP is set.
 
     ``message`` is a lazy_gettext string with %(name)s placeholders filled from ``params``;
     it is rendered in the recipient's language, not the sender's. Pass dates and stored (naive UTC)
-    datetimes as they are: they are written in the recipient's language and region's time. Joins the caller's
+    datetimes as they are: they are written in the recipient's language, at the clock of ``times_of``
+    (the region the times belong to; by default the page's region, else the person's first). Joins the caller's
     transaction; the e-mail (when SMTP is set) goes to the outbox and is sent after the commit.
     """
     with force_locale(user.locale or "ru"):
-        params = {name: _written(value, user) for name, value in params.items()}
+        zone = region_time.zone(times_of) if times_of is not None else _zone_for(user)
+        params = {name: _written(value, user, zone) for name, value in params.items()}
         text = str(message) % params if params else str(message)
         subject = _("Portal: a new notification")
     note = Notification(user_id=user.id, message=text, link=link)
@@ -50,10 +52,10 @@ def _zone_for(user):
     return region_time.zone(region)
 
 
-def _written(value, user):
-    """Dates and stored moments as the recipient reads them: their language, their region's clock."""
+def _written(value, user, zone):
+    """Dates and stored moments as the recipient reads them: their language, the region's clock."""
     if isinstance(value, datetime):
-        return region_time.format_moment(value, locale=user.locale or "ru", tz=_zone_for(user))
+        return region_time.format_moment(value, locale=user.locale or "ru", tz=zone)
     if isinstance(value, date):
         return region_time.format_day(value, locale=user.locale or "ru")
     return value

@@ -315,3 +315,16 @@ def test_a_queue_that_is_down_delays_the_mail_and_keeps_the_change(app, people, 
         db.session.commit()
     assert db.session.get(Notification, note.id) is not None and smtp.sent == []
     assert deliver_pending() == 1  # the next delivery takes it
+
+
+def test_times_are_written_at_the_clock_of_the_region_they_belong_to(app, people, regions):
+    """Outside a request (the command line), a person of two regions reads an event's time at its region's clock."""
+    far = regions["smolensk"]
+    far.timezone = "Asia/Vladivostok"  # UTC+10
+    db.session.commit()
+    moment = datetime(2026, 12, 7, 8, 0)  # stored as UTC
+    first = notify(people["graduate"], _l("Your registration in %(region)s is approved. Welcome!"), region=moment)
+    there = notify(people["graduate"], _l("Your registration in %(region)s is approved. Welcome!"), region=moment,
+                   times_of=far)
+    assert "7 декабря 2026, 11:00" in first.message  # Belgorod: Moscow time
+    assert "7 декабря 2026, 18:00" in there.message
