@@ -38,7 +38,6 @@ from portal.services.notifications import notify
 from portal.services.refusals import Gone, Refusal, refuse_duplicates
 from portal.services.region_time import (format_day, format_moment, format_span, now, region_year, to_local,
                                          to_utc, today)
-from portal.services.region_time import zone as region_time_zone
 from portal.services.support_areas import SUPPORT_AREAS, graduate_needs
 from portal.services.transitions import Lifecycle
 from portal.web.access import authenticated, deny, members, public, site_admin
@@ -88,6 +87,6 @@ __all__ = [
     "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny",
     "format_day", "format_moment", "format_span", "graduate_needs", "hold", "hookimpl", "htmx", "label_of",
     "members", "notify", "now", "package_folders", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
-    "region_object", "region_time_zone", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
+    "region_object", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
     "site_admin", "status_labels", "template_helpers", "to_local", "to_utc", "today", "utcnow",
 ]

@@ -30,7 +30,7 @@ class StatusLabels(Mapping):
     def __call__(self, member) -> str:
         """The label of a member or of its stored value; other values as they are."""
         try:
-            return str(self._labels[self.kind(member)])
+            return str(self[member])
         except ValueError:
             return label_of(member)
 
@@ -48,7 +48,7 @@ def label_of(value) -> str:
     """The label of a registered enum member (or its plain value when none is registered)."""
     labels = _BY_TYPE.get(type(value))
     if labels is not None:
-        return str(labels._labels[value])
+        return str(labels[value])
     return "" if value is None else str(getattr(value, "value", value))
 
 
@@ -56,5 +56,5 @@ def label_of_value(value: str) -> str | None:
     """The label of a stored status value (as in an audit line), whichever registered enum has it."""
     for kind, labels in _BY_TYPE.items():
         if value in kind._value2member_map_:
-            return str(labels._labels[kind(value)])
+            return str(labels[value])
     return None

@@ -25,8 +25,7 @@ def notify(user: User, message, link: str = "", *, times_of=None, **params) -> N
     transaction; the e-mail (when SMTP is set) goes to the outbox and is sent after the commit.
     """
     with force_locale(user.locale or "ru"):
-        zone = region_time.zone(times_of) if times_of is not None else _zone_for(user)
-        params = {name: _written(value, user, zone) for name, value in params.items()}
+        params = {name: _written(value, user, times_of) for name, value in params.items()}
         text = str(message) % params if params else str(message)
         subject = _("Portal: a new notification")
     note = Notification(user_id=user.id, message=text, link=link)
@@ -52,9 +51,10 @@ def _zone_for(user):
     return region_time.zone(region)
 
 
-def _written(value, user, zone):
+def _written(value, user, times_of):
     """Dates and stored moments as the recipient reads them: their language, the region's clock."""
     if isinstance(value, datetime):
+        zone = region_time.zone(times_of) if times_of is not None else _zone_for(user)
         return region_time.format_moment(value, locale=user.locale or "ru", tz=zone)
     if isinstance(value, date):
         return region_time.format_day(value, locale=user.locale or "ru")

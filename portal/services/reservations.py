@@ -26,7 +26,7 @@ from portal.models.reservation import (ClaimedSlot, ClaimStatus, ReservationClai
 
 __all__ = [
     "ClaimStatus", "NoRoom", "ReservationError", "SlotsTaken",
-    "add_resource", "add_unit", "claim", "claims_held_by", "free_units", "held_count", "move", "night", "nights",
+    "add_resource", "add_unit", "claim", "claims_held_by", "free_units", "move", "night", "nights",
     "occupancy", "promote_waiting", "release", "reschedule", "resize", "retire_unit",
 ]
 
@@ -82,11 +82,6 @@ def retire_unit(unit: ReservationUnit) -> None:
     """No new claims on the unit; what it holds now stays held (a bed out of use after the last guest)."""
     unit.active = False
     db.session.flush()
-
-
-def held_count(resource: ReservationResource) -> int:
-    return db.session.scalar(select(func.count(ReservationClaim.id)).where(
-        ReservationClaim.resource_id == resource.id, ReservationClaim.status == ClaimStatus.held)) or 0
 
 
 def resize(resource: ReservationResource, count: int, label_of=lambda position: f"{position + 1}") \

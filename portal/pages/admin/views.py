@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -15,7 +14,7 @@ from portal.app.extensions import db, htmx
 from portal.app.plugins import plugin_host
 from portal.models import AuditEvent, Membership, MembershipStatus, Municipality, Region, Role, User
 from portal.pages.admin.forms import AuditFilterForm, GrantRoleForm, MemberSearchForm, PluginSwitchForm, RegionForm
-from portal.services import audit
+from portal.services import audit, region_time
 from portal.services.audit import ACTION_LABELS
 from portal.services.refusals import Refusal, refuse_duplicates
 from portal.web import access
@@ -164,8 +163,7 @@ def _action_choices():
 
 def _region_day_start(day, region) -> datetime:
     """Midnight of a day in the region's time zone, as naive UTC like the stored times."""
-    local = datetime.combine(day, time.min, tzinfo=ZoneInfo(region.timezone))
-    return local.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    return region_time.to_utc(datetime.combine(day, time.min), region)
 
 
 @bp.route("/<region_code>/admin/audit")
