@@ -12,7 +12,7 @@ fails on any other ``portal.`` import under ``plugins/``. What two plugins both 
 - Time: :func:`today`, :func:`now`, :func:`to_utc`, :func:`to_local`, :func:`format_day`, :func:`format_moment`.
 - Words: :func:`status_labels`, :func:`label_of`, :func:`role_label`, :data:`SUPPORT_AREAS`.
 - Exports: :func:`csv_response`, :class:`CalendarEntry`, :func:`calendar_response`.
-- Places: :mod:`reservations`; people: :func:`notify`, :func:`graduate_needs`, :func:`demo_member`.
+- Places: :mod:`reservations`; institutions: :class:`Institution` (staff: :class:`InstitutionStaff`); people: :func:`notify`, :func:`graduate_needs`, :func:`demo_member`.
 - Plugin shape: :func:`package_folders` (the folder hooks), :data:`SUPPORT_STAFF`.
 - Forms and pages: :class:`Form`, :class:`ConfirmForm`, :class:`YearsBetween`, :func:`parse_id`,
   :func:`paginate`, :func:`redirect_to`, :func:`template_helpers`.
@@ -27,8 +27,8 @@ from portal.accounts.demo import demo_member
 from portal.app.extensions import db, htmx
 from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
 from portal.hookspecs import hookimpl
-from portal.models import (ClaimStatus, Membership, MembershipStatus, Municipality, Region, ReservationClaim,
-                           ReservationResource, ReservationUnit, Role, User)
+from portal.models import (ClaimStatus, Institution, InstitutionKind, InstitutionStaff, Membership, MembershipStatus,
+                           Municipality, Region, ReservationClaim, ReservationResource, ReservationUnit, Role, User)
 from portal.models._time import utcnow
 from portal.services import reservations
 from portal.services.audit import record as audit
@@ -81,7 +81,8 @@ def template_helpers(blueprint: Blueprint, **functions) -> None:
 
 
 __all__ = [
-    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "Form", "Gone", "Lifecycle", "Membership",
+    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "Form", "Gone", "Institution", "InstitutionKind",
+    "InstitutionStaff", "Lifecycle", "Membership",
     "MembershipStatus", "Municipality", "NavItem", "PluginInfo", "Refusal", "Region", "ReservationClaim",
     "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "SUPPORT_STAFF", "StatusLabels", "User", "YearsBetween",
     "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny",

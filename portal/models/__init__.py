@@ -1,5 +1,6 @@
 """The core's tables. Plugins keep their own, prefixed with their name."""
 from portal.models.audit import AuditEvent
+from portal.models.institution import Institution, InstitutionKind, InstitutionStaff
 from portal.models.notification import Notification
 from portal.models.outbox import OutgoingMail
 from portal.models.region import Municipality, Region, RegionPlugin
@@ -11,6 +12,9 @@ __all__ = [
     "AuditEvent",
     "ClaimStatus",
     "ClaimedSlot",
+    "Institution",
+    "InstitutionKind",
+    "InstitutionStaff",
     "Membership",
     "MembershipStatus",
     "Municipality",

@@ -19,6 +19,8 @@ class Role(str, enum.Enum):
     specialist = "specialist"
     coordinator = "coordinator"
     region_admin = "region_admin"
+    # A young person still in a children's home (training apartments); invited, never self-registered.
+    pupil = "pupil"
 
     @classmethod
     def staff(cls) -> tuple[Role, ...]:

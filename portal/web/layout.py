@@ -22,6 +22,7 @@ ROLE_LABELS = {
     Role.specialist.value: _l("Support specialist"),
     Role.coordinator.value: _l("Coordinator"),
     Role.region_admin.value: _l("Region admin"),
+    Role.pupil.value: _l("Pupil"),
 }
 
 CORE_NAVIGATION = (
