@@ -59,7 +59,8 @@ def main() -> None:
 
 
 def core_commands() -> list[click.Command]:
-    return [demo_command, create_admin_command, export_person_command, erase_person_command, worker_command]
+    return [demo_command, create_admin_command, grant_role_command, export_person_command, erase_person_command,
+            worker_command]
 
 
 @click.command("worker")
@@ -81,12 +82,24 @@ def worker_command(burst: bool):
 
 @click.command("demo")
 @click.option("--password", default=None, help="The shared password of the demo people.")
+@click.option("--force", is_flag=True, help="Load the demo outside PORTAL_ENV=development (with a random password).")
 @with_appcontext
-def demo_command(password: str | None):
-    """Create the demo regions, people and every plugin's demo data (idempotent)."""
+def demo_command(password: str | None, force: bool):
+    """Create the demo regions, people and every plugin's demo data (idempotent).
+
+    The README's fixed password is published: it is used only in development. Anywhere else the
+    command refuses unless given --force, and then makes up a password unless one is given.
+    """
+    from flask import current_app
+
     from portal.accounts.demo import DEFAULT_PASSWORD, load_demo
 
-    password = password or DEFAULT_PASSWORD
+    development = current_app.config.get("PORTAL_ENV") == "development"
+    if not development and not force:
+        raise click.UsageError(
+            f"PORTAL_ENV is {current_app.config.get('PORTAL_ENV')!r}: the demo creates accounts with a published "
+            "password and belongs to development. Add --force to load it here anyway (with a random password).")
+    password = password or (DEFAULT_PASSWORD if development else secrets.token_urlsafe(12))
     report = load_demo(password)
     click.echo("Demo data is ready.")
     for region, people in report.people.items():
@@ -121,6 +134,36 @@ def create_admin_command(email: str, name: str, password: str):
     user.is_site_admin = True
     db.session.commit()
     click.echo(f"Site admin {email} is ready.")
+
+
+@click.command("grant-role")
+@click.argument("email")
+@click.argument("region_code")
+@click.argument("role", type=click.Choice(["graduate", "mentor", "volunteer", "specialist", "coordinator",
+                                           "region_admin", "pupil"]))
+@with_appcontext
+def grant_role_command(email: str, region_code: str, role: str):
+    """Give a role in a region: at once to an existing account, else by an invitation mailed to EMAIL."""
+    from sqlalchemy import select
+
+    from portal.accounts import invitations
+    from portal.app.extensions import db
+    from portal.models import Region
+
+    region = db.session.scalar(select(Region).where(Region.code == region_code))
+    if region is None:
+        raise click.ClickException(f"no region with the code {region_code}")
+    from flask import current_app
+
+    # The links in the mail are the portal's own addresses: built as a request to PORTAL_BASE_URL would.
+    with current_app.test_request_context(base_url=current_app.config.get("PORTAL_BASE_URL") or None):
+        user, link = invitations.invite(email, region, role)
+        db.session.commit()
+    if user is not None:
+        click.echo(f"{user.email} is now {role} in {region.code}.")
+    else:
+        click.echo(f"No account has the e-mail {email.strip().lower()}: an invitation is made, valid for 7 days.")
+        click.echo(f"  link: {link}")
 
 
 def _person(email: str):

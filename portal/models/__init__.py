@@ -1,5 +1,6 @@
 """The core's tables. Plugins keep their own, prefixed with their name."""
 from portal.models.audit import AuditEvent
+from portal.models.invitation import Invitation
 from portal.models.institution import Institution, InstitutionKind, InstitutionStaff
 from portal.models.notification import Notification
 from portal.models.outbox import OutgoingMail
@@ -15,6 +16,7 @@ __all__ = [
     "Institution",
     "InstitutionKind",
     "InstitutionStaff",
+    "Invitation",
     "Membership",
     "MembershipStatus",
     "Municipality",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.app.extensions import db
@@ -19,6 +19,12 @@ class Region(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
     default_locale: Mapped[str] = mapped_column(String(8), default="ru")
+    # Set by the region admin, shown in every page's footer and on the privacy page; empty: the defaults.
+    contacts: Mapped[str] = mapped_column(Text, default="")
+    privacy_holder: Mapped[str] = mapped_column(Text, default="")
+    privacy_purpose: Mapped[str] = mapped_column(Text, default="")
+    privacy_retention: Mapped[str] = mapped_column(Text, default="")
+    privacy_contact: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     municipalities: Mapped[list[Municipality]] = relationship(

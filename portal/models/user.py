@@ -35,6 +35,10 @@ class MembershipStatus(str, enum.Enum):
     pending = "pending"
     active = "active"
     rejected = "rejected"
+    # Held back by a coordinator or region admin (a reason is kept); reinstating makes it active again.
+    suspended = "suspended"
+    # A role that is over (a mentor who stops, a graduate who left the region); kept, never deleted.
+    ended = "ended"
 
 
 class User(UserMixin, db.Model):
@@ -91,10 +95,10 @@ class User(UserMixin, db.Model):
         )
 
     def regions(self) -> list[Region]:
-        """Regions where the person holds any membership, pending included."""
+        """Regions where the person holds a membership that is active or waits for approval."""
         seen: dict[int, Region] = {}
         for m in self.memberships:
-            if m.status != MembershipStatus.rejected:
+            if m.status in (MembershipStatus.active, MembershipStatus.pending):
                 seen.setdefault(m.region_id, m.region)
         return sorted(seen.values(), key=lambda r: r.name)
 

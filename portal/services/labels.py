@@ -4,6 +4,10 @@ from __future__ import annotations
 import enum
 from typing import Any, Mapping
 
+from flask_babel import lazy_gettext as _l
+
+from portal.models import Role
+
 _BY_TYPE: dict[type, "StatusLabels"] = {}
 
 
@@ -58,3 +62,19 @@ def label_of_value(value: str) -> str | None:
         if value in kind._value2member_map_:
             return str(labels[value])
     return None
+
+
+ROLE_LABELS = {
+    Role.graduate.value: _l("Graduate"),
+    Role.mentor.value: _l("Mentor"),
+    Role.volunteer.value: _l("Volunteer"),
+    Role.specialist.value: _l("Support specialist"),
+    Role.coordinator.value: _l("Coordinator"),
+    Role.region_admin.value: _l("Region admin"),
+    Role.pupil.value: _l("Pupil"),
+}
+
+
+def role_label(role) -> str:
+    """The translated name of a role (a Role or its value)."""
+    return str(ROLE_LABELS.get(getattr(role, "value", role), role))

@@ -39,9 +39,19 @@ class Policy:
                 m.region_id == region.id and m.status.value == "pending" for m in user.memberships
             ):
                 return True
-            held = user.active_roles(region)
-            return bool(held & self.roles) if self.roles else bool(held)
+            if not self.roles:
+                return bool(user.active_roles(region))
+            return bool(roles_held(user, region) & self.roles)
         return False
+
+
+def roles_held(user, region) -> set[str]:
+    """The person's active roles in the region; a site admin also runs every region's admin pages
+    (a new region has nobody else to run it), never the pages of its members' daily work."""
+    held = user.active_roles(region)
+    if region is not None and user.is_site_admin:
+        held = held | {"region_admin"}
+    return held
 
 
 def _protect(policy: Policy):

@@ -10,20 +10,20 @@ from flask_login import current_user
 
 from portal.app.plugin_types import NavItem
 from portal.app.plugins import plugin_host
-from portal.models import Role
+from portal.models import MembershipStatus, Role
 from portal.services import region_time
-from portal.services.labels import label_of, label_of_value
+from portal.web.access import roles_held
+from portal.services.labels import ROLE_LABELS, label_of, label_of_value, role_label, status_labels
 from portal.web.i18n import LANGUAGE_NAMES
 
-ROLE_LABELS = {
-    Role.graduate.value: _l("Graduate"),
-    Role.mentor.value: _l("Mentor"),
-    Role.volunteer.value: _l("Volunteer"),
-    Role.specialist.value: _l("Support specialist"),
-    Role.coordinator.value: _l("Coordinator"),
-    Role.region_admin.value: _l("Region admin"),
-    Role.pupil.value: _l("Pupil"),
-}
+
+MEMBERSHIP_STATUS = status_labels(MembershipStatus, {
+    MembershipStatus.pending: _l("waiting for approval"),
+    MembershipStatus.active: _l("active"),
+    MembershipStatus.rejected: _l("declined"),
+    MembershipStatus.suspended: _l("suspended"),
+    MembershipStatus.ended: _l("ended"),
+})
 
 CORE_NAVIGATION = (
     NavItem(_l("Dashboard"), "regions.dashboard"),
@@ -34,16 +34,12 @@ CORE_NAVIGATION = (
 )
 
 
-def role_label(role) -> str:
-    """The translated name of a role (a Role or its value)."""
-    return str(ROLE_LABELS.get(getattr(role, "value", role), role))
-
-
 def region_navigation(region) -> list[dict]:
     """The region's menu for this person: core entries, then those of plugins that are on."""
     if region is None or not current_user.is_authenticated:
         return []
-    held = current_user.active_roles(region)
+    member = bool(current_user.active_roles(region))
+    held = roles_held(current_user, region)
     if not held:
         return []
     host = plugin_host()
@@ -54,7 +50,7 @@ def region_navigation(region) -> list[dict]:
         items += [(name, item) for item in answer]
     entries = []
     for plugin, item in items:
-        if item.roles and not held & set(item.roles):
+        if (item.roles and not held & set(item.roles)) or (not item.roles and not member):
             continue
         url = url_for(item.endpoint, region_code=region.code, **item.values)
         entries.append({

@@ -17,7 +17,7 @@ def _counts():
 def test_demo_creates_regions_people_and_plugin_data_once(app, app_context):
     runner = app.test_cli_runner()
     sample_plugin.calls.clear()
-    result = runner.invoke(args=["demo", "--password", "a-demo-password"])
+    result = runner.invoke(args=["demo", "--force", "--password", "a-demo-password"])
     assert result.exit_code == 0, result.output
     assert "coordinator@belgorod.demo" in result.output and "a-demo-password" in result.output
     regions = {r.code: r for r in db.session.scalars(select(Region))}
@@ -32,7 +32,7 @@ def test_demo_creates_regions_people_and_plugin_data_once(app, app_context):
     assert sample_plugin.calls == ["demo:belgorod"]
 
     before = _counts()
-    again = runner.invoke(args=["demo"])
+    again = runner.invoke(args=["demo", "--force"])
     assert again.exit_code == 0, again.output
     assert _counts() == before
     assert "left as it was" in again.output
@@ -40,16 +40,16 @@ def test_demo_creates_regions_people_and_plugin_data_once(app, app_context):
 
 def test_demo_keeps_a_region_admins_choices(app, app_context):
     runner = app.test_cli_runner()
-    runner.invoke(args=["demo"])
+    runner.invoke(args=["demo", "--force"])
     belgorod = db.session.scalar(select(Region).where(Region.code == "belgorod"))
     plugin_host().set_enabled(belgorod, "sample", False)
     db.session.commit()
-    runner.invoke(args=["demo"])
+    runner.invoke(args=["demo", "--force"])
     assert "sample" not in plugin_host().enabled_in(belgorod)
 
 
 def test_demo_people_can_sign_in(app, app_context):
-    app.test_cli_runner().invoke(args=["demo", "--password", "a-demo-password"])
+    app.test_cli_runner().invoke(args=["demo", "--force", "--password", "a-demo-password"])
     client = app.test_client()
     response = client.post("/login", data={"email": "coordinator@smolensk.demo", "password": "a-demo-password"})
     assert response.status_code == 302 and response.headers["Location"] == "/smolensk/"
@@ -89,3 +89,43 @@ def test_region_form_errors_keep_the_input(client, people):
     response = client.post("/admin/regions/new", data={
         "code": "tver", "name": "Тверская", "timezone": "Mars/Base", "default_locale": "ru"})
     assert response.status_code == 422 and "часовой пояс" in response.get_data(as_text=True)
+
+
+def test_demo_refuses_outside_development_without_force(app, app_context):
+    """The README's password is published: the demo people must never appear on a real database."""
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0 and "--force" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_demo_with_force_outside_development_makes_up_a_password(app, app_context):
+    from portal.accounts.demo import DEFAULT_PASSWORD
+
+    result = app.test_cli_runner().invoke(args=["demo", "--force"])
+    assert result.exit_code == 0, result.output
+    assert DEFAULT_PASSWORD not in result.output
+    password = result.output.split("password for all of them: ")[1].split()[0]
+    client = app.test_client()
+    assert client.post("/login", data={"email": "coordinator@smolensk.demo", "password": DEFAULT_PASSWORD},
+                       ).status_code == 200  # refused: the form again
+    response = client.post("/login", data={"email": "coordinator@smolensk.demo", "password": password})
+    assert response.status_code == 302
+
+
+def test_grant_role_command_grants_to_an_account_and_invites_an_address(app, app_context):
+    from portal.models import Invitation
+    from tests.helpers import make_region, make_user
+
+    region = make_region("tver", "Тверская область")
+    person = make_user("anna@example.org")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["grant-role", "Anna@Example.org", "tver", "region_admin"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(User, person.id).has_role(region, "region_admin")
+    result = runner.invoke(args=["grant-role", "new@example.org", "tver", "coordinator"])
+    assert result.exit_code == 0 and "/invitations/" in result.output
+    assert db.session.scalar(select(Invitation).where(Invitation.email == "new@example.org")).role.value == "coordinator"
+    assert runner.invoke(args=["grant-role", "x@example.org", "nowhere", "coordinator"]).exit_code != 0
+    assert runner.invoke(args=["grant-role", "x@example.org", "tver", "emperor"]).exit_code != 0

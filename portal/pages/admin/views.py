@@ -12,9 +12,13 @@ from sqlalchemy.orm import selectinload
 
 from portal.app.extensions import db, htmx
 from portal.app.plugins import plugin_host
-from portal.models import AuditEvent, Membership, MembershipStatus, Municipality, Region, Role, User
+from portal.accounts import invitations
+from portal.models import AuditEvent, Invitation, Membership, MembershipStatus, Municipality, Region, Role, User
+from portal.models._time import utcnow
 from portal.pages.admin.forms import AuditFilterForm, GrantRoleForm, MemberSearchForm, PluginSwitchForm, RegionForm
+from portal.pages.invitations.forms import InvitePersonForm
 from portal.services import audit, region_time
+from portal.services.mail import mail_configured
 from portal.services.audit import ACTION_LABELS
 from portal.services.refusals import Refusal, refuse_duplicates
 from portal.web import access
@@ -256,9 +260,10 @@ def regions():
 @access.site_admin
 def new_region():
     form = RegionForm()
-    if form.validate_on_submit() and _save_region(form, None) is not None:
-        flash(_("The region is created."), "success")
-        return redirect(url_for("admin.regions"))
+    region = _save_region(form, None) if form.validate_on_submit() else None
+    if region is not None:
+        flash(_("The region is created. Name its first region admin: nobody can run it until then."), "success")
+        return redirect(url_for("admin.region_admins", code=region.code))
     return render_template("admin/region_form.html", form=form, region=None), 422 if form.errors else 200
 
 
@@ -276,3 +281,44 @@ def edit_region(code: str):
         flash(_("The region is saved."), "success")
         return redirect(url_for("admin.regions"))
     return render_template("admin/region_form.html", form=form, region=region), 422 if form.errors else 200
+
+
+def _region_admins(region) -> list[User]:
+    return db.session.scalars(
+        select(User).join(Membership, Membership.user_id == User.id)
+        .where(Membership.region_id == region.id, Membership.role == Role.region_admin,
+               Membership.status == MembershipStatus.active)
+        .order_by(User.name)
+    ).all()
+
+
+@bp.route("/admin/regions/<code>/admins", methods=["GET", "POST"])
+@access.site_admin
+def region_admins(code: str):
+    """Who runs a region: an existing account gets the role at once, another address an invitation."""
+    region = db.session.scalar(select(Region).where(Region.code == code))
+    if region is None:
+        abort(404)
+    form = InvitePersonForm()
+    link = ""
+    if form.validate_on_submit():
+        refresh = require_fresh_login(request.path)
+        if refresh is not None:
+            return refresh
+        user, link = invitations.invite(form.email.data, region, Role.region_admin, by=current_user)
+        db.session.commit()
+        if user is not None:
+            flash(_("%(name)s is now region admin of %(region)s.", name=user.name, region=region.name), "success")
+            return redirect(url_for("admin.region_admins", code=code))
+        if mail_configured():
+            flash(_("An invitation is sent to %(email)s; it is valid for 7 days.", email=form.email.data), "success")
+            return redirect(url_for("admin.region_admins", code=code))
+        form = InvitePersonForm(formdata=None)
+    invited = db.session.scalars(
+        select(Invitation).where(Invitation.region_id == region.id, Invitation.accepted_at.is_(None),
+                                 Invitation.expires_at > utcnow())
+        .order_by(Invitation.created_at.desc())
+    ).all()
+    status = 422 if form.errors else 200
+    return render_template("admin/region_admins.html", region=region, admins=_region_admins(region), form=form,
+                           invited=invited, link=link), status

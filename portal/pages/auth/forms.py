@@ -8,7 +8,7 @@ from portal.web.forms import Form
 MIN_PASSWORD = 10
 
 
-def _password_field(label):
+def password_field(label):
     return PasswordField(label, validators=[
         DataRequired(),
         Length(min=MIN_PASSWORD, max=128,
@@ -39,7 +39,7 @@ class RegistrationForm(Form):
     ])
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
-    password = _password_field(_l("Password"))
+    password = password_field(_l("Password"))
     confirm = PasswordField(_l("Repeat the password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The passwords do not match."))
     ])
@@ -66,7 +66,7 @@ class ProfileForm(Form):
 
 class PasswordChangeForm(Form):
     current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)])
-    password = _password_field(_l("New password"))
+    password = password_field(_l("New password"))
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The passwords do not match."))
     ])

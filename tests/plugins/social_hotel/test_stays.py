@@ -197,13 +197,13 @@ def test_settings_change_the_longest_stay(app, people, hotel, soon):
 def test_demo_hotels(app, app_context):
     from plugins.social_hotel.models import Hotel
 
-    app.test_cli_runner().invoke(args=["demo"])
+    app.test_cli_runner().invoke(args=["demo", "--force"])
     hotels = {h.region.code: h for h in Hotel.query.all()}
     smolensk = hotels["smolensk"]
     assert len(smolensk.rooms) == 4 and sum(len(r.beds) for r in smolensk.rooms) == 12
     assert Stay.query.filter_by(hotel_id=smolensk.id).count() >= 20
     before = Stay.query.count()
-    app.test_cli_runner().invoke(args=["demo"])
+    app.test_cli_runner().invoke(args=["demo", "--force"])
     assert Stay.query.count() == before
 
 
