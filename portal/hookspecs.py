@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from flask import Blueprint
 
     from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
-    from portal.models import Region, User
+    from portal.models import Membership, Region, User
 
 PROJECT = "portal"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -123,6 +123,19 @@ def portal_erase_person(user: User) -> None:
     Called before the core deletes the account; do not commit.
 
     :param user: the person being erased.
+    """
+
+
+@hookspec
+def portal_membership_changed(membership: Membership, reason: str) -> None:
+    """A person's role in a region was suspended, ended or reinstated (``membership.status`` says which).
+
+    Keep what the plugin holds and flag what needs a coordinator's eye when a role stops (a
+    mentor's active mentorships, say), and take the flag back when it is active again: the
+    record of what happened stays. Runs inside the change's transaction; do not commit.
+
+    :param membership: the person's role in the region, with its new status.
+    :param reason: why, as the coordinator wrote it ("" when reinstated).
     """
 
 

@@ -91,7 +91,7 @@ def at_once(app, items, work) -> list[str]:
     import threading
 
     outcomes: list[str] = []
-    start = threading.Barrier(len(items))
+    start = threading.Barrier(len(items), timeout=60)  # a thread that failed before start() breaks it, never hangs
 
     def run(item):
         with app.test_request_context():

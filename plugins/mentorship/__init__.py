@@ -41,8 +41,15 @@ def portal_dashboard_cards(region, user):
     link = url_for("mentorship.index", region_code=region.code)
     if user.has_role(region, "coordinator"):
         waiting = len(pairs.waiting_graduates(region))
-        return [DashboardCard(_l("Mentorship"), _l("Graduates waiting for a mentor: %(count)d") % {"count": waiting},
-                              url_for("mentorship.board", region_code=region.code), _l("Matching board"))]
+        cards = [DashboardCard(_l("Mentorship"), _l("Graduates waiting for a mentor: %(count)d") % {"count": waiting},
+                               url_for("mentorship.board", region_code=region.code), _l("Matching board"))]
+        flagged = pairs.flagged_count(region)
+        if flagged:
+            cards.append(DashboardCard(
+                _l("Pairs to look at"),
+                _l("Pairs whose mentor or graduate stopped (suspended or ended): %(count)d") % {"count": flagged},
+                url_for("mentorship.mentorships", region_code=region.code, flagged=1), _l("Mentorships")))
+        return cards
     if user.has_role(region, "specialist"):
         following = pairs.active_followed_count(user, region)
         return [DashboardCard(_l("Mentorship"), _l("Active pairs you follow: %(count)d") % {"count": following},
@@ -85,6 +92,11 @@ def portal_erase_person(user):
     erase_person(user)
 
 
+@hookimpl
+def portal_membership_changed(membership, reason):
+    from plugins.mentorship.export import flag_pairs_of
+
+    flag_pairs_of(membership, reason)
 
 
 @hookimpl

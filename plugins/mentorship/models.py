@@ -106,7 +106,8 @@ class Mentorship(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
     graduate_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    mentor_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    # None once the mentor's data is erased: the graduate's history of the pair stays.
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     status: Mapped[MentorshipStatus] = mapped_column(Enum(MentorshipStatus, native_enum=False, length=20),
                                                      default=MentorshipStatus.proposed)
     pinned: Mapped[bool] = mapped_column(default=False)  # kept as it is when the rest is optimised
@@ -122,10 +123,13 @@ class Mentorship(db.Model):
     ended_at: Mapped[datetime | None]
     outcome: Mapped[Outcome | None] = mapped_column(Enum(Outcome, native_enum=False, length=20))
     outcome_note: Mapped[str] = mapped_column(Text, default="")
+    # Set when the mentor's or the graduate's role stopped (suspended, ended): a coordinator looks at it.
+    flagged_at: Mapped[datetime | None]
+    flag_reason: Mapped[str] = mapped_column(Text, default="")
 
     region: Mapped[Region] = relationship()
     graduate: Mapped[User] = relationship(foreign_keys=[graduate_id])
-    mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
+    mentor: Mapped[User | None] = relationship(foreign_keys=[mentor_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     meetings: Mapped[list[Meeting]] = relationship(back_populates="mentorship", cascade="all, delete-orphan",
                                                    order_by="(Meeting.met_on.desc(), Meeting.id.desc())")

@@ -377,6 +377,13 @@ def followed_by(user, region):
         PairSpecialist.user_id == user.id, Mentorship.region_id == region.id)
 
 
+def flagged_count(region) -> int:
+    """Pairs whose mentor's or graduate's role stopped, still open: a coordinator decides what happens."""
+    return db.session.scalar(select(func.count()).select_from(Mentorship).where(
+        Mentorship.region_id == region.id, Mentorship.flagged_at.is_not(None),
+        Mentorship.status.in_([MentorshipStatus.active, MentorshipStatus.proposed])))
+
+
 def active_followed_count(user, region) -> int:
     return db.session.scalar(select(func.count()).select_from(Mentorship).where(
         Mentorship.id.in_(followed_by(user, region)), Mentorship.status == MentorshipStatus.active))

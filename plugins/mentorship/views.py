@@ -51,7 +51,14 @@ def reason_text(reason) -> str:
     return made.render(str(template), area_label=lambda a: area_label(a).lower()) if template else str(made)
 
 
-template_helpers(bp, area_label=area_label, area_labels=area_labels, reason_text=reason_text)
+
+
+def mentor_name(row: Mentorship) -> str:
+    """The pair's mentor as people read it; a mentor whose data was erased has no name left."""
+    return row.mentor.name if row.mentor is not None else _("a mentor whose data was erased")
+
+
+template_helpers(bp, area_label=area_label, area_labels=area_labels, reason_text=reason_text, mentor_name=mentor_name)
 
 
 def _is(*roles) -> bool:
@@ -321,6 +328,9 @@ def mentorships():
     status = request.args.get("status", "active")
     wanted = MentorshipStatus(status) if status in MentorshipStatus._value2member_map_ else MentorshipStatus.active
     query = select(Mentorship).where(Mentorship.region_id == g.region.id, Mentorship.status == wanted)
+    flagged = request.args.get("flagged") == "1"
+    if flagged:
+        query = query.where(Mentorship.flagged_at.is_not(None))
     if not _is("coordinator"):  # a specialist sees the pairs they follow
         query = query.where(Mentorship.id.in_(pairs.followed_by(current_user, g.region)))
     rows = paginate(
@@ -328,7 +338,7 @@ def mentorships():
         .options(selectinload(Mentorship.mentor), selectinload(Mentorship.graduate))
         .order_by(Mentorship.proposed_at.desc(), Mentorship.id.desc()), per_page=30)
     return render_audited("mentorship/mentorships.html", **_list_read(rows.items), rows=rows, status=wanted,
-                          statuses=STATUS_LABELS)
+                          statuses=STATUS_LABELS, flagged=flagged)
 
 
 def _specialists_form(row: Mentorship, form: SpecialistsForm | None = None) -> SpecialistsForm:
@@ -365,7 +375,7 @@ def mentorship(mentorship_id: int):
 
 
 def _people_of(row: Mentorship) -> dict:
-    return dict(graduate=row.graduate.name, mentor=row.mentor.name)
+    return dict(graduate=row.graduate.name, mentor=mentor_name(row))
 
 
 def _in_proposal() -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from portal.app.extensions import db
 from portal.app.plugins import plugin_host
@@ -43,16 +43,35 @@ def export_person(user: User) -> dict[str, Any]:
     return data
 
 
+#: What an audit line about an erased person keeps of its details: the kind of change, never words or addresses.
+KEPT_DETAILS = ("from", "role", "status", "to")
+
+
 def erase_person(user: User) -> None:
-    """Plugins first, then the account; the audit log keeps only an opaque trace."""
+    """Plugins first, then the account. The audit log keeps each event about the person (what
+    happened, when, where) but loses their e-mail, the e-mails they had before and every free-text
+    detail (reasons, notes): an opaque ``erased:<id>`` stands where the address was."""
     plugin_host().hook.portal_erase_person(user=user)
     label = f"erased:{user.id}"
-    db.session.execute(
-        AuditEvent.__table__.update().where(AuditEvent.actor_id == user.id).values(actor_label=label)
-    )
-    db.session.execute(
-        AuditEvent.__table__.update().where(AuditEvent.target == user.email).values(target=label)
-    )
+    events = AuditEvent.__table__
+    addresses = _addresses_of(user)
+    about = or_(AuditEvent.actor_id == user.id, AuditEvent.subject_id == user.id,
+                AuditEvent.target.in_(addresses), AuditEvent.actor_label.in_(addresses))
+    for event in db.session.scalars(select(AuditEvent).where(about)):
+        event.details = {key: value for key, value in (event.details or {}).items()
+                         if key in KEPT_DETAILS and value not in addresses}
+    db.session.execute(events.update().where(AuditEvent.actor_id == user.id).values(actor_label=label))
+    db.session.execute(events.update().where(AuditEvent.actor_label.in_(addresses)).values(actor_label=label))
+    db.session.execute(events.update().where(AuditEvent.target.in_(addresses)).values(target=label))
     audit.record("person.erased", target=f"user:{user.id}")
     db.session.delete(user)
     db.session.commit()
+
+
+def _addresses_of(user: User) -> list[str]:
+    """The person's e-mail now and every one they had (the audit log of e-mail changes keeps them)."""
+    earlier = db.session.scalars(select(AuditEvent.details).where(
+        AuditEvent.action == "email.changed", or_(AuditEvent.actor_id == user.id,
+                                                  AuditEvent.target == f"user:{user.id}"))).all()
+    found = {user.email} | {d.get("from") for d in earlier if isinstance(d, dict) and d.get("from")}
+    return sorted(found)

@@ -40,11 +40,13 @@ def register_core_blueprints(app: Flask) -> None:
     from portal.pages.auth.views import bp as auth_bp
     from portal.pages.home import bp as home_bp
     from portal.pages.invitations.views import bp as invitations_bp
+    from portal.pages.notices.views import bp as notices_bp
+    from portal.pages.people.views import bp as people_bp
     from portal.pages.regions.views import bp as regions_bp
 
-    for blueprint in (home_bp, auth_bp, regions_bp, admin_bp, invitations_bp):
+    for blueprint in (home_bp, auth_bp, regions_bp, admin_bp, invitations_bp, people_bp, notices_bp):
         app.register_blueprint(blueprint)
-    _check_policies(app, ("home", "auth", "regions", "admin", "invitations"))
+    _check_policies(app, ("home", "auth", "regions", "admin", "invitations", "people", "notices"))
 
 
 def install_region_switch(app: Flask) -> None:

@@ -12,6 +12,8 @@ fails on any other ``portal.`` import under ``plugins/``. What two plugins both 
 - Time: :func:`today`, :func:`now`, :func:`to_utc`, :func:`to_local`, :func:`format_day`, :func:`format_moment`.
 - Words: :func:`status_labels`, :func:`label_of`, :func:`role_label`, :data:`SUPPORT_AREAS`.
 - Exports: :func:`csv_response`, :class:`CalendarEntry`, :func:`calendar_response`.
+- People's roles: :func:`grant_role` (an account), :func:`invite` (an address: the account at once, else an
+  invitation by e-mail).
 - Places: :mod:`reservations`; institutions: :class:`Institution` (staff: :class:`InstitutionStaff`); people: :func:`notify`, :func:`graduate_needs`, :func:`demo_member`.
 - Plugin shape: :func:`package_folders` (the folder hooks), :data:`SUPPORT_STAFF`.
 - Forms and pages: :class:`Form`, :class:`ConfirmForm`, :class:`YearsBetween`, :func:`parse_id`,
@@ -24,15 +26,17 @@ from pathlib import Path
 from flask import Blueprint
 
 from portal.accounts.demo import demo_member
+from portal.accounts.invitations import grant_role, invite
 from portal.app.extensions import db, htmx
 from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
 from portal.hookspecs import hookimpl
-from portal.models import (ClaimStatus, Institution, InstitutionKind, InstitutionStaff, Membership, MembershipStatus,
-                           Municipality, Region, ReservationClaim, ReservationResource, ReservationUnit, Role, User)
+from portal.models import (ClaimStatus, Institution, InstitutionKind, InstitutionStaff, Membership,
+                           MembershipStatus, Municipality, Region, ReservationClaim, ReservationResource,
+                           ReservationUnit, Role, User)
 from portal.models._time import utcnow
 from portal.services import reservations
 from portal.services.audit import record as audit
-from portal.services.labels import StatusLabels, label_of, status_labels
+from portal.services.labels import StatusLabels, label_of, role_label, status_labels
 from portal.services.locking import hold
 from portal.services.notifications import notify
 from portal.services.refusals import Gone, Refusal, refuse_duplicates
@@ -46,7 +50,6 @@ from portal.web.exports import (CalendarEntry, calendar_bytes, calendar_response
 from portal.web.forms import ConfirmForm, Form, YearsBetween
 from portal.web.http import redirect_to
 from portal.web.ids import parse_id
-from portal.web.layout import role_label
 from portal.web.loading import region_object
 from portal.web.paging import paginate
 from portal.web.reads import record_read, render_audited
@@ -86,7 +89,7 @@ __all__ = [
     "MembershipStatus", "Municipality", "NavItem", "PluginInfo", "Refusal", "Region", "ReservationClaim",
     "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "SUPPORT_STAFF", "StatusLabels", "User", "YearsBetween",
     "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny",
-    "format_day", "format_moment", "format_span", "graduate_needs", "hold", "hookimpl", "htmx", "label_of",
+    "format_day", "format_moment", "format_span", "grant_role", "graduate_needs", "hold", "hookimpl", "htmx", "invite", "label_of",
     "members", "notify", "now", "package_folders", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
     "region_object", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
     "site_admin", "status_labels", "template_helpers", "to_local", "to_utc", "today", "utcnow",

@@ -1,7 +1,7 @@
 """The core's tables. Plugins keep their own, prefixed with their name."""
 from portal.models.audit import AuditEvent
-from portal.models.invitation import Invitation
 from portal.models.institution import Institution, InstitutionKind, InstitutionStaff
+from portal.models.invitation import Invitation
 from portal.models.notification import Notification
 from portal.models.outbox import OutgoingMail
 from portal.models.region import Municipality, Region, RegionPlugin

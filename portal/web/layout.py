@@ -12,10 +12,9 @@ from portal.app.plugin_types import NavItem
 from portal.app.plugins import plugin_host
 from portal.models import MembershipStatus, Role
 from portal.services import region_time
-from portal.web.access import roles_held
 from portal.services.labels import ROLE_LABELS, label_of, label_of_value, role_label, status_labels
+from portal.web.access import roles_held
 from portal.web.i18n import LANGUAGE_NAMES
-
 
 MEMBERSHIP_STATUS = status_labels(MembershipStatus, {
     MembershipStatus.pending: _l("waiting for approval"),
@@ -29,8 +28,9 @@ CORE_NAVIGATION = (
     NavItem(_l("Dashboard"), "regions.dashboard"),
     NavItem(_l("Pending registrations"), "regions.pending", roles=(Role.coordinator.value,)),
     NavItem(_l("Services"), "admin.plugins", roles=(Role.region_admin.value,)),
-    NavItem(_l("Members"), "admin.members", roles=(Role.region_admin.value,)),
+    NavItem(_l("Members"), "admin.members", roles=(Role.region_admin.value, Role.coordinator.value)),
     NavItem(_l("Audit log"), "admin.audit_log", roles=(Role.region_admin.value,)),
+    NavItem(_l("Privacy and contacts"), "notices.edit", roles=(Role.region_admin.value,)),
 )
 
 

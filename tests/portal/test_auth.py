@@ -22,16 +22,17 @@ def _register(client, role, email="new@example.org", **extra):
     return client.post("/belgorod/register", data=data)
 
 
-def test_graduates_and_mentors_wait_volunteers_start_at_once(client, people, regions):
+def test_everyone_who_registers_waits_for_a_coordinator(client, people, regions):
+    """Volunteers too: they work beside graduates, so their documents are checked first (issue 10)."""
     town = regions["belgorod"].municipalities[0].id
-    for role, status in (("graduate", "pending"), ("mentor", "pending"), ("volunteer", "active")):
+    for role, status in (("graduate", "pending"), ("mentor", "pending"), ("volunteer", "pending")):
         response = _register(client, role, email=f"{role}@example.org", municipality=town)
         assert response.status_code == 302 and response.headers["Location"] == "/login"
         user = User.by_email(f"{role}@example.org")
         assert [(m.role.value, m.status.value) for m in user.memberships] == [(role, status)]
         assert user.municipality_id == town and user.password_hash.startswith("$argon2id$")
     coordinator_notes = Notification.query.filter_by(user_id=people["coordinator"].id).count()
-    assert coordinator_notes == 2  # told of the graduate and of the mentor
+    assert coordinator_notes == 3  # told of each of them
 
 
 def test_registration_errors_are_shown_by_the_field_and_input_kept(client, people, regions):
@@ -215,12 +216,12 @@ def test_registration_confirms_and_tells_the_coordinators_in_their_language(clie
     assert Notification.query.filter_by(user_id=smolensk_coordinator.id).count() == 0
 
 
-def test_a_volunteer_starts_at_once_and_nobody_is_asked(client, people, regions):
+def test_a_volunteer_waits_for_the_coordinator_who_is_told(client, people, regions):
     response = client.post("/belgorod/register", data=_registration(regions, role="volunteer"))
     assert response.status_code == 302
     user = User.by_email("maria@example.org")
-    assert [(m.role, m.status) for m in user.memberships] == [(Role.volunteer, MembershipStatus.active)]
-    assert Notification.query.count() == 0
+    assert [(m.role, m.status) for m in user.memberships] == [(Role.volunteer, MembershipStatus.pending)]
+    assert Notification.query.filter_by(user_id=people["coordinator"].id).count() == 1
 
 
 BAD_REGISTRATIONS = {

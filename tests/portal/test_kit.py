@@ -56,7 +56,7 @@ def test_a_move_from_a_state_it_does_not_start_from_is_refused_with_the_state(ap
     with app.test_request_context():
         row = db.session.get(Membership, pending.id)
         assert DECISIONS.can(row, "approved") and not DECISIONS.can(row, "reopened")
-        with pytest.raises(kit.Refusal, match="ожидает|pending"):
+        with pytest.raises(kit.Refusal, match="ждёт подтверждения|waiting for approval"):
             DECISIONS.apply(row, "reopened")
     assert _events("membership.reopened") == []
 

@@ -108,10 +108,10 @@ def test_two_clicks_at_once_use_an_invitation_once(app, client, people):
     client.login_as(people["site_admin"])
     region = _new_region(client)
     path = _invite(client, "twice@example.org")
-    twice = make_user("twice@example.org")
+    twice_id = make_user("twice@example.org").id
 
     def accept(_item, start):
-        visitor = app.test_client().login_as(db.session.get(User, twice.id))
+        visitor = app.test_client().login_as(db.session.get(User, twice_id))
         db.session.commit()
         start()
         return str(visitor.post(path, data={}).status_code)
@@ -119,7 +119,7 @@ def test_two_clicks_at_once_use_an_invitation_once(app, client, people):
     results = at_once(app, list(range(4)), accept)
     assert results.count("302") >= 1 and set(results) <= {"302", "404"}, results
     db.session.expire_all()
-    assert db.session.scalar(select(Invitation)).accepted_by_id == twice.id
+    assert db.session.scalar(select(Invitation)).accepted_by_id == twice_id
     granted = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "invitation.accepted")).all()
     assert len(granted) == 1 and region.id == granted[0].region_id
 

@@ -84,6 +84,9 @@ def portal_erase_person(user):
     SampleNote.query.filter_by(user_id=user.id).delete()
 
 
+@hookimpl
+def portal_membership_changed(membership, reason):
+    calls.append(f"membership:{membership.role.value}:{membership.status.value}")
 
 
 @hookimpl

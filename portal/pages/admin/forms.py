@@ -24,16 +24,10 @@ class PluginSwitchForm(Form):
 
 
 class MemberSearchForm(Form):
-    class Meta:
-        csrf = False
-
     q = StringField(_l("Name or e-mail"), validators=[Optional(), Length(max=100)])
 
 
 class AuditFilterForm(Form):
-    class Meta:
-        csrf = False
-
     person = StringField(_l("Person (name or e-mail)"), validators=[Optional(), Length(max=100)])
     action = SelectField(_l("Action"), validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional(), YearsBetween()])

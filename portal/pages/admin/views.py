@@ -3,25 +3,27 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from portal.accounts import invitations
 from portal.app.extensions import db, htmx
 from portal.app.plugins import plugin_host
-from portal.accounts import invitations
 from portal.models import AuditEvent, Invitation, Membership, MembershipStatus, Municipality, Region, Role, User
 from portal.models._time import utcnow
 from portal.pages.admin.forms import AuditFilterForm, GrantRoleForm, MemberSearchForm, PluginSwitchForm, RegionForm
 from portal.pages.invitations.forms import InvitePersonForm
 from portal.services import audit, region_time
-from portal.services.mail import mail_configured
 from portal.services.audit import ACTION_LABELS
+from portal.services.mail import mail_configured
 from portal.services.refusals import Refusal, refuse_duplicates
 from portal.web import access
+from portal.web.access import roles_held
 from portal.web.forms import ConfirmForm
 from portal.web.http import redirect_to, require_fresh_login
 from portal.web.layout import region_navigation
@@ -78,29 +80,50 @@ def _region_member(user_id: int) -> User:
     return user
 
 
-@bp.route("/<region_code>/admin/members")
-@access.members(Role.region_admin)
+def _kept_search(name: str) -> str:
+    """Searches for people are posted and kept in the session, never put in an address (and the
+    server's access log with it): "/admin/members?q=<e-mail>" named the person being looked for."""
+    return f"{name}:{g.region.id}"
+
+
+@bp.route("/<region_code>/admin/members", methods=["GET", "POST"])
+@access.members(Role.region_admin, Role.coordinator)
 def members():
-    search = MemberSearchForm(request.args)
+    key = _kept_search("members_search")
+    status = 200
+    if request.method == "POST":
+        search = MemberSearchForm()
+        if search.validate_on_submit():
+            session[key] = (search.q.data or "").strip()
+            if not htmx:
+                return redirect(url_for("admin.members"))
+        else:
+            status = 422
+    else:
+        search = MemberSearchForm(formdata=None, q=session.get(key, ""))
     query = (
         select(User)
         .where(User.id.in_(select(Membership.user_id).where(Membership.region_id == g.region.id)))
         .options(selectinload(User.memberships))
         .order_by(User.name, User.id)
     )
-    if search.validate() and search.q.data:
+    if status == 200 and search.q.data:
         pattern = f"%{search.q.data.strip()}%"
         query = query.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
     page = paginate(query, per_page=MEMBERS_PAGE_SIZE)
     template = "admin/partials/members_table.html" if htmx and htmx.target == "members" else "admin/members.html"
-    return render_template(template, page=page, search=search, grant_form=GrantRoleForm(),
-                           remove_form=ConfirmForm(), staff_roles=Role.staff())
+    return render_template(template, page=page, search=search, **_member_controls()), status
+
+
+def _member_controls() -> dict:
+    """Region admins grant and remove staff roles; coordinators see the list to reach a person."""
+    return {"grant_form": GrantRoleForm(), "remove_form": ConfirmForm(), "staff_roles": Role.staff(),
+            "can_grant": bool(roles_held(current_user, g.region) & {Role.region_admin.value})}
 
 
 def _member_row(user: User):
     if htmx:
-        return render_template("admin/partials/member_row.html", user=user, grant_form=GrantRoleForm(),
-                               remove_form=ConfirmForm(), staff_roles=Role.staff())
+        return render_template("admin/partials/member_row.html", user=user, **_member_controls())
     return redirect(url_for("admin.members"))
 
 
@@ -170,19 +193,37 @@ def _region_day_start(day, region) -> datetime:
     return region_time.to_utc(datetime.combine(day, time.min), region)
 
 
-@bp.route("/<region_code>/admin/audit")
+@bp.route("/<region_code>/admin/audit", methods=["GET", "POST"])
 @access.members(Role.region_admin)
 def audit_log():
+    """The filter is posted; the person looked for is kept in the session, the rest (an action,
+    dates: nobody's name) goes in the address, so a filtered page can be bookmarked and paged."""
     region = g.region
-    form = AuditFilterForm(request.args)
-    labels, form.action.choices = _action_choices()
+    key = _kept_search("audit_person")
+    status = 200
+    if request.method == "POST":
+        form = AuditFilterForm()
+        labels, form.action.choices = _action_choices()
+        valid = form.validate_on_submit()
+        if valid:
+            session[key] = (form.person.data or "").strip()
+            address = url_for("admin.audit_log", **_audit_args(form))
+            if not htmx:
+                return redirect(address)
+        else:
+            status = 422
+    else:
+        form = AuditFilterForm(request.args, meta={"csrf": False})
+        labels, form.action.choices = _action_choices()
+        valid = form.validate()
+        form.person.data = session.get(key, "")
     members = select(Membership.user_id).where(Membership.region_id == region.id)
     query = select(AuditEvent).where(or_(
         AuditEvent.region_id == region.id,
         and_(AuditEvent.region_id.is_(None),
              or_(AuditEvent.actor_id.in_(members), AuditEvent.subject_id.in_(members))),
     ))
-    if form.validate():
+    if valid:
         if form.person.data:
             pattern = f"%{form.person.data.strip()}%"
             people = select(User.id).where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
@@ -196,9 +237,20 @@ def audit_log():
             query = query.where(AuditEvent.at < end)
     query = query.options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     page = paginate(query, per_page=current_app.config["PORTAL_AUDIT_PAGE_SIZE"])
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
     template = "admin/partials/audit_table.html" if htmx and htmx.target == "audit-results" else "admin/audit.html"
-    return render_template(template, form=form, page=page, labels=labels, args=args)
+    response = make_response(render_template(template, form=form, page=page, labels=labels,
+                                             args=_audit_args(form) if valid else {}), status)
+    if request.method == "POST" and valid:
+        response.headers["HX-Push-Url"] = url_for("admin.audit_log", **_audit_args(form))
+    return response
+
+
+def _audit_args(form: AuditFilterForm) -> dict:
+    """The filter's part that names nobody, for the address and the pager."""
+    found = {"action": form.action.data or "",
+             "date_from": form.date_from.data.isoformat() if form.date_from.data else "",
+             "date_to": form.date_to.data.isoformat() if form.date_to.data else ""}
+    return {name: value for name, value in found.items() if value}
 
 
 # --- regions (site admins) -----------------------------------------------

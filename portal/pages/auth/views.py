@@ -133,8 +133,8 @@ def register():
             locale=form.language.data,
             session_token=secrets.token_hex(16),
         )
-        status = MembershipStatus.active if role == Role.volunteer else MembershipStatus.pending
-        user.memberships.append(Membership(region=region, role=role, status=status))
+        user.memberships.append(Membership(region=region, role=role, status=MembershipStatus.pending))
+        status = MembershipStatus.pending
         try:
             with refuse_duplicates(EMAIL_TAKEN, "email"):  # the same form sent twice at once
                 db.session.add(user)

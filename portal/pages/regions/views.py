@@ -14,9 +14,9 @@ from portal.models import Membership, MembershipStatus, Role
 from portal.models._time import utcnow
 from portal.pages.regions.forms import ApproveForm, RejectForm
 from portal.services import audit
+from portal.services.memberships import MEMBERSHIPS, VETTED_ROLES
 from portal.services.notifications import notify
 from portal.services.refusals import Refusal
-from portal.services.transitions import Lifecycle
 from portal.web import access
 from portal.web.http import redirect_to
 
@@ -24,9 +24,7 @@ bp = Blueprint("regions", __name__, url_prefix="/<region_code>")
 
 #: A registration is decided once: the row is held and its status read again, so of two coordinators
 #: deciding at once the second is told it is decided (audited by _record_decision, as before).
-DECISIONS = Lifecycle("membership", "membership")
-DECISIONS.move("approved", [MembershipStatus.pending], MembershipStatus.active)
-DECISIONS.move("rejected", [MembershipStatus.pending], MembershipStatus.rejected)
+DECISIONS = MEMBERSHIPS
 
 
 @bp.route("/")
@@ -101,15 +99,18 @@ def approve(membership_id: int):
     form = forms[0]
     if not form.validate_on_submit():
         return _render_with_errors(membership, forms)
-    if membership.role == Role.mentor and not form.documents_checked.data:
+    if membership.role in VETTED_ROLES and not form.documents_checked.data:
         form.documents_checked.errors.append(
-            _("A mentor can only be approved after their documents have been checked."))
+            _("A mentor can only be approved after their documents have been checked.")
+            if membership.role == Role.mentor else
+            _("A volunteer can only be approved after their documents have been checked: they will work "
+              "where graduates are."))
         return _render_with_errors(membership, forms)
     if not _decide(membership, "approved"):
         return _already_decided()
     _record_decision(membership, form.note.data,
                      documents_checked=bool(form.documents_checked.data))
-    if membership.role == Role.mentor:
+    if membership.role in VETTED_ROLES:
         membership.documents_checked_at = membership.decided_at
     notify(membership.user, _l("Your registration in %(region)s is approved. Welcome!"),
            link=url_for("regions.dashboard"), region=g.region.name)
