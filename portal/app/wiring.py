@@ -39,11 +39,12 @@ def register_core_blueprints(app: Flask) -> None:
     from portal.pages.admin.views import bp as admin_bp
     from portal.pages.auth.views import bp as auth_bp
     from portal.pages.home import bp as home_bp
+    from portal.pages.institutions.views import bp as institutions_bp
     from portal.pages.regions.views import bp as regions_bp
 
-    for blueprint in (home_bp, auth_bp, regions_bp, admin_bp):
+    for blueprint in (home_bp, auth_bp, regions_bp, admin_bp, institutions_bp):
         app.register_blueprint(blueprint)
-    _check_policies(app, ("home", "auth", "regions", "admin"))
+    _check_policies(app, ("home", "auth", "regions", "admin", "institutions"))
 
 
 def install_region_switch(app: Flask) -> None:

@@ -12,7 +12,9 @@ fails on any other ``portal.`` import under ``plugins/``. What two plugins both 
 - Time: :func:`today`, :func:`now`, :func:`to_utc`, :func:`to_local`, :func:`format_day`, :func:`format_moment`.
 - Words: :func:`status_labels`, :func:`label_of`, :func:`role_label`, :data:`SUPPORT_AREAS`.
 - Exports: :func:`csv_response`, :class:`CalendarEntry`, :func:`calendar_response`.
-- Places: :mod:`reservations`; institutions: :class:`Institution` (staff: :class:`InstitutionStaff`); people: :func:`notify`, :func:`graduate_needs`, :func:`demo_member`.
+- Places: :mod:`reservations`; institutions: :class:`Institution` (staff: :class:`InstitutionStaff`),
+  :func:`institutions_of`, :func:`is_staff_of`, :func:`region_institutions`; people: :func:`notify`,
+  :func:`graduate_needs`, :func:`demo_member`, :func:`grant_role`.
 - Plugin shape: :func:`package_folders` (the folder hooks), :data:`SUPPORT_STAFF`.
 - Forms and pages: :class:`Form`, :class:`ConfirmForm`, :class:`YearsBetween`, :func:`parse_id`,
   :func:`paginate`, :func:`redirect_to`, :func:`template_helpers`.
@@ -27,17 +29,20 @@ from portal.accounts.demo import demo_member
 from portal.app.extensions import db, htmx
 from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
 from portal.hookspecs import hookimpl
-from portal.models import (ClaimStatus, Institution, InstitutionKind, InstitutionStaff, Membership, MembershipStatus,
-                           Municipality, Region, ReservationClaim, ReservationResource, ReservationUnit, Role, User)
+from portal.models import (ClaimStatus, Institution, InstitutionKind, InstitutionStaff, Membership,
+                           MembershipStatus, Municipality, Region, ReservationClaim, ReservationResource,
+                           ReservationUnit, Role, User)
 from portal.models._time import utcnow
 from portal.services import reservations
 from portal.services.audit import record as audit
+from portal.services.institutions import institutions_of, is_staff_of, region_institutions
 from portal.services.labels import StatusLabels, label_of, status_labels
 from portal.services.locking import hold
 from portal.services.notifications import notify
 from portal.services.refusals import Gone, Refusal, refuse_duplicates
 from portal.services.region_time import (format_day, format_moment, format_span, now, region_year, to_local,
                                          to_utc, today)
+from portal.services.roles import grant_role
 from portal.services.support_areas import SUPPORT_AREAS, graduate_needs
 from portal.services.transitions import Lifecycle
 from portal.web.access import authenticated, deny, members, public, site_admin
@@ -86,8 +91,8 @@ __all__ = [
     "MembershipStatus", "Municipality", "NavItem", "PluginInfo", "Refusal", "Region", "ReservationClaim",
     "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "SUPPORT_STAFF", "StatusLabels", "User", "YearsBetween",
     "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny",
-    "format_day", "format_moment", "format_span", "graduate_needs", "hold", "hookimpl", "htmx", "label_of",
-    "members", "notify", "now", "package_folders", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
-    "region_object", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
+    "format_day", "format_moment", "format_span", "grant_role", "graduate_needs", "hold", "hookimpl", "htmx", "label_of",
+    "institutions_of", "is_staff_of", "members", "notify", "now", "package_folders", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
+    "region_institutions", "region_object", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
     "site_admin", "status_labels", "template_helpers", "to_local", "to_utc", "today", "utcnow",
 ]
