@@ -180,10 +180,11 @@ def _taken(error: reservations.SlotsTaken | None, arrival: date, departure: date
                      dates=format_span(arrival, departure)), "arrival")
 
 
-def check_dates(region, arrival: date, departure: date) -> None:
+def check_dates(region, arrival: date, departure: date, on: date | None = None) -> None:
+    """``on``: the day taken as today (the region's today; demo data plans stays in the past)."""
     if departure <= arrival:
         raise Refusal(_("The stay must end at least one day after it starts."), "departure")
-    if arrival < today(region):
+    if arrival < (on or today(region)):
         raise Refusal(_("The stay cannot start in the past."), "arrival")
     limit = settings_for(region).max_nights
     if (departure - arrival).days > limit:
@@ -208,7 +209,8 @@ def check_pupil(pupil: Pupil, arrival: date, departure: date, region) -> None:
                         end=format_day(overlapping.departure)), "pupils")
 
 
-def plan_stays(apartment: Apartment, pupils: list[Pupil], arrival: date, departure: date, by=None) -> list[Stay]:
+def plan_stays(apartment: Apartment, pupils: list[Pupil], arrival: date, departure: date, by=None,
+               on: date | None = None) -> list[Stay]:
     """One stay per pupil, all or none; each holds a place of the apartment over the nights.
 
     :raises Refusal: no pupil, more pupils than places, dates that make no sense, a pupil too young or
@@ -222,7 +224,7 @@ def plan_stays(apartment: Apartment, pupils: list[Pupil], arrival: date, departu
                         places=apartment.places, count=len(pupils)), "pupils")
     if any(p.institution_id != apartment.institution_id for p in pupils):
         raise Refusal(_("Only the institution's own pupils can stay in its apartment."), "pupils")
-    check_dates(region, arrival, departure)
+    check_dates(region, arrival, departure, on)
     programme.ensure_programme(region)
     made = []
     for pupil in sorted(pupils, key=lambda p: p.id):  # rows are held always in one order
@@ -271,7 +273,7 @@ def cancel(stay: Stay) -> None:
         reservations.release(held)
 
 
-def _recordable(stay: Stay, day: date) -> None:
+def _recordable(stay: Stay, day: date, on: date | None = None) -> None:
     region = stay.apartment.institution.region
     hold(stay)
     if stay.status != StayStatus.planned:
@@ -280,7 +282,7 @@ def _recordable(stay: Stay, day: date) -> None:
     if not stay.arrival <= day < max(stay.departure, stay.arrival + timedelta(days=1)):
         raise Refusal(_("Give a day of the stay: from %(start)s to %(end)s.", start=format_day(stay.arrival),
                         end=format_day(stay.departure - timedelta(days=1))), "day")
-    if day > today(region):
+    if day > (on or today(region)):
         raise Refusal(_("This day has not come yet."), "day")
 
 
@@ -290,11 +292,12 @@ def _status(stay: Stay) -> str:
     return STAY_LABELS(stay.status)
 
 
-def record_practice(stay: Stay, day: date, skill_id, level_id, note: str, by=None) -> Practice:
+def record_practice(stay: Stay, day: date, skill_id, level_id, note: str, by=None,
+                    on: date | None = None) -> Practice:
     region = stay.apartment.institution.region
     skill = programme.region_skill(region, skill_id)
     level = programme.region_level(region, level_id)
-    _recordable(stay, day)
+    _recordable(stay, day, on)
     found = Practice(stay_id=stay.id, day=day, skill=skill, level=level, note=note,
                      recorded_by_id=by.id if by is not None else None)
     db.session.add(found)
@@ -302,10 +305,11 @@ def record_practice(stay: Stay, day: date, skill_id, level_id, note: str, by=Non
     return found
 
 
-def record_budget(stay: Stay, day: date, kind: BudgetKind, amount: int, what: str) -> BudgetEntry:
+def record_budget(stay: Stay, day: date, kind: BudgetKind, amount: int, what: str,
+                  on: date | None = None) -> BudgetEntry:
     if amount <= 0:
         raise Refusal(_("Give an amount above zero."), "amount")
-    _recordable(stay, day)
+    _recordable(stay, day, on)
     entry = BudgetEntry(stay_id=stay.id, day=day, kind=kind, amount=amount, what=what)
     db.session.add(entry)
     db.session.flush()
@@ -340,7 +344,7 @@ def suggested_summary(stay: Stay) -> dict[int, tuple[int | None, int | None]]:
     return {area: (first[area], last[area]) for area in first}
 
 
-def close(stay: Stay, lines: dict[int, dict], by) -> None:
+def close(stay: Stay, lines: dict[int, dict], by, on: date | None = None) -> None:
     """Sign off the readiness summary and end the stay; leaving early frees the nights not stayed.
 
     :param lines: area id -> {"start": level id, "end": level id, "strengths": str, "next_steps": str},
@@ -348,7 +352,7 @@ def close(stay: Stay, lines: dict[int, dict], by) -> None:
     :raises Refusal: the stay has not started, is no longer planned, or a level is not in the programme.
     """
     region = stay.apartment.institution.region
-    day = today(region)
+    day = on or today(region)
     if stay.arrival > day:
         raise Refusal(_("The stay starts on %(date)s; it can be closed from that day.", date=format_day(stay.arrival)))
     checked = {}

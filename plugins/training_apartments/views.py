@@ -124,6 +124,7 @@ def _window(form: ScheduleForm) -> tuple[date, int, str]:
 def _schedule(apartment: Apartment) -> dict:
     form = ScheduleForm(request.args)
     start, days, span = _window(form)
+    form.span.data = span
     units = rules.places_by_unit(apartment)
     first = start.toordinal()
     grid = reservations.occupancy([u.id for u in units], first, first + days)
