@@ -61,7 +61,7 @@ class ApartmentForm(Form):
 
 
 class PupilForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     birth_date = DayField(_l("Date of birth"), validators=[InputRequired(DAY), YearsBetween(1990, 2100)])
     group_name = StringField(_l("Group"), validators=[Optional(), Length(max=100)])
     submit = SubmitField(_l("Save"))
