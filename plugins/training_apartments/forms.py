@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (DateField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField,
                      TextAreaField)
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from plugins.training_apartments.models import BUDGET_LABELS
 from plugins.training_apartments.rules import MAX_PLACES
@@ -68,7 +68,7 @@ class PupilForm(Form):
 
 
 class AccountForm(Form):
-    email = EmailField(_l("E-mail of the pupil's account"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail of the pupil's account"), validators=[DataRequired(), Length(max=254)])
     submit = SubmitField(_l("Link the account"))
 
 
