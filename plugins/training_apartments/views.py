@@ -300,12 +300,12 @@ def _budget_form(stay: Stay, formdata=True) -> BudgetForm:
     return form
 
 
-def _stay_context(stay: Stay, practice_form=None, budget_form=None, message=None) -> dict:
+def _stay_context(stay: Stay, practice_form=None, budget_form=None, message=None, error=None) -> dict:
     return dict(stay=stay, practice=rules.practice_of(stay), budget=rules.budget_of(stay),
                 practice_form=practice_form or _practice_form(stay, formdata=False),
                 budget_form=budget_form or _budget_form(stay, formdata=False), summary=rules.summary_of(stay),
                 under_way=rules.under_way(stay), started=rules.started(stay), confirm_form=ConfirmForm(),
-                open=stay.status == StayStatus.planned, message=message)
+                open=stay.status == StayStatus.planned, message=message, error=error)
 
 
 def _stay_page(stay: Stay, status: int = 200, template: str = "training_apartments/stay.html", **forms):
@@ -340,7 +340,10 @@ def _record(stay_id: int, kind: str):
     except Refusal as refusal:
         db.session.rollback()
         found = _stay(stay_id)
-        refusal.show_on(form, default="day")
+        if refusal.field is None:  # about the stay, not a field: said above the list
+            return _stay_page(found, 422, partial if htmx else "training_apartments/stay.html", error=str(refusal),
+                              **{key: form})
+        refusal.show_on(form)
         return _stay_page(found, 422, partial if htmx else "training_apartments/stay.html", **{key: form})
     audit(f"training_apartments.{kind}.recorded", target=f"stay:{found.id}", region=g.region,
           subject=found.pupil.user, details={"record": made.id})
