@@ -2,7 +2,8 @@
 
 An apartment's places are the units of a resource of the engine; a stay is a claim on one
 place over its nights, so two pupils never share a place on a night, whatever the concurrency
-(the engine's unique ledger refuses the second). A pupil's own stays must not overlap: the
+(the engine's unique ledger refuses the second). Planning holds the apartment's row, as a change
+of its number of places does, so fewer places never retire one a stay is taking meanwhile. A pupil's own stays must not overlap: the
 pupil's row is held while the check runs, so the same pupil planned twice at once is checked
 twice in turn. Every change of a stay's status goes through :data:`STAYS` (row held, status
 read again, audited). Who may see what: an institution's records are for its named
@@ -219,6 +220,8 @@ def plan_stays(apartment: Apartment, pupils: list[Pupil], arrival: date, departu
     region = apartment.institution.region
     if not pupils:
         raise Refusal(_("Choose at least one pupil."), "pupils")
+    # The apartment first (its places as a change of them left them), then its pupils, always in that order.
+    hold(apartment)
     if len(pupils) > apartment.places:
         raise Refusal(_("The apartment has %(places)d places; %(count)d pupils were chosen.",
                         places=apartment.places, count=len(pupils)), "pupils")
