@@ -11,8 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from plugins.training_apartments import programme
-from plugins.training_apartments import rules
+from plugins.training_apartments import programme, rules
 from plugins.training_apartments.models import Apartment, BudgetKind, Pupil
 from portal.kit import Institution, InstitutionKind, InstitutionStaff, db, demo_member, grant_role, to_utc, today
 

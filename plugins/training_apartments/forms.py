@@ -1,7 +1,7 @@
 """The apartments' forms: each a kit Form, which refuses characters nobody types before anything reads them."""
 from flask_babel import lazy_gettext as _l
-from wtforms import (DateField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField,
-                     TextAreaField)
+from wtforms import (DateField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from plugins.training_apartments.models import BUDGET_LABELS

@@ -8,7 +8,7 @@ from flask_babel import lazy_pgettext
 from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.kit import Institution, Region, ReservationClaim, ReservationResource, User, db, status_labels, utcnow
+from portal.kit import Institution, ReservationClaim, ReservationResource, User, db, status_labels, utcnow
 
 
 class ApartmentSettings(db.Model):

@@ -21,8 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from plugins.training_apartments import programme
 from plugins.training_apartments.models import (Apartment, ApartmentSettings, BudgetEntry, BudgetKind, Level,
-                                                Practice, Pupil, SelfRating, Skill, Stay, StayStatus,
-                                                SummaryLine)
+                                                Practice, Pupil, SelfRating, Skill, Stay, StayStatus, SummaryLine)
 from portal.kit import (Institution, Lifecycle, Refusal, Role, db, format_day, format_span, hold, institutions_of,
                         is_staff_of, refuse_duplicates, reservations, today)
 

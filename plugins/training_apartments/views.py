@@ -12,13 +12,12 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from plugins.training_apartments import programme
-from plugins.training_apartments import rules
+from plugins.training_apartments import programme, rules
 from plugins.training_apartments.forms import (AccountForm, ApartmentForm, BudgetForm, NameForm, NewAreaForm,
                                                NewLevelForm, NewSkillForm, PracticeForm, PupilForm, RatingForm,
                                                ScheduleForm, SettingsForm, StayForm, _id)
-from plugins.training_apartments.models import (BUDGET_LABELS, STAY_LABELS, Apartment, Area, BudgetKind, Level,
-                                                Pupil, Skill, Stay, StayStatus)
+from plugins.training_apartments.models import (STAY_LABELS, Apartment, Area, BudgetKind, Level, Pupil, Skill,
+                                                Stay, StayStatus)
 from portal.kit import (SUPPORT_AREAS, ConfirmForm, Form, Institution, Refusal, Role, User, audit, csv_response,
                         db, htmx, members, notify, redirect_to, refuse_duplicates, region_object, region_year,
                         render_audited, reservations, template_helpers, today)

@@ -13,7 +13,7 @@ from plugins.training_apartments.models import (Apartment, BudgetEntry, Practice
 from portal.accounts.people import erase_person, export_person
 from portal.app.extensions import db
 from portal.kit import graduate_needs, today
-from portal.models import AuditEvent, ClaimedSlot, Membership, MembershipStatus, Notification, Role, User
+from portal.models import AuditEvent, ClaimedSlot, Notification, Role, User
 from tests.helpers import make_user
 from tests.plugins.training_apartments.conftest import add_pupils, stay_now
 
@@ -243,35 +243,30 @@ def test_the_coordinator_edits_the_programme_and_the_settings(app, people, regio
     assert "training_apartments.programme.changed" in _actions()
 
 
-def test_region_admins_keep_institutions_and_name_their_specialists(app, people, regions):
-    admin = app.test_client().login_as(people["region_admin"])
-    answer = admin.post("/belgorod/institutions/new", data={"name": "Детский дом «Радуга»", "kind": "children_home",
-                                                             "municipality": "0", "address": "", "contact": ""})
-    assert answer.status_code == 302
-    found = db.session.scalar(select(Institution).where(Institution.name == "Детский дом «Радуга»"))
-    again = admin.post("/belgorod/institutions/new", data={"name": "Детский дом «Радуга»", "kind": "children_home",
-                                                            "municipality": "0"})
-    assert again.status_code == 422 and "уже есть организация с таким названием" in again.get_data(as_text=True)
-    answer = admin.post(f"/belgorod/institutions/{found.id}/staff", data={"user": str(people["specialist"].id)})
-    assert answer.status_code == 302
-    assert rules.visible_institutions(people["specialist"], regions["belgorod"]) == [found]
-    answer = admin.post(f"/belgorod/institutions/{found.id}/staff", data={"user": str(people["graduate"].id)})
-    assert answer.status_code == 422  # only specialists of the region
-    coordinator = app.test_client().login_as(people["coordinator"])
-    answer = coordinator.post(f"/belgorod/institutions/{found.id}", data={
-        "name": "Детский дом «Радуга»", "kind": "boarding_school", "municipality": str(regions["belgorod"].municipalities[0].id),
-        "address": "ул. Мира, 1", "contact": "+7"})
-    assert answer.status_code == 302
-    assert coordinator.post(f"/belgorod/institutions/{found.id}/staff/{people['specialist'].id}/remove").status_code == 302
-    db.session.expire_all()
-    assert db.session.get(Institution, found.id).kind.value == "boarding_school"
-    assert rules.visible_institutions(people["specialist"], regions["belgorod"]) == []
-    assert {"institution.created", "institution.changed", "institution.staff_named",
-            "institution.staff_removed"} <= _actions()
-    specialist = app.test_client().login_as(people["specialist"])
-    assert specialist.get("/belgorod/institutions").status_code == 403
-    other = app.test_client().login_as(people["other_region_admin"])
-    assert other.get(f"/smolensk/institutions/{found.id}").status_code == 404
+def test_the_demo_has_six_smolensk_institutions_and_two_in_belgorod_once(app_context):
+    from portal.accounts.demo import load_demo
+    from portal.models import Institution, Region
+
+    load_demo()
+    load_demo()  # a second run adds nothing
+    for code, institutions, pupils in (("smolensk", 6, 13), ("belgorod", 2, 4)):
+        region = db.session.scalar(select(Region).where(Region.code == code))
+        homes = db.session.scalars(select(Institution).where(Institution.region_id == region.id)).all()
+        assert len(homes) == institutions
+        assert len(rules.apartments_of(homes)) == institutions
+        assert db.session.scalar(select(func.count(Pupil.id)).where(
+            Pupil.institution_id.in_([h.id for h in homes]))) == pupils
+        closed = db.session.scalar(select(func.count(Stay.id)).join(Pupil).where(
+            Pupil.institution_id.in_([h.id for h in homes]), Stay.status == StayStatus.closed))
+        assert closed >= pupils - 1
+        under_way = rules.count_under_way(homes, today(region))
+        assert under_way == (1 if code == "smolensk" else 0)
+    young = db.session.scalar(select(User).where(User.email == "pupil@smolensk.demo"))
+    smolensk = db.session.scalar(select(Region).where(Region.code == "smolensk"))
+    assert young.has_role(smolensk, Role.pupil) and rules.my_pupils(young, smolensk)
 
 
-from portal.models import Institution  # noqa: E402  (the core's model, used above)
+def test_the_dashboard_counts_the_stays_under_way(app, people, regions, apartment, pupil):
+    stay_now(apartment, pupil)
+    page = app.test_client().login_as(people["specialist"]).get("/belgorod/").get_data(as_text=True)
+    assert "Проживаний сегодня: 1" in page and "Тренировочные квартиры" in page
