@@ -51,7 +51,7 @@ def portal_dashboard_cards(region, user):
                               _l("Stays under way today: %(count)d")
                               % {"count": rules.count_under_way(institutions, today(region))},
                               url_for("training_apartments.index", region_code=region.code), _l("Apartments"))]
-    if user.has_role(region, Role.pupil):
+    if user.has_role(region, Role.pupil) or (user.has_role(region, Role.graduate) and rules.my_pupils(user, region)):
         return [DashboardCard(_l("Training apartments"), _l("Your stays, your progress and your readiness summary."),
                               url_for("training_apartments.mine", region_code=region.code),
                               _l("My training apartment"))]

@@ -20,10 +20,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from plugins.training_apartments import programme
-from plugins.training_apartments.models import (Apartment, ApartmentSettings, BudgetEntry, BudgetKind, Level,
-                                                Practice, Pupil, SelfRating, Skill, Stay, StayStatus, SummaryLine)
-from portal.kit import (Institution, Lifecycle, Refusal, Role, db, format_day, format_span, hold, institutions_of,
-                        is_staff_of, refuse_duplicates, reservations, today)
+from plugins.training_apartments.models import (STAY_LABELS, Apartment, ApartmentSettings, BudgetEntry, BudgetKind,
+                                                Level, Practice, Pupil, SelfRating, Skill, Stay, StayStatus,
+                                                SummaryLine)
+from portal.kit import (Institution, Lifecycle, Refusal, Role, db, format_day, format_span, grant_role, hold,
+                        institutions_of, is_staff_of, refuse_duplicates, reservations, today, utcnow)
 
 NAME = "training_apartments"
 MAX_PLACES = 12
@@ -42,9 +43,13 @@ def runs(user, institution: Institution) -> bool:
     return user.has_role(institution.region, Role.coordinator) or is_staff_of(user, institution)
 
 
+#: Who reads their own record: pupils, and those who left care and are graduates now (the summary follows them).
+OWN_ROLES = (Role.pupil, Role.graduate)
+
+
 def is_own(user, pupil: Pupil) -> bool:
     return pupil.user_id is not None and pupil.user_id == user.id and user.has_role(pupil.institution.region,
-                                                                                    Role.pupil)
+                                                                                    *OWN_ROLES)
 
 
 def may_see(user, pupil: Pupil) -> bool:
@@ -152,8 +157,6 @@ def link_account(pupil: Pupil, user, by) -> None:
 
     :raises Refusal: the account is linked to another pupil of the institution already.
     """
-    from portal.kit import grant_role
-
     hold(pupil)
     if pupil.user_id == user.id:
         raise Refusal(_("This account is linked to the pupil already."), "email")
@@ -175,7 +178,7 @@ def my_pupils(user, region) -> list[Pupil]:
 
 # --- stays -----------------------------------------------------------------------------------------
 
-def _taken(error: reservations.SlotsTaken | None, arrival: date, departure: date) -> Refusal:
+def _no_place(arrival: date, departure: date) -> Refusal:
     return Refusal(_("All places of the apartment are taken on some of the nights %(dates)s.",
                      dates=format_span(arrival, departure)), "arrival")
 
@@ -234,7 +237,7 @@ def plan_stays(apartment: Apartment, pupils: list[Pupil], arrival: date, departu
         try:
             held = reservations.claim(apartment.resource, pupil.user, *reservations.nights(arrival, departure))
         except reservations.NoRoom:
-            raise _taken(None, arrival, departure) from None
+            raise _no_place(arrival, departure) from None
         stay = Stay(apartment=apartment, pupil=pupil, arrival=arrival, departure=departure, claim=held,
                     planned_by_id=by.id if by is not None else None)
         db.session.add(stay)
@@ -264,13 +267,11 @@ def cancel(stay: Stay) -> None:
     STAYS.apply(stay, "cancel", region=region, subject=stay.pupil.user, details={"pupil": stay.pupil_id})
     held = _claim(stay)
     day = today(region)
-    if held is None:
+    if held is None or day >= stay.departure:  # over already: its nights stay in the ledger as history
         return
-    if stay.arrival < day < stay.departure:  # the nights stayed stay in the ledger as history
+    if stay.arrival < day:  # called off during the stay: the nights stayed are kept, the rest is free
         reservations.reschedule(held, *reservations.nights(stay.arrival, day))
         stay.departure = day
-    elif day >= stay.departure and stay.arrival < day:
-        return
     else:
         reservations.release(held)
 
@@ -280,18 +281,12 @@ def _recordable(stay: Stay, day: date, on: date | None = None) -> None:
     hold(stay)
     if stay.status != StayStatus.planned:
         raise Refusal(_("The stay is %(status)s; nothing more can be recorded in it.",
-                        status=_status(stay)))
+                        status=STAY_LABELS(stay.status)))
     if not stay.arrival <= day < max(stay.departure, stay.arrival + timedelta(days=1)):
         raise Refusal(_("Give a day of the stay: from %(start)s to %(end)s.", start=format_day(stay.arrival),
                         end=format_day(stay.departure - timedelta(days=1))), "day")
     if day > (on or today(region)):
         raise Refusal(_("This day has not come yet."), "day")
-
-
-def _status(stay: Stay) -> str:
-    from plugins.training_apartments.models import STAY_LABELS
-
-    return STAY_LABELS(stay.status)
 
 
 def record_practice(stay: Stay, day: date, skill_id, level_id, note: str, by=None,
@@ -368,19 +363,13 @@ def close(stay: Stay, lines: dict[int, dict], by, on: date | None = None) -> Non
     for area_id, (start, end, given) in checked.items():
         db.session.add(SummaryLine(stay_id=stay.id, area_id=area_id, start_level_id=start.id, end_level_id=end.id,
                                    strengths=given.get("strengths", ""), next_steps=given.get("next_steps", "")))
-    stay.signed_by_id, stay.signed_at = by.id if by is not None else None, _utcnow()
+    stay.signed_by_id, stay.signed_at = by.id if by is not None else None, utcnow()
     held = _claim(stay)
     leave = min(max(day, stay.arrival + timedelta(days=1)), stay.departure)
     if held is not None and leave < stay.departure:
         reservations.reschedule(held, *reservations.nights(stay.arrival, leave))
         stay.departure = leave
     db.session.flush()
-
-
-def _utcnow():
-    from portal.kit import utcnow
-
-    return utcnow()
 
 
 def summary_of(stay: Stay) -> list[SummaryLine]:
@@ -431,7 +420,7 @@ def rate_self(pupil: Pupil, skill_id, level_id) -> SelfRating:
     if found is None:
         found = SelfRating(pupil_id=pupil.id, skill_id=skill.id, level_id=level.id)
         db.session.add(found)
-    found.level_id, found.rated_at = level.id, _utcnow()
+    found.level_id, found.rated_at = level.id, utcnow()
     db.session.flush()
     return found
 

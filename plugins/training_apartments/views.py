@@ -391,8 +391,7 @@ def _summary_form(areas: list[Area], scale: list[Level]):
     class SummaryForm(Form):
         pass
 
-    for area in areas:
-        label = programme.area_name(area)
+    for area in areas:  # the area's name is the legend of its fieldset
         setattr(SummaryForm, f"start_{area.id}", SelectField(_l("At the start"), coerce=_id, choices=choices,
                                                              validate_choice=False))
         setattr(SummaryForm, f"end_{area.id}", SelectField(_l("At the end"), coerce=_id, choices=choices,
@@ -401,7 +400,6 @@ def _summary_form(areas: list[Area], scale: list[Level]):
                                                                    validators=[Optional(), Length(max=2000)]))
         setattr(SummaryForm, f"next_{area.id}", TextAreaField(_l("What to practise next"),
                                                               validators=[Optional(), Length(max=2000)]))
-        del label
     return SummaryForm
 
 
@@ -456,7 +454,7 @@ def _in_scale(level_id, scale) -> bool:
 # --- the pupil's own page --------------------------------------------------------------------------
 
 def _my_context(message=None, errors=None) -> dict:
-    mine = rules.my_pupils(current_user, g.region)
+    mine = [p for p in rules.my_pupils(current_user, g.region) if rules.is_own(current_user, p)]
     records = []
     for found in mine:
         stays = rules.stays_of(found)
@@ -470,13 +468,13 @@ def _my_context(message=None, errors=None) -> dict:
 
 
 @bp.route("/my")
-@members("pupil")
+@members("pupil", "graduate")
 def mine():
     return render_template("training_apartments/mine.html", **_my_context())
 
 
 @bp.route("/my/<int:pupil_id>/ratings", methods=["POST"])
-@members("pupil")
+@members("pupil", "graduate")
 def rate(pupil_id: int):
     found = region_object(Pupil, pupil_id, via="institution.region_id",
                           allowed=lambda row: rules.is_own(current_user, row))

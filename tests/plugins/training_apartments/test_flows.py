@@ -270,3 +270,22 @@ def test_the_dashboard_counts_the_stays_under_way(app, people, regions, apartmen
     stay_now(apartment, pupil)
     page = app.test_client().login_as(people["specialist"]).get("/belgorod/").get_data(as_text=True)
     assert "Проживаний сегодня: 1" in page and "Тренировочные квартиры" in page
+
+
+def test_the_summary_stays_with_the_pupil_once_a_graduate(app, people, regions, home, apartment, pupil):
+    """Out of care, the role pupil ends and the role graduate begins: their summaries are still theirs to read."""
+    belgorod = regions["belgorod"]
+    person = make_user("left@belgorod.test", {belgorod: ["graduate"]})
+    pupil.user_id = person.id
+    db.session.commit()
+    stay = stay_now(apartment, pupil)
+    scale = _levels(belgorod)
+    rules.close(stay, {a.id: {"start": scale[0].id, "end": scale[2].id, "strengths": "Готовит сам"}
+                       for a in programme.areas(belgorod)}, people["specialist"])
+    db.session.commit()
+    client = app.test_client().login_as(person)
+    assert "Тренировочные квартиры" in client.get("/belgorod/").get_data(as_text=True)  # the card
+    page = client.get(f"{BASE}/my").get_data(as_text=True)
+    assert "Заключение о проживании" in page and "Готовит сам" in page
+    other = app.test_client().login_as(people["graduate"])  # a graduate with no record of their own
+    assert "Кирилл Зайцев" not in other.get(f"{BASE}/my").get_data(as_text=True)
