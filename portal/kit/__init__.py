@@ -29,9 +29,8 @@ from portal.accounts.demo import demo_member
 from portal.app.extensions import db, htmx
 from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
 from portal.hookspecs import hookimpl
-from portal.models import (ClaimStatus, Institution, InstitutionKind, InstitutionStaff, Membership,
-                           MembershipStatus, Municipality, Region, ReservationClaim, ReservationResource,
-                           ReservationUnit, Role, User)
+from portal.models import (ClaimStatus, Institution, InstitutionKind, InstitutionStaff, Membership, MembershipStatus,
+                           Municipality, Region, ReservationClaim, ReservationResource, ReservationUnit, Role, User)
 from portal.models._time import utcnow
 from portal.services import reservations
 from portal.services.audit import record as audit
