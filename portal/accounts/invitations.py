@@ -16,34 +16,20 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.app.extensions import db
-from portal.models import Invitation, Membership, MembershipStatus, Region, Role, User
+from portal.models import Invitation, Membership, Region, Role, User
 from portal.models._time import utcnow
 from portal.services import audit
 from portal.services.labels import role_label
 from portal.services.notifications import absolute, notify
 from portal.services.outbox import queue_mail
 from portal.services.refusals import Refusal
+from portal.services.roles import grant_role
 
 INVITATION_LIFETIME = timedelta(days=7)
 
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def grant_role(user: User, region: Region, role: Role | str, *, by: User | None = None) -> Membership:
-    """An active membership (made or re-activated), audited; the caller commits."""
-    role = Role(role)
-    membership = next((m for m in user.memberships if m.region_id == region.id and m.role == role), None)
-    if membership is None:
-        membership = Membership(region=region, role=role)
-        user.memberships.append(membership)
-    membership.status = MembershipStatus.active
-    membership.decided_by_id = by.id if by is not None else None
-    membership.decided_at = utcnow()
-    audit.record("role.granted", target=f"user:{user.id}", region=region, subject=user, actor=by,
-                 details={"role": role.value})
-    return membership
 
 
 def invite(email: str, region: Region, role: Role | str, *, by: User | None = None) -> tuple[User | None, str]:

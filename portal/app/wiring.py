@@ -39,14 +39,16 @@ def register_core_blueprints(app: Flask) -> None:
     from portal.pages.admin.views import bp as admin_bp
     from portal.pages.auth.views import bp as auth_bp
     from portal.pages.home import bp as home_bp
+    from portal.pages.institutions.views import bp as institutions_bp
     from portal.pages.invitations.views import bp as invitations_bp
     from portal.pages.notices.views import bp as notices_bp
     from portal.pages.people.views import bp as people_bp
     from portal.pages.regions.views import bp as regions_bp
 
-    for blueprint in (home_bp, auth_bp, regions_bp, admin_bp, invitations_bp, people_bp, notices_bp):
+    blueprints = (home_bp, auth_bp, regions_bp, admin_bp, institutions_bp, invitations_bp, people_bp, notices_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
-    _check_policies(app, ("home", "auth", "regions", "admin", "invitations", "people", "notices"))
+    _check_policies(app, tuple(blueprint.name for blueprint in blueprints))
 
 
 def install_region_switch(app: Flask) -> None:

@@ -14,7 +14,9 @@ fails on any other ``portal.`` import under ``plugins/``. What two plugins both 
 - Exports: :func:`csv_response`, :class:`CalendarEntry`, :func:`calendar_response`.
 - People's roles: :func:`grant_role` (an account), :func:`invite` (an address: the account at once, else an
   invitation by e-mail).
-- Places: :mod:`reservations`; institutions: :class:`Institution` (staff: :class:`InstitutionStaff`); people: :func:`notify`, :func:`graduate_needs`, :func:`demo_member`.
+- Places: :mod:`reservations`; institutions: :class:`Institution` (staff: :class:`InstitutionStaff`),
+  :func:`institutions_of`, :func:`is_staff_of`, :func:`region_institutions`; people: :func:`notify`,
+  :func:`graduate_needs`, :func:`demo_member`.
 - Plugin shape: :func:`package_folders` (the folder hooks), :data:`SUPPORT_STAFF`.
 - Forms and pages: :class:`Form`, :class:`ConfirmForm`, :class:`YearsBetween`, :func:`parse_id`,
   :func:`paginate`, :func:`redirect_to`, :func:`template_helpers`.
@@ -26,7 +28,7 @@ from pathlib import Path
 from flask import Blueprint
 
 from portal.accounts.demo import demo_member
-from portal.accounts.invitations import grant_role, invite
+from portal.accounts.invitations import invite
 from portal.app.extensions import db, htmx
 from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
 from portal.hookspecs import hookimpl
@@ -36,12 +38,14 @@ from portal.models import (ClaimStatus, Institution, InstitutionKind, Institutio
 from portal.models._time import utcnow
 from portal.services import reservations
 from portal.services.audit import record as audit
+from portal.services.institutions import institutions_of, is_staff_of, region_institutions
 from portal.services.labels import StatusLabels, label_of, role_label, status_labels
 from portal.services.locking import hold
 from portal.services.notifications import notify
 from portal.services.refusals import Gone, Refusal, refuse_duplicates
 from portal.services.region_time import (format_day, format_moment, format_span, now, region_year, to_local,
                                          to_utc, today)
+from portal.services.roles import grant_role
 from portal.services.support_areas import SUPPORT_AREAS, graduate_needs
 from portal.services.transitions import Lifecycle
 from portal.web.access import authenticated, deny, members, public, site_admin
@@ -90,7 +94,7 @@ __all__ = [
     "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "SUPPORT_STAFF", "StatusLabels", "User", "YearsBetween",
     "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny",
     "format_day", "format_moment", "format_span", "grant_role", "graduate_needs", "hold", "hookimpl", "htmx", "invite", "label_of",
-    "members", "notify", "now", "package_folders", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
-    "region_object", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
+    "institutions_of", "is_staff_of", "members", "notify", "now", "package_folders", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
+    "region_institutions", "region_object", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
     "site_admin", "status_labels", "template_helpers", "to_local", "to_utc", "today", "utcnow",
 ]

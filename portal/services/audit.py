@@ -29,6 +29,10 @@ ACTION_LABELS = {
     "profile.changed": _l("Profile changed"),
     "person.exported": _l("Personal data exported"),
     "person.erased": _l("Personal data erased"),
+    "institution.created": _l("Institution added"),
+    "institution.changed": _l("Institution changed"),
+    "institution.staff_named": _l("Specialist named to an institution"),
+    "institution.staff_removed": _l("Specialist no longer named to an institution"),
 }
 
 

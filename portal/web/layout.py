@@ -29,6 +29,7 @@ CORE_NAVIGATION = (
     NavItem(_l("Pending registrations"), "regions.pending", roles=(Role.coordinator.value,)),
     NavItem(_l("Services"), "admin.plugins", roles=(Role.region_admin.value,)),
     NavItem(_l("Members"), "admin.members", roles=(Role.region_admin.value, Role.coordinator.value)),
+    NavItem(_l("Institutions"), "institutions.index", roles=(Role.region_admin.value, Role.coordinator.value)),
     NavItem(_l("Audit log"), "admin.audit_log", roles=(Role.region_admin.value,)),
     NavItem(_l("Privacy and contacts"), "notices.edit", roles=(Role.region_admin.value,)),
 )
