@@ -37,13 +37,14 @@ def migration_directories(host: PluginHost) -> list[str]:
 
 def register_core_blueprints(app: Flask) -> None:
     from portal.pages.admin.views import bp as admin_bp
+    from portal.pages.auth.sessions import bp as sessions_bp
     from portal.pages.auth.views import bp as auth_bp
     from portal.pages.home import bp as home_bp
     from portal.pages.regions.views import bp as regions_bp
 
-    for blueprint in (home_bp, auth_bp, regions_bp, admin_bp):
+    for blueprint in (home_bp, auth_bp, sessions_bp, regions_bp, admin_bp):
         app.register_blueprint(blueprint)
-    _check_policies(app, ("home", "auth", "regions", "admin"))
+    _check_policies(app, ("home", "auth", "sessions", "regions", "admin"))
 
 
 def install_region_switch(app: Flask) -> None:

@@ -7,6 +7,7 @@ from portal.models.region import Municipality, Region, RegionPlugin
 from portal.models.reservation import (ClaimedSlot, ClaimStatus, ReservationClaim, ReservationResource,
                                        ReservationUnit)
 from portal.models.user import Membership, MembershipStatus, Role, User
+from portal.models.user_session import UserSession
 
 __all__ = [
     "AuditEvent",
@@ -27,4 +28,5 @@ __all__ = [
     "ReservationUnit",
     "Role",
     "User",
+    "UserSession",
 ]
