@@ -144,11 +144,10 @@ def end_session(record: UserSession | None, reason: str) -> bool:
     """Ends one row unless it has ended already (a conditional UPDATE: two at once end it once)."""
     if record is None:
         return False
-    result = db.session.execute(
+    result = db.session.execute(  # the ORM's UPDATE also sets the loaded row's attributes
         update(UserSession).where(UserSession.id == record.id, UserSession.ended_at.is_(None))
         .values(ended_at=utcnow(), end_reason=reason)
     )
-    db.session.refresh(record)
     return bool(result.rowcount)
 
 
