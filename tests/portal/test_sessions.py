@@ -110,9 +110,9 @@ def test_the_list_shows_each_device_and_marks_this_one(app, people):
     profile = here.get("/profile").get_data(as_text=True)
     assert 'href="/profile/sessions"' in profile
     page = here.get("/profile/sessions").get_data(as_text=True)
-    assert "Chrome 131 в Windows 10" in page and "Mobile Safari 17 в iOS 17, Apple iPhone" in page
+    assert "Chrome 131 на Windows 10" in page and "Mobile Safari 17 на iOS 17, Apple iPhone" in page
     assert "10.1.2.3" in page and "10.9.8.7" in page
-    assert page.count("Это устройство") == 1 and "Запомнено на этом устройстве" in page
+    assert page.count("Это устройство") == 1 and page.count("Вход с «запомнить меня»") == 1
     mine = next(row for row in _rows(graduate) if row.address == "10.1.2.3")
     assert f'id="session-{mine.id}" class="current"' in page
     here.post("/language", data={"language": "en", "next": "/profile/sessions"})
