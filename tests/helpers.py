@@ -10,6 +10,7 @@ from flask_login.utils import _create_identifier
 from itsdangerous import URLSafeTimedSerializer
 
 from portal.accounts.passwords import hash_password
+from portal.accounts.sessions import open_session
 from portal.app.extensions import db
 from portal.models import Membership, MembershipStatus, Municipality, Region, Role, User
 
@@ -44,8 +45,14 @@ class PortalClient(FlaskClient):
         now = datetime.now(timezone.utc).timestamp()
         with self.application.test_request_context(environ_base=self.environ_base):
             identifier = _create_identifier()
+        with self.application.app_context():  # the server-side session row, as a real sign-in opens it
+            person = db.session.merge(user)
+            record = open_session(person, user_agent="Werkzeug test client", address="127.0.0.1")
+            session_id, self.user_session_id = person.get_id(), record.id
+            db.session.commit()
+            db.session.remove()
         with self.session_transaction() as sess:
-            sess["_user_id"] = user.get_id()
+            sess["_user_id"] = session_id
             sess["_fresh"] = fresh
             sess["_id"] = identifier
             sess["login_at"] = now

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.app.extensions import db, login_manager
+from portal.accounts.sessions import resume_session
+from portal.app.extensions import login_manager
 from portal.models import User
 
 login_manager.login_view = "auth.login"
@@ -17,11 +18,5 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    try:
-        raw_id, token = user_id.split(":", 1)
-        user = db.session.get(User, int(raw_id))
-    except (ValueError, TypeError):
-        return None
-    if user is None or user.session_token != token or user.is_disabled:
-        return None
-    return user
+    """Only a live server-side session opens anything (portal/accounts/sessions.py)."""
+    return resume_session(user_id)

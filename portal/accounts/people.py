@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 
 from portal.app.extensions import db
 from portal.app.plugins import plugin_host
-from portal.models import AuditEvent, Notification, User
+from portal.models import AuditEvent, Notification, User, UserSession
 from portal.services import audit
 
 
@@ -35,6 +35,13 @@ def export_person(user: User) -> dict[str, Any]:
         ],
         "notifications": [
             {"message": n.message, "link": n.link, "created_at": n.created_at.isoformat()} for n in notes
+        ],
+        "sessions": [  # where the person signed in: addresses and devices are theirs too
+            {"started_at": s.created_at.isoformat(), "last_seen_at": s.last_seen_at.isoformat(),
+             "ended_at": s.ended_at.isoformat() if s.ended_at else None, "address": s.address,
+             "user_agent": s.user_agent, "remembered": s.remembered}
+            for s in db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)
+                                        .order_by(UserSession.created_at))
         ],
         "plugins": {},
     }

@@ -37,6 +37,7 @@ def migration_directories(host: PluginHost) -> list[str]:
 
 def register_core_blueprints(app: Flask) -> None:
     from portal.pages.admin.views import bp as admin_bp
+    from portal.pages.auth.sessions import bp as sessions_bp
     from portal.pages.auth.views import bp as auth_bp
     from portal.pages.home import bp as home_bp
     from portal.pages.institutions.views import bp as institutions_bp
@@ -45,7 +46,8 @@ def register_core_blueprints(app: Flask) -> None:
     from portal.pages.people.views import bp as people_bp
     from portal.pages.regions.views import bp as regions_bp
 
-    blueprints = (home_bp, auth_bp, regions_bp, admin_bp, institutions_bp, invitations_bp, people_bp, notices_bp)
+    blueprints = (home_bp, auth_bp, sessions_bp, regions_bp, admin_bp, institutions_bp, invitations_bp, people_bp,
+                  notices_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     _check_policies(app, tuple(blueprint.name for blueprint in blueprints))

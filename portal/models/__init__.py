@@ -8,6 +8,7 @@ from portal.models.region import Municipality, Region, RegionPlugin
 from portal.models.reservation import (ClaimedSlot, ClaimStatus, ReservationClaim, ReservationResource,
                                        ReservationUnit)
 from portal.models.user import Membership, MembershipStatus, Role, User
+from portal.models.user_session import UserSession
 
 __all__ = [
     "AuditEvent",
@@ -29,4 +30,5 @@ __all__ = [
     "ReservationUnit",
     "Role",
     "User",
+    "UserSession",
 ]

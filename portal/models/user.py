@@ -55,7 +55,8 @@ class User(UserMixin, db.Model):
     locale: Mapped[str] = mapped_column(String(8), default="ru")
     is_site_admin: Mapped[bool] = mapped_column(default=False)
     is_disabled: Mapped[bool] = mapped_column(default=False)
-    # Changing it ends every other session and every "remember me" cookie.
+    # Changing it ends every session and "remember me" cookie of the person at once
+    # (accounts.sessions.end_sessions ends them one by one, and can keep the current one).
     session_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
@@ -67,8 +68,17 @@ class User(UserMixin, db.Model):
         foreign_keys="Membership.user_id",
     )
 
+    # The session of this request (portal/accounts/sessions.py binds them); not columns.
+    session_key = None
+    current_session = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """Flask-Login's alternative id, kept in the session and remember-me cookies.
+
+        It names the server-side session (user_session) by its key, so ending that row, or
+        changing ``session_token``, makes every copy of those cookies open nothing.
+        """
+        return f"{self.id}:{self.session_token}:{self.session_key or ''}"
 
     @property
     def is_active(self) -> bool:

@@ -1,7 +1,7 @@
 """Pages of the core that belong to no region: home, language, notifications."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, make_response, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,7 +10,7 @@ from portal.models import Notification, Region
 from portal.services.notifications import mark_read
 from portal.web import access
 from portal.web.forms import ConfirmForm, LanguageForm
-from portal.web.i18n import LANGUAGE_COOKIE
+from portal.web.i18n import set_language_cookie
 from portal.web.security import safe_next
 
 bp = Blueprint("home", __name__)
@@ -35,12 +35,7 @@ def set_language():
     if current_user.is_authenticated:
         current_user.locale = language
         db.session.commit()
-    response = make_response(redirect(target))
-    response.set_cookie(
-        LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
-        secure=bool(current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure),
-    )
-    return response
+    return set_language_cookie(make_response(redirect(target)), language)
 
 
 @bp.route("/notifications")

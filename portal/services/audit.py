@@ -14,6 +14,8 @@ ACTION_LABELS = {
     "login.failed": _l("Failed sign-in"),
     "logout": _l("Signed out"),
     "session.expired": _l("Session expired"),
+    "session.ended": _l("Signed out on one device"),
+    "sessions.ended": _l("Sessions ended"),
     "registration": _l("Registered"),
     "membership.approved": _l("Registration approved"),
     "membership.rejected": _l("Registration rejected"),

@@ -6,8 +6,6 @@ records: a mentor whose role ends leaves mentorships to look at, never a hole.
 """
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 
 from portal.app.plugins import plugin_host
@@ -46,10 +44,3 @@ def change(membership: Membership, move: str, *, by, reason: str = "") -> None:
     membership.decision_reason = reason
     if move in ("suspended", "ended", "reinstated"):
         plugin_host().hook.portal_membership_changed(membership=membership, reason=reason)
-    if move == "suspended":
-        end_sessions(membership.user)
-
-
-def end_sessions(user) -> None:
-    """Every session and "remember me" cookie of the person ends at their next request."""
-    user.session_token = secrets.token_hex(16)

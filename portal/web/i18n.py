@@ -8,6 +8,15 @@ LANGUAGE_COOKIE = "portal_lang"
 LANGUAGE_NAMES = {"ru": "Русский", "en": "English"}
 
 
+def set_language_cookie(response, language: str):
+    """The language of the pages seen signed out: chosen in the header, or the person's at signing out."""
+    response.set_cookie(
+        LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"] or request.is_secure),
+    )
+    return response
+
+
 def select_locale() -> str:
     """The person's language, else the cookie's, the region's, the portal's; outside a request (CLI) the portal's."""
     languages = current_app.config["PORTAL_LANGUAGES"]

@@ -4,12 +4,18 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, after_this_request, current_app, flash, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user, user_loaded_from_cookie
+from flask_login import current_user, logout_user, user_loaded_from_cookie, user_logged_in
 
-from portal.app.extensions import login_manager
+from portal.accounts import sessions
+from portal.app.extensions import db, login_manager
+from portal.services import audit
+from portal.web import access
+from portal.web.http import redirect_to
+from portal.web.i18n import LANGUAGE_COOKIE, set_language_cookie
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -54,27 +60,67 @@ def start_session(user, fresh: bool = True) -> None:
         session["fresh_at"] = now
 
 
+def sign_out(keep_language: bool = True) -> None:
+    """Forgets the session and asks the browser to delete the remember-me cookie.
+
+    In this order: Flask-Login's request to delete the cookie is a mark in the session, which
+    clearing the session afterwards would remove, and the cookie would sign the person in again.
+    The person's language stays: for the rest of this request (its messages) and, in the
+    language cookie, for the pages they see signed out.
+    """
+    if keep_language:
+        language = str(get_locale())
+        if current_user.is_authenticated and request.cookies.get(LANGUAGE_COOKIE) != language:
+            after_this_request(lambda response: set_language_cookie(response, language))
+    session.clear()
+    logout_user()
+
+
+def _public_page() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    policy = getattr(view, "access_policy", None)
+    return policy is None or policy.kind == access.PUBLIC
+
+
+def _to_sign_in():
+    return redirect_to(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+
+def _refuse_session(claimed: str):
+    """A cookie named a session that opens nothing (ended, expired, another network): signed out for good."""
+    if sessions.end_refused(claimed):
+        db.session.commit()
+    sign_out()
+    flash(_("Your session has ended. Please sign in again."), "info")
+    return None if _public_page() else _to_sign_in()
+
+
 def _enforce_session_limits(app: Flask):
+    claimed = session.get("_user_id")  # read first: Flask-Login drops it when the session moved
     if not current_user.is_authenticated:
-        return None
+        claimed = claimed or session.get("_user_id")  # or a remember-me cookie named it
+        return _refuse_session(claimed) if claimed else None
+    user = current_user._get_current_object()
+    if user.current_session is None or user.current_session.ended_at is not None:
+        return _refuse_session(claimed or "")  # e.g. a remember-me cookie refused as it was read
     now = _now()
     fresh_at = session.get("fresh_at")
     window = app.config["PORTAL_FRESH_LOGIN_WINDOW"].total_seconds()
     if session.get("_fresh") and (fresh_at is None or now - fresh_at > window):
         session["_fresh"] = False
-    if current_user.is_staff:
+    if sessions.short_sessions(user):
         idle = app.config["PORTAL_STAFF_IDLE_TIMEOUT"].total_seconds()
         absolute = app.config["PORTAL_STAFF_ABSOLUTE_TIMEOUT"].total_seconds()
         login_at = session.get("login_at", 0)
         seen_at = session.get("seen_at", 0)
         if now - seen_at > idle or now - login_at > absolute:
-            from portal.services.audit import record
-
-            record("session.expired", target=f"user:{current_user.id}", commit=True)
-            logout_user()
-            session.clear()
+            sessions.end_session(user.current_session, "expired")
+            audit.record("session.expired", target=f"user:{user.id}", commit=True)
+            sign_out()
             flash(_("Your session has ended. Please sign in again."), "info")
-            return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+            return _to_sign_in()
+    if sessions.touch(user.current_session):
+        db.session.commit()
     session["seen_at"] = now
     return None
 
@@ -97,17 +143,33 @@ def _security_headers(response):
 
 
 def _restore_remembered_session(app, user):
-    """A session brought back by "remember me": never for staff, never fresh, bound to this client.
+    """A session brought back by "remember me": never for staff or mentors, never fresh, bound to this client.
 
-    Staff sessions must start with a password, so their limits mean something. Flask-Login
-    does not stamp a restored session with the client's identifier, and the "strong"
-    protection would then end it on the very next request.
+    Their sessions must start with a password, so their limits mean something: the row ends
+    (a person who became a coordinator since). Flask-Login does not stamp a restored session
+    with the client's identifier, and the "strong" protection would then end it on the very
+    next request.
     """
-    if user.is_staff:
-        logout_user()
+    if sessions.short_sessions(user):
+        sessions.end_session(user.current_session, "remember_refused")
+        db.session.commit()
+        sign_out(keep_language=False)  # the person is being loaded: nothing may ask who they are
         return
     session["_id"] = login_manager._session_identifier_generator()
     start_session(user, fresh=False)
+
+
+def _open_server_session(app, user):
+    """Every login_user opens a server-side session, whoever calls it; remember-me only for people
+    without the short limits. The session and remember-me cookies then carry its key."""
+    remember = session.get("_remember") == "set"
+    if remember and sessions.short_sessions(user):
+        session.pop("_remember")
+        session.pop("_remember_seconds", None)
+        remember = False
+    sessions.open_session(user, remembered=remember, user_agent=request.headers.get("User-Agent", ""),
+                          address=request.remote_addr or "")
+    session["_user_id"] = user.get_id()
 
 
 def init_app(app: Flask) -> None:
@@ -115,3 +177,4 @@ def init_app(app: Flask) -> None:
     app.before_request(lambda: _enforce_session_limits(app))
     app.after_request(_security_headers)
     user_loaded_from_cookie.connect(_restore_remembered_session, app)
+    user_logged_in.connect(_open_server_session, app)

@@ -233,8 +233,8 @@ def test_successes_between_failures_do_not_fill_the_limit(client, people):
     assert _fail(client, people["graduate"].email).status_code == 429
 
 
-@pytest.mark.parametrize("role", ["specialist", "coordinator", "region_admin", "site_admin"])
-def test_every_kind_of_staff_is_held_to_the_idle_limit(client, people, role):
+@pytest.mark.parametrize("role", ["mentor", "specialist", "coordinator", "region_admin", "site_admin"])
+def test_every_kind_of_staff_and_mentors_are_held_to_the_idle_limit(client, people, role):
     client.login_as(people[role])
     _age_session(client, seen_at=29 * 60, login_at=29 * 60)
     assert client.get("/profile").status_code == 200  # activity moves the idle clock on
@@ -249,8 +249,8 @@ def test_every_kind_of_staff_is_held_to_the_idle_limit(client, people, role):
     assert event.target == f"user:{people[role].id}"
 
 
-@pytest.mark.parametrize("role", ["specialist", "coordinator", "region_admin", "site_admin"])
-def test_every_kind_of_staff_is_held_to_twelve_hours_even_when_busy(client, people, role):
+@pytest.mark.parametrize("role", ["mentor", "specialist", "coordinator", "region_admin", "site_admin"])
+def test_every_kind_of_staff_and_mentors_are_held_to_twelve_hours_even_when_busy(client, people, role):
     client.login_as(people[role])
     _age_session(client, login_at=12 * 3600 - 60)
     assert client.get("/profile").status_code == 200
@@ -260,8 +260,8 @@ def test_every_kind_of_staff_is_held_to_twelve_hours_even_when_busy(client, peop
     assert client.get("/profile").headers["Location"].startswith("/login")
 
 
-@pytest.mark.parametrize("role", ["graduate", "mentor", "volunteer"])
-def test_people_who_are_not_staff_have_no_idle_limit(client, people, role):
+@pytest.mark.parametrize("role", ["graduate", "volunteer"])
+def test_people_who_are_not_staff_or_mentors_have_no_idle_limit(client, people, role):
     client.login_as(people[role])
     _age_session(client, seen_at=5 * 3600)
     assert client.get("/profile").status_code == 200

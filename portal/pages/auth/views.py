@@ -9,11 +9,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
-from flask_login import confirm_login, current_user, fresh_login_required, login_user, logout_user
+from flask_login import confirm_login, current_user, fresh_login_required, login_user
 from sqlalchemy import select
 
 from portal.accounts.passwords import check_password, hash_password
 from portal.accounts.people import export_person
+from portal.accounts.sessions import end_session, end_sessions, short_sessions
 from portal.app.extensions import db, limiter
 from portal.models import Membership, MembershipStatus, Municipality, Role, User
 from portal.models._time import utcnow
@@ -24,7 +25,7 @@ from portal.services.notifications import notify
 from portal.services.refusals import Refusal, refuse_duplicates
 from portal.web import access
 from portal.web.forms import ConfirmForm
-from portal.web.security import safe_next, start_session
+from portal.web.security import safe_next, sign_out, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -68,8 +69,8 @@ def login():
     if form.validate_on_submit():
         user = User.by_email(form.email.data)
         if check_password(user, form.password.data) and user.is_active:
-            session.clear()  # a new session at every login
-            login_user(user, remember=bool(form.remember.data) and not user.is_staff, fresh=True)
+            session.clear()  # a new session at every login; login_user opens its server-side row
+            login_user(user, remember=bool(form.remember.data) and not short_sessions(user), fresh=True)
             start_session(user)
             user.last_login_at = utcnow()
             audit.record("login", target=f"user:{user.id}", actor=user, subject=user)
@@ -86,9 +87,9 @@ def login():
 def logout():
     if ConfirmForm().validate_on_submit():
         audit.record("logout", target=f"user:{current_user.id}")
+        end_session(current_user.current_session, "signed_out")  # its cookies, and any copy, open nothing
         db.session.commit()
-        logout_user()
-        session.clear()
+        sign_out()
         flash(_("You have signed out."), "info")
     return redirect(url_for("home.index"))
 
@@ -199,12 +200,9 @@ def profile():
     return render_template("auth/profile.html", form=form)
 
 
-def _new_session_token(user: User) -> None:
+def _end_other_sessions(user: User, reason: str) -> None:
     """Ends every other session and remember-me cookie of this person; keeps this one."""
-    user = getattr(user, "_get_current_object", lambda: user)()  # the person, not the proxy
-    user.session_token = secrets.token_hex(16)
-    login_user(user, fresh=True)
-    start_session(user)
+    end_sessions(user, keep=user.current_session, reason=reason)
 
 
 @bp.route("/profile/password", methods=["GET", "POST"])
@@ -217,7 +215,7 @@ def change_password():
             form.current.errors.append(_("Wrong password."))
         else:
             current_user.password_hash = hash_password(form.password.data)
-            _new_session_token(current_user)
+            _end_other_sessions(current_user, "password_changed")
             audit.record("password.changed", target=f"user:{current_user.id}")
             db.session.commit()
             flash(_("Your password is changed."), "success")
@@ -240,7 +238,7 @@ def change_email():
             db.session.rollback()
             refusal.show_on(form)
             return render_template("auth/email.html", form=form), 422
-        _new_session_token(current_user)
+        _end_other_sessions(current_user, "email_changed")
         audit.record("email.changed", target=f"user:{current_user.id}", details={"from": old})
         db.session.commit()
         flash(_("Your e-mail is changed."), "success")

@@ -53,8 +53,9 @@ def accept(token: str):
         if not _accepted(invitation, user):
             return render_template("invitations/unusable.html"), 404
         session.clear()  # a new session at every sign-in
-        login_user(user, fresh=True)
+        login_user(user, fresh=True)  # opens the server-side session row
         start_session(user)
+        db.session.commit()
         return _welcome(invitation)
     status = 422 if form.errors else 200
     return render_template("invitations/accept.html", invitation=invitation, state="new_account", form=form), status

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from portal.accounts.sessions import end_sessions
 from portal.app.extensions import db, htmx
 from portal.models import Membership, Role, User
 from portal.pages.people.forms import ReasonForm
@@ -61,6 +62,8 @@ def change_role(user_id: int, role: str, action: str):
     reason = form.reason.data if action in MOVES_WITH_REASON else ""
     try:
         memberships.change(membership, MOVES[action], by=current_user._get_current_object(), reason=reason)
+        if action == "suspend":  # a suspended person is signed out: every session, remember-me included
+            end_sessions(user, reason="suspended", region=g.region)
     except Refusal as refusal:
         db.session.rollback()
         flash(str(refusal.message), "error")
