@@ -56,15 +56,15 @@ class Festival(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     region: Mapped[Region] = relationship()
-    organizers: Mapped[list[Organizer]] = relationship(back_populates="festival", cascade="all, delete-orphan")
-    jurors: Mapped[list[Juror]] = relationship(back_populates="festival", cascade="all, delete-orphan")
-    venues: Mapped[list[Venue]] = relationship(back_populates="festival", cascade="all, delete-orphan",
-                                               order_by="Venue.name")
-    nominations: Mapped[list[Nomination]] = relationship(back_populates="festival", cascade="all, delete-orphan",
-                                                         order_by="Nomination.id")
+    organizers: Mapped[list[FestivalOrganizer]] = relationship(back_populates="festival", cascade="all, delete-orphan")
+    jurors: Mapped[list[FestivalJuror]] = relationship(back_populates="festival", cascade="all, delete-orphan")
+    venues: Mapped[list[FestivalVenue]] = relationship(back_populates="festival", cascade="all, delete-orphan",
+                                               order_by="FestivalVenue.name")
+    nominations: Mapped[list[FestivalNomination]] = relationship(back_populates="festival", cascade="all, delete-orphan",
+                                                         order_by="FestivalNomination.id")
 
 
-class Organizer(db.Model):
+class FestivalOrganizer(db.Model):
     """A specialist, or a volunteer they named, who runs the festival."""
 
     __tablename__ = "volunteer_festivals_organizer"
@@ -79,7 +79,7 @@ class Organizer(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Juror(db.Model):
+class FestivalJuror(db.Model):
     """Someone the organizers named to score the groups' projects."""
 
     __tablename__ = "volunteer_festivals_juror"
@@ -94,7 +94,7 @@ class Juror(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Venue(db.Model):
+class FestivalVenue(db.Model):
     __tablename__ = "volunteer_festivals_venue"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,10 +121,10 @@ class ProgrammeItem(db.Model):
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer_festivals_venue.id", ondelete="SET NULL"))
 
     festival: Mapped[Festival] = relationship()
-    venue: Mapped[Venue | None] = relationship()
+    venue: Mapped[FestivalVenue | None] = relationship()
 
 
-class Nomination(db.Model):
+class FestivalNomination(db.Model):
     __tablename__ = "volunteer_festivals_nomination"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,11 +134,11 @@ class Nomination(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
 
     festival: Mapped[Festival] = relationship(back_populates="nominations")
-    criteria: Mapped[list[Criterion]] = relationship(back_populates="nomination", cascade="all, delete-orphan",
-                                                     order_by="Criterion.position")
+    criteria: Mapped[list[FestivalCriterion]] = relationship(back_populates="nomination", cascade="all, delete-orphan",
+                                                     order_by="FestivalCriterion.position")
 
 
-class Criterion(db.Model):
+class FestivalCriterion(db.Model):
     """What the jury scores a project on, from 0 to ``max_points``."""
 
     __tablename__ = "volunteer_festivals_criterion"
@@ -150,7 +150,7 @@ class Criterion(db.Model):
     max_points: Mapped[int] = mapped_column(default=10)
     position: Mapped[int] = mapped_column(default=0)
 
-    nomination: Mapped[Nomination] = relationship(back_populates="criteria")
+    nomination: Mapped[FestivalNomination] = relationship(back_populates="criteria")
 
 
 class GroupStatus(str, enum.Enum):
@@ -166,7 +166,7 @@ GROUP_LABELS = status_labels(GroupStatus, {
 })
 
 
-class Group(db.Model):
+class FestivalGroup(db.Model):
     """A volunteer group that brings a project to the festival and enters a nomination."""
 
     __tablename__ = "volunteer_festivals_group"
@@ -192,9 +192,9 @@ class Group(db.Model):
     festival: Mapped[Festival] = relationship()
     institution: Mapped[Institution | None] = relationship()
     leader: Mapped[User | None] = relationship()
-    nomination: Mapped[Nomination] = relationship()
-    members: Mapped[list[GroupMember]] = relationship(back_populates="group", cascade="all, delete-orphan",
-                                                      order_by="GroupMember.id")
+    nomination: Mapped[FestivalNomination] = relationship()
+    members: Mapped[list[FestivalGroupMember]] = relationship(back_populates="group", cascade="all, delete-orphan",
+                                                      order_by="FestivalGroupMember.id")
 
     @property
     def behind(self) -> str:
@@ -202,7 +202,7 @@ class Group(db.Model):
         return self.institution.name if self.institution is not None else self.organisation
 
 
-class GroupMember(db.Model):
+class FestivalGroupMember(db.Model):
     """A member: a person with an account, or only a name (minors, added by the leader)."""
 
     __tablename__ = "volunteer_festivals_group_member"
@@ -215,7 +215,7 @@ class GroupMember(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     minor: Mapped[bool] = mapped_column(default=False)
 
-    group: Mapped[Group] = relationship(back_populates="members")
+    group: Mapped[FestivalGroup] = relationship(back_populates="members")
     user: Mapped[User | None] = relationship()
 
 
@@ -255,11 +255,11 @@ class VolunteerRole(db.Model):
     min_age: Mapped[int | None]
 
     festival: Mapped[Festival] = relationship()
-    shifts: Mapped[list[Shift]] = relationship(back_populates="role", cascade="all, delete-orphan",
-                                               order_by="Shift.starts_at")
+    shifts: Mapped[list[FestivalShift]] = relationship(back_populates="role", cascade="all, delete-orphan",
+                                               order_by="FestivalShift.starts_at")
 
 
-class Shift(db.Model):
+class FestivalShift(db.Model):
     """A time and place of a role for so many people; its places are units in the reservations engine."""
 
     __tablename__ = "volunteer_festivals_shift"
@@ -301,7 +301,7 @@ ASSIGNMENT_LABELS = status_labels(AssignmentStatus, {
 })
 
 
-class Assignment(db.Model):
+class ShiftAssignment(db.Model):
     """A volunteer in a shift (or waiting for a place): one row per volunteer and shift.
 
     The place is the core's claim and the status is read from it, so a promotion shows at once.
@@ -322,7 +322,7 @@ class Assignment(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     dropped_at: Mapped[datetime | None]
 
-    shift: Mapped[Shift] = relationship()
+    shift: Mapped[FestivalShift] = relationship()
     volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
     claim: Mapped[ReservationClaim | None] = relationship()
 
@@ -335,7 +335,7 @@ class Assignment(db.Model):
         return AssignmentStatus.taken
 
 
-class Score(db.Model):
+class FestivalScore(db.Model):
     """One juror's points for one group on one criterion."""
 
     __tablename__ = "volunteer_festivals_score"
