@@ -110,7 +110,7 @@ def clashes(opportunities: Sequence[Opportunity]) -> list[tuple[int, int]]:
     """Index pairs (i < j) of opportunities whose intervals overlap."""
     timed = sorted((o.start, o.end, i) for i, o in enumerate(opportunities) if o.start is not None)
     found = []
-    for a, (start, end, i) in enumerate(timed):
+    for a, (_start, end, i) in enumerate(timed):
         for later_start, _later_end, j in timed[a + 1:]:
             if later_start >= end:
                 break

@@ -62,7 +62,8 @@ def portal_demo_data(region, people, password):
 def portal_export_person(user):
     from sqlalchemy import select
 
-    from plugins.volunteer_festivals.models import ShiftAssignment, FestivalGroup, FestivalGroupMember, FestivalScore, VolunteerProfile
+    from plugins.volunteer_festivals.models import (FestivalGroup, FestivalGroupMember, FestivalScore,
+                                                    ShiftAssignment, VolunteerProfile)
 
     return {
         "profiles": [{"interests": p.interests, "skills": p.skills,

@@ -66,7 +66,7 @@ def load(region, people, password: str = "demo-portal-2026") -> None:
                                           enumerate(VOLUNTEERS)]
     shifts.save_profile(people["volunteer"], region, ["фотография", "дети"], ["фотосъёмка"], date(2001, 4, 12),
                         ["sat:morning", "sat:afternoon", "sun:afternoon"])
-    for person, (_name, likes, skills, age, free) in zip(volunteers[1:], VOLUNTEERS):
+    for person, (_name, likes, skills, age, free) in zip(volunteers[1:], VOLUNTEERS, strict=True):
         born = today(region).replace(year=today(region).year - age) - timedelta(days=40)
         shifts.save_profile(person, region, likes, skills, born, free)
     staff = [people["specialist"].id, people["volunteer"].id]

@@ -12,10 +12,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from plugins.volunteer_festivals.models import (FestivalCriterion, Festival, FestivalStatus, FestivalGroup, FestivalGroupMember, GroupStatus,
-                                                FestivalJuror, FestivalNomination, FestivalOrganizer, ProgrammeItem, ResultsStatus, FestivalVenue)
-from portal.kit import (SUPPORT_STAFF, Institution, Lifecycle, Membership, MembershipStatus, Refusal, Role, User, db,
-                        hold, refuse_duplicates)
+from plugins.volunteer_festivals.models import (Festival, FestivalCriterion, FestivalGroup, FestivalGroupMember,
+                                                FestivalJuror, FestivalNomination, FestivalOrganizer,
+                                                FestivalStatus, FestivalVenue, GroupStatus, ProgrammeItem,
+                                                ResultsStatus)
+from portal.kit import (SUPPORT_STAFF, Institution, Lifecycle, Membership, MembershipStatus, Refusal, Role, User,
+                        db, hold, refuse_duplicates)
 
 NAME = "volunteer_festivals"
 STAFF = SUPPORT_STAFF

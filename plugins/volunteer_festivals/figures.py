@@ -10,8 +10,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from plugins.volunteer_festivals.models import (ShiftAssignment, Festival, FestivalGroup, FestivalGroupMember, GroupStatus, FestivalShift,
-                                                VolunteerRole)
+from plugins.volunteer_festivals.models import (Festival, FestivalGroup, FestivalGroupMember, FestivalShift,
+                                                GroupStatus, ShiftAssignment, VolunteerRole)
 from portal.kit import Institution, db
 
 

@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from plugins.volunteer_festivals.festivals import RESULTS_LIFE, festival_groups
-from plugins.volunteer_festivals.models import Festival, FestivalGroup, GroupStatus, FestivalNomination, ResultsStatus, FestivalScore
+from plugins.volunteer_festivals.models import (Festival, FestivalGroup, FestivalNomination, FestivalScore,
+                                                GroupStatus, ResultsStatus)
 from portal.kit import Refusal, db, hold, utcnow
 
 PLACES_AWARDED = 3

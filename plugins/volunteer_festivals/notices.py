@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from plugins.volunteer_festivals.festivals import festival_groups
-from plugins.volunteer_festivals.models import ShiftAssignment, Festival, FestivalGroup, GroupStatus
+from plugins.volunteer_festivals.models import Festival, FestivalGroup, GroupStatus, ShiftAssignment
 from portal.kit import audit, notify
 
 MOVED_IN = _l("A place freed up: you are in the shift «%(role)s» on %(date)s.")

@@ -18,8 +18,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from plugins.volunteer_festivals.models import (ShiftAssignment, AssignmentStatus, Festival, FestivalShift, VolunteerProfile,
-                                                VolunteerRole, _check_code)
+from plugins.volunteer_festivals.models import (AssignmentStatus, Festival, FestivalShift, ShiftAssignment,
+                                                VolunteerProfile, VolunteerRole, _check_code)
 from portal.kit import (ClaimStatus, Refusal, ReservationClaim, db, format_moment, hold, refuse_duplicates,
                         reservations, to_local, today, utcnow)
 

@@ -7,12 +7,12 @@ takes at the region's clock, its exact interval for clashes).
 """
 from __future__ import annotations
 
-import matching
 from sqlalchemy import select
 
+import matching
 from plugins.volunteer_festivals.festivals import region_people
-from plugins.volunteer_festivals.models import ShiftAssignment, Festival, FestivalShift, VolunteerProfile
-from plugins.volunteer_festivals.shifts import (age_on, commitments, festival_shifts, place_counts, time_keys)
+from plugins.volunteer_festivals.models import Festival, FestivalShift, ShiftAssignment, VolunteerProfile
+from plugins.volunteer_festivals.shifts import age_on, commitments, festival_shifts, place_counts, time_keys
 from portal.kit import db, to_local, utcnow
 
 MAX_SHIFTS = 3  # a volunteer is proposed at most this many shifts by the whole-festival plan

@@ -2,13 +2,14 @@
 shifts suggested for them, the desk checks them in, jurors score, and certificates come out as PDF."""
 from __future__ import annotations
 
-
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from flask_login import current_user
 
+import matching
+from matching.profiles import normalise_word
 from plugins.volunteer_festivals import festivals as rules
 from plugins.volunteer_festivals import figures as numbers
 from plugins.volunteer_festivals import jury, notices, shifts, suggestions
@@ -17,9 +18,9 @@ from plugins.volunteer_festivals.forms import (ApproveForm, AssignForm, CheckInF
                                                FestivalForm, GroupForm, ItemForm, MemberForm, NominationForm,
                                                PeopleForm, ProfileForm, RoleForm, ShiftForm, TakeForm, VenueForm,
                                                score_form)
-from plugins.volunteer_festivals.models import (ShiftAssignment, AssignmentStatus, Festival, FestivalStatus, FestivalGroup,
-                                                FestivalGroupMember, GroupStatus, FestivalOrganizer, ResultsStatus, FestivalShift,
-                                                VolunteerRole)
+from plugins.volunteer_festivals.models import (AssignmentStatus, Festival, FestivalGroup, FestivalGroupMember,
+                                                FestivalOrganizer, FestivalShift, FestivalStatus, GroupStatus,
+                                                ResultsStatus, ShiftAssignment, VolunteerRole)
 from plugins.volunteer_festivals.shifts import PARTS, WEEKDAYS
 from portal.kit import (ConfirmForm, Refusal, User, audit, csv_response, db, htmx, members, redirect_to,
                         region_object, region_year, render_audited, template_helpers, to_utc, utcnow)
@@ -60,11 +61,22 @@ def time_label(key: str) -> str:
     return " ".join(str(w) for w in (DAY_WORDS.get(day, day), PART_WORDS.get(part, part)) if w)
 
 
-def reasons_text(reasons, reader: str = "volunteer") -> str:
-    """The reasons in plain words in the reader's language, joined: "you like photography; you are free …"."""
+def reasons_text(reasons, reader: str = "volunteer", shift: FestivalShift | None = None) -> str:
+    """The reasons in plain words in the reader's language, joined: "you like photography; you are free …".
+
+    The matcher compares words lower-cased, ё as е; with the ``shift``, its role's words are shown as typed.
+    """
     templates = FOR_VOLUNTEER if reader == "volunteer" else FOR_ORGANIZER
-    return "; ".join(reason.render(str(templates[reason.code]), time_label=time_label)
-                     for reason in reasons if reason.code in templates)
+    typed = {normalise_word(w): w for w in (shift.role.interests or []) + (shift.role.skills or [])} if shift else {}
+    out = []
+    for reason in reasons:
+        if reason.code not in templates:
+            continue
+        if typed and "items" in reason.params:
+            reason = matching.Reason(reason.code, {**reason.params,
+                                                   "items": [typed.get(i, i) for i in reason.params["items"]]})
+        out.append(reason.render(str(templates[reason.code]), time_label=time_label))
+    return "; ".join(out)
 
 
 def status_words(assignment: ShiftAssignment | None) -> str:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from plugins.volunteer_festivals import shifts
-from plugins.volunteer_festivals.models import ShiftAssignment, AssignmentStatus
+from plugins.volunteer_festivals.models import AssignmentStatus, ShiftAssignment
 from portal.app.extensions import db
 from portal.kit import Refusal
 from portal.models import AuditEvent, MembershipStatus, Notification
