@@ -106,16 +106,21 @@ class Match:
     reasons: list[Reason] = field(default_factory=list)
 
 
-def clashes(opportunities: Sequence[Opportunity]) -> list[tuple[int, int]]:
-    """Index pairs (i < j) of opportunities whose intervals overlap."""
-    timed = sorted((o.start, o.end, i) for i, o in enumerate(opportunities) if o.start is not None)
-    found = []
-    for a, (_start, end, i) in enumerate(timed):
-        for later_start, _later_end, j in timed[a + 1:]:
-            if later_start >= end:
-                break
-            found.append((min(i, j), max(i, j)))
-    return sorted(found)
+def clashes(opportunities: Sequence[Opportunity]) -> list[tuple[int, ...]]:
+    """Groups of opportunity indices that all overlap one another (the maximal ones), sorted.
+
+    Intervals that overlap pairwise share a moment (Helly), so the groups are the sets of
+    intervals running at each start: at most one group per opportunity. "At most one of each
+    group" is the same rule as "never two that overlap", and a much tighter one for the solver.
+    """
+    timed = [(o.start, o.end, i) for i, o in enumerate(opportunities) if o.start is not None]
+    groups: set[tuple[int, ...]] = set()
+    for start, _end, _i in timed:
+        running = tuple(sorted(j for s, e, j in timed if s <= start < e))
+        if len(running) > 1:
+            groups.add(running)
+    maximal = [g for g in groups if not any(set(g) < set(other) for other in groups)]
+    return sorted(maximal)
 
 
 def _multi_hot(left: list[list[str]], right: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:

@@ -55,10 +55,13 @@ def test_better_fits_come_first_and_exclude_is_kept():
     assert [m.id for m in suggest_people([host], people + [Person("q", interests=[], age=20)])["host"]] == ["p", "q"]
 
 
-def test_clashes_are_the_overlapping_pairs():
+def test_clashes_are_the_groups_that_overlap():
     shifts = [Opportunity("a", [], start=0, end=2), Opportunity("b", [], start=2, end=4),
               Opportunity("c", [], start=1, end=3), Opportunity("d", [])]
     assert clashes(shifts) == [(0, 2), (1, 2)]  # touching ends do not clash; untimed never does
+    three = [Opportunity("x", [], start=0, end=10), Opportunity("y", [], start=1, end=3),
+             Opportunity("z", [], start=2, end=4), Opportunity("w", [], start=5, end=6)]
+    assert clashes(three) == [(0, 1, 2), (0, 3)]
 
 
 def _brute_force(people, shifts):
