@@ -187,7 +187,7 @@ class CheckInForm(Form):
 
 class CodeForm(Form):
     code = StringField(_l("Code from the volunteer's phone"), validators=[DataRequired(), Length(max=20)])
-    submit = SubmitField(_l("Check in"))
+    submit = SubmitField(lazy_pgettext("volunteer_festivals", "Check in"))
 
 
 class ApproveForm(Form):
