@@ -140,21 +140,6 @@ def add_shift(role: VolunteerRole, starts_at: datetime, ends_at: datetime, capac
     return shift
 
 
-def set_capacity(shift: FestivalShift, capacity: int) -> list[ShiftAssignment]:
-    """More places promote the waiting list in order; never fewer than are taken."""
-    check_capacity(capacity)
-    hold(shift)
-    if capacity == shift.capacity:
-        return []
-    taken = place_counts([shift])[shift.id][0]
-    if capacity < taken:
-        raise Refusal(_("%(taken)d people are in the shift already; it cannot have fewer places.", taken=taken),
-                      "capacity")
-    promoted = reservations.resize(shift.resource, capacity, _place_label)
-    shift.capacity = capacity
-    return promoted_assignments(promoted)
-
-
 def festival_roles(festival: Festival) -> list[VolunteerRole]:
     return list(db.session.scalars(select(VolunteerRole).where(VolunteerRole.festival_id == festival.id)
                                    .options(selectinload(VolunteerRole.shifts)).order_by(VolunteerRole.name)))
