@@ -1,4 +1,4 @@
-"""Matching graduates with mentors: suggestions, exact assignment, learning from coordinators.
+"""Matching any two sides: graduates with mentors, people with opportunities (volunteers with shifts).
 
 A pure library (numpy, scipy, scikit-learn, joblib; no web framework) so it can be tested,
 benchmarked and reused outside the portal::
@@ -47,16 +47,30 @@ Scale: the portal calls these per region (a few thousand people: well under a se
 ``suggest`` also handles a whole country (100,000 x 20,000) in bounded memory: graduates are
 scored in blocks of about 2 million pairs, and above 40 million pairs the about texts are
 compared in a 128-dimension latent space of the same TF-IDF (``matching.features``).
-``python bench/matching.py`` measures all of this; :mod:`matching.evaluate` has the metrics,
+People and opportunities (:mod:`matching.sides`): the same three questions for any two sides,
+e.g. a volunteer and a festival's shifts, on interests, skills, age, free time and clashes::
+
+    from matching import Person, Opportunity, suggest_opportunities, suggest_people, assign_opportunities
+
+    for_people = suggest_opportunities(volunteers, shifts, k=5)      # person id -> [Match]
+    for_shifts = suggest_people(shifts, volunteers, k=5)             # opportunity id -> [Match]
+    plan = assign_opportunities(volunteers, shifts)                  # person id -> [opportunity id]
+
+with the reasons ``likes``, ``has_skills``, ``free_at``, ``old_enough`` (see :mod:`matching.sides`).
+``assign_opportunities`` is exact under counts and clashes (:func:`matching.assign.solve`, which
+``assign`` uses too). ``python bench/matching.py`` measures all of this; :mod:`matching.evaluate` has the metrics,
 the synthetic population and the keyword-overlap baseline.
 """
 from __future__ import annotations
 
-from .assign import assign, score_matrix
-from .evaluate import baseline_suggest, coverage, mean_metric, ndcg_at_k, precision_at_k, synthetic_population
+from .assign import assign, score_matrix, solve
+from .evaluate import (baseline_suggest, coverage, mean_metric, ndcg_at_k, precision_at_k, side_baseline,
+                       synthetic_festival, synthetic_population)
 from .model import MIN_DECISIONS, DecisionModel
 from .profiles import AREA_LABELS, AREAS, REASON_TEMPLATES, Profile, Reason, Suggestion
 from .scoring import WEIGHTS, suggest
+from .sides import (SIDE_WEIGHTS, Match, Opportunity, Person, assign_opportunities, suggest_opportunities,
+                    suggest_people)
 
 __all__ = [
     "AREAS",
@@ -77,4 +91,14 @@ __all__ = [
     "mean_metric",
     "baseline_suggest",
     "synthetic_population",
+    "SIDE_WEIGHTS",
+    "Person",
+    "Opportunity",
+    "Match",
+    "suggest_opportunities",
+    "suggest_people",
+    "assign_opportunities",
+    "solve",
+    "side_baseline",
+    "synthetic_festival",
 ]

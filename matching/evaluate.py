@@ -18,13 +18,16 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from .features import FeatureSpace
 from .profiles import AREAS, Profile, Suggestion
+from .sides import Match, Opportunity, Person, pair_scores
 
 Ranked = Sequence[str] | Sequence[Suggestion]
 Relevant = set[str] | frozenset[str] | Mapping[str, float]
 
 
 def _ids(ranked: Iterable[Any]) -> list[str]:
-    return [item.mentor_id if isinstance(item, Suggestion) else str(item) for item in ranked]
+    """Mentor ids of suggestions, ids of matches (``matching.sides.Match``), or the ids themselves."""
+    return [item.mentor_id if isinstance(item, Suggestion) else item.id if isinstance(item, Match) else str(item)
+            for item in ranked]
 
 
 def _gain(relevant: Relevant, mentor_id: str) -> float:
@@ -246,3 +249,111 @@ def synthetic_population(n_graduates: int, n_mentors: int, seed: int = 0, n_muni
     hidden = {"g_topic": g_topic, "g_place": g_place, "g_needs": g_needs,
               "m_topic": m_topic, "m_place": m_place, "m_areas": m_areas}
     return graduates, mentors, Relevance(graduates, mentors, hidden, seed)
+
+
+# --- people and opportunities: volunteers and festival shifts -------------------------------------
+
+ROLE_TOPICS: dict[str, tuple[list[str], list[str]]] = {
+    # topic: (what people who like it say they like, what the role needs)
+    "photo": (["фотография", "photography", "видео", "соцсети"], ["фотосъёмка", "обработка фото"]),
+    "hosting": (["театр", "выступления", "музыка", "public speaking"], ["ведение", "микрофон"]),
+    "guiding": (["история", "экскурсии", "краеведение", "походы"], ["знание города", "английский"]),
+    "desk": (["порядок", "таблицы", "компьютеры", "общение"], ["регистрация", "компьютер"]),
+    "kids": (["дети", "игры", "рисование", "анимация"], ["работа с детьми", "первая помощь"]),
+    "catering": (["кулинария", "кофе", "cooking", "выпечка"], ["санкнижка", "кухня"]),
+}
+TIME_KEYS = [f"{day}:{part}" for day in ("fri", "sat", "sun") for part in ("morning", "afternoon", "evening")]
+
+
+class SideRelevance(Mapping):
+    """Person id -> set of relevant opportunity ids, from the hidden truth (precomputed)."""
+
+    THRESHOLD = 0.7
+
+    def __init__(self, relevant: dict[str, set[str]]) -> None:
+        self._relevant = relevant
+
+    def __getitem__(self, person_id: str) -> set[str]:
+        return self._relevant[person_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._relevant)
+
+    def __len__(self) -> int:
+        return len(self._relevant)
+
+
+def synthetic_festival(n_people: int, n_shifts: int, seed: int = 0
+                       ) -> tuple[list[Person], list[Opportunity], SideRelevance]:
+    """Random volunteers and shifts plus which shifts truly suit whom.
+
+    Hidden truth: each volunteer has a favourite topic, the skills they really have and the
+    times they are really free; what they typed is a noisy view (some interests left out, a
+    stray one added, a skill or a free time forgotten). A shift belongs to a role with a topic,
+    needed skills, times and perhaps a minimum age. A shift suits a volunteer when no hard rule
+    is broken and ``0.35 x same topic + 0.30 x true skills covered + 0.35 x truly free +
+    noise(0.1)`` reaches 0.7. Ages and minimum ages are exact (both are known facts).
+    """
+    rng = np.random.default_rng(seed)
+    topics = list(ROLE_TOPICS)
+    p_topic = rng.integers(len(topics), size=n_people)
+    people: list[Person] = []
+    true_skills: list[set[str]] = []
+    true_free: list[set[str]] = []
+    all_skills = sorted({s for _likes, needs in ROLE_TOPICS.values() for s in needs})
+    for i in range(n_people):
+        likes, needs = ROLE_TOPICS[topics[p_topic[i]]]
+        skills = {s for s in needs if rng.random() < 0.6} | {str(rng.choice(all_skills))
+                                                            for _ in range(rng.integers(0, 2))}
+        free = {t for t in TIME_KEYS if rng.random() < 0.4}
+        interests = [w for w in likes if rng.random() < 0.6]
+        if rng.random() < 0.5:
+            other = ROLE_TOPICS[topics[rng.integers(len(topics))]][0]
+            interests.append(str(rng.choice(other)))
+        true_skills.append(skills)
+        true_free.append(free)
+        people.append(Person(id=f"v{i}", interests=interests, skills=[s for s in skills if rng.random() < 0.85],
+                             age=int(rng.integers(14, 40)), free=[t for t in free if rng.random() < 0.85],
+                             capacity=int(rng.integers(1, 4))))
+    shifts: list[Opportunity] = []
+    o_topic = rng.integers(len(topics), size=n_shifts)
+    for j in range(n_shifts):
+        likes, needs = ROLE_TOPICS[topics[o_topic[j]]]
+        day = int(rng.integers(3))
+        part = int(rng.integers(3))
+        start = day * 24 + 9 + part * 4
+        shifts.append(Opportunity(id=f"s{j}", interests=likes, skills=[s for s in needs if rng.random() < 0.7],
+                                  min_age=[None, None, 16, 18][int(rng.integers(4))],
+                                  times=[TIME_KEYS[day * 3 + part]], start=start, end=start + 3,
+                                  capacity=int(rng.integers(1, 6))))
+    _scores, admissible = pair_scores(people, shifts)
+    relevant: dict[str, set[str]] = {}
+    for i, person in enumerate(people):
+        noise = np.random.default_rng((seed, i)).normal(0.0, 0.1, n_shifts)
+        picked = set()
+        for j, shift in enumerate(shifts):
+            topic = float(o_topic[j] == p_topic[i])
+            covered = (len(set(shift.skills) & true_skills[i]) / len(shift.skills)) if shift.skills else 1.0
+            free = float(set(shift.times) <= true_free[i])
+            if admissible[i, j] and 0.35 * topic + 0.30 * covered + 0.35 * free + noise[j] >= SideRelevance.THRESHOLD:
+                picked.add(shift.id)
+        relevant[person.id] = picked
+    return people, shifts, SideRelevance(relevant)
+
+
+def side_baseline(people: Sequence[Person], opportunities: Sequence[Opportunity], k: int = 5
+                  ) -> dict[str, list[Match]]:
+    """Keyword overlap: shared words between (interests + skills) of both sides, hard rules kept."""
+    people, opportunities = list(people), list(opportunities)
+    result: dict[str, list[Match]] = {p.id: [] for p in people}
+    if not people or not opportunities:
+        return result
+    _scores, admissible = pair_scores(people, opportunities)
+    words = [set(o.interests) | set(o.skills) for o in opportunities]
+    for i, person in enumerate(people):
+        mine = set(person.interests) | set(person.skills)
+        counts = [(len(mine & words[j]), j) for j in np.flatnonzero(admissible[i]).tolist()]
+        counts.sort(key=lambda item: (-item[0], item[1]))
+        best = max([c for c, _j in counts] + [1])
+        result[person.id] = [Match(opportunities[j].id, c / best) for c, j in counts[:k]]
+    return result

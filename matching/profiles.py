@@ -42,6 +42,11 @@ REASON_TEMPLATES: dict[str, str] = {
     "same_municipality": "same municipality",
     "similar_about": "similar self-descriptions",
     "learned": "coordinators approved similar pairs",
+    # People and opportunities (matching.sides): a volunteer and a shift.
+    "likes": "likes %(items)s",
+    "has_skills": "can do what it needs: %(items)s",
+    "free_at": "free at %(times)s",
+    "old_enough": "old enough: from %(min_age)s",
 }
 
 
@@ -125,7 +130,7 @@ class Reason(str):
         if code not in REASON_TEMPLATES:
             raise ValueError(f"unknown reason code {code!r}")
         params = dict(params or {})
-        text = REASON_TEMPLATES[code] % _formatted(params, lambda area: AREA_LABELS.get(area, area), ", ")
+        text = REASON_TEMPLATES[code] % _formatted(params, lambda area: AREA_LABELS.get(area, area), ", ", str)
         obj = super().__new__(cls, text)
         obj.code = code
         obj.params = params
@@ -137,21 +142,27 @@ class Reason(str):
     def __repr__(self) -> str:
         return f"Reason({self.code!r}, {self.params!r})"
 
-    def format_params(self, area_label: Callable[[str], str] | None = None, join: str = ", ") -> dict[str, str]:
-        """Params as display strings: lists joined, area codes through ``area_label``."""
-        return _formatted(self.params, area_label or (lambda area: AREA_LABELS.get(area, area)), join)
+    def format_params(self, area_label: Callable[[str], str] | None = None, join: str = ", ",
+                      time_label: Callable[[str], str] | None = None) -> dict[str, str]:
+        """Params as display strings: lists joined, area codes through ``area_label``, time keys
+        (``free_at``) through ``time_label``."""
+        return _formatted(self.params, area_label or (lambda area: AREA_LABELS.get(area, area)), join,
+                          time_label or str)
 
     def render(self, template: str | None = None, area_label: Callable[[str], str] | None = None,
-               join: str = ", ") -> str:
+               join: str = ", ", time_label: Callable[[str], str] | None = None) -> str:
         """The reason through ``template`` (%-style with named params; English when omitted)."""
-        return (template or REASON_TEMPLATES[self.code]) % self.format_params(area_label, join)
+        return (template or REASON_TEMPLATES[self.code]) % self.format_params(area_label, join, time_label)
 
 
-def _formatted(params: dict[str, Any], area_label: Callable[[str], str], join: str) -> dict[str, str]:
+def _formatted(params: dict[str, Any], area_label: Callable[[str], str], join: str,
+               time_label: Callable[[str], str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in params.items():
         if key == "areas":
             out[key] = join.join(area_label(area) for area in value)
+        elif key == "times":
+            out[key] = join.join(time_label(item) for item in value)
         elif isinstance(value, (list, tuple, set, frozenset)):
             out[key] = join.join(str(item) for item in value)
         elif isinstance(value, float):
