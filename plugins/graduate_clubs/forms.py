@@ -1,12 +1,11 @@
 """The clubs' forms; each is a kit Form, which refuses characters nobody types before anything reads them."""
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from plugins.graduate_clubs.clubs import EARLIEST_YEAR, LATEST_YEAR, MAX_CAPACITY
-from portal.kit import Form, YearsBetween, parse_id
+from portal.kit import DayField, Form, LocalTimeField, NumberField, PeopleField, YearsBetween, parse_id
 
 TIME_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]  # the last: typed where no picker
 YEARS = _l("Give a year from %(first)d to %(last)d.", first=EARLIEST_YEAR, last=LATEST_YEAR)
@@ -16,43 +15,15 @@ PLACES = _l("The number of places must be from 1 to %(max)d.", max=MAX_CAPACITY)
 REASONABLE_YEAR = YearsBetween(EARLIEST_YEAR, LATEST_YEAR, message=YEARS)
 
 
-class _SaysHowToWrite:
-    """A date field that answers what is not a date with how to write one, instead of WTForms' words."""
-
-    how = ""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(self.how) from None
 
 
-class LocalTimeField(_SaysHowToWrite, DateTimeLocalField):
-    """A date and time in the region's zone."""
-
-    how = _l("This is not a valid date and time; give them as 2026-12-25 18:00.")
 
 
-class DayField(_SaysHowToWrite, DateField):
-    how = _l("This is not a valid date; give it as 2026-12-25.")
 
 
-class PlacesField(IntegerField):
+class PlacesField(NumberField):
     """A number of places; letters are no number, and NumberRange says once what is wanted."""
 
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-
-
-class PeopleField(SelectMultipleField):
-    """People chosen from a list; an empty entry (a list sent with nobody chosen) is nobody, not an error."""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata([value for value in valuelist if value != ""])
 
 
 class ClubForm(Form):

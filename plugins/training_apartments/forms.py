@@ -1,12 +1,12 @@
 """The apartments' forms: each a kit Form, which refuses characters nobody types before anything reads them."""
 from flask_babel import lazy_gettext as _l
-from wtforms import (DateField, EmailField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import (DateField, EmailField, SelectField, SelectMultipleField, StringField, SubmitField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from plugins.training_apartments.models import BUDGET_LABELS
 from plugins.training_apartments.rules import MAX_PLACES
-from portal.kit import Form, YearsBetween, parse_id
+from portal.kit import DayField, Form, NumberField, YearsBetween, parse_id
 
 DAY = _l("This is not a valid date; give it as 2026-12-25.")
 PLACES = _l("An apartment has from 1 to %(max)d places.", max=MAX_PLACES)
@@ -17,24 +17,8 @@ def _id(value) -> int:
     return parse_id(value) or 0
 
 
-class DayField(DateField):
-    """A date that answers what is not a date with how to write one."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(str(DAY)) from None
 
 
-class NumberField(IntegerField):
-    """A whole number; letters are no number, and the range says once what is wanted."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
 
 
 class IdsField(SelectMultipleField):

@@ -1,13 +1,12 @@
 """The festivals' forms; each is a kit Form, which refuses characters nobody types before anything reads them."""
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField, widgets)
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField, widgets
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from plugins.volunteer_festivals.festivals import EARLIEST_YEAR, LATEST_YEAR
 from plugins.volunteer_festivals.shifts import MAX_CAPACITY
-from portal.kit import Form, YearsBetween, parse_id
+from portal.kit import DayField, Form, LocalTimeField, NumberField, PeopleField, YearsBetween, parse_id
 
 TIME_FORMAT = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 YEARS = _l("Give a year from %(first)d to %(last)d.", first=EARLIEST_YEAR, last=LATEST_YEAR)
@@ -15,41 +14,14 @@ REASONABLE_YEAR = YearsBetween(EARLIEST_YEAR, LATEST_YEAR, message=YEARS)
 PLACES = _l("The number of people must be from 1 to %(max)d.", max=MAX_CAPACITY)
 
 
-class _SaysHowToWrite:
-    how = ""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(self.how) from None
 
 
-class LocalTimeField(_SaysHowToWrite, DateTimeLocalField):
-    """A date and time in the region's zone."""
-
-    how = _l("This is not a valid date and time; give them as 2026-12-25 18:00.")
 
 
-class DayField(_SaysHowToWrite, DateField):
-    how = _l("This is not a valid date; give it as 2026-12-25.")
 
 
-class NumberField(IntegerField):
-    """Letters are no number: the range validator says once what is wanted."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
 
 
-class PeopleField(SelectMultipleField):
-    """People chosen from a list; an empty entry is nobody, not an error."""
-
-    def process_formdata(self, valuelist):
-        super().process_formdata([value for value in valuelist if value != ""])
 
 
 class ChecksField(PeopleField):

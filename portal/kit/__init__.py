@@ -18,7 +18,8 @@ fails on any other ``portal.`` import under ``plugins/``. What two plugins both 
   :func:`institutions_of`, :func:`is_staff_of`, :func:`region_institutions`; people: :func:`notify`,
   :func:`graduate_needs`, :func:`demo_member`.
 - Plugin shape: :func:`package_folders` (the folder hooks), :data:`SUPPORT_STAFF`.
-- Forms and pages: :class:`Form`, :class:`ConfirmForm`, :class:`YearsBetween`, :func:`parse_id`,
+- Forms and pages: :class:`Form`, :class:`ConfirmForm`, :class:`YearsBetween`, :class:`DayField`,
+  :class:`LocalTimeField`, :class:`NumberField`, :class:`PeopleField`, :func:`parse_id`,
   :func:`paginate`, :func:`redirect_to`, :func:`template_helpers`.
 """
 from __future__ import annotations
@@ -51,7 +52,7 @@ from portal.services.transitions import Lifecycle
 from portal.web.access import authenticated, deny, members, public, site_admin
 from portal.web.exports import (CalendarEntry, calendar_bytes, calendar_response, csv_response, safe_cell,
                                 single_line)
-from portal.web.forms import ConfirmForm, Form, YearsBetween
+from portal.web.forms import ConfirmForm, DayField, Form, LocalTimeField, NumberField, PeopleField, YearsBetween
 from portal.web.http import redirect_to
 from portal.web.ids import parse_id
 from portal.web.loading import region_object
@@ -88,9 +89,9 @@ def template_helpers(blueprint: Blueprint, **functions) -> None:
 
 
 __all__ = [
-    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "Form", "Gone", "Institution", "InstitutionKind",
-    "InstitutionStaff", "Lifecycle", "Membership",
-    "MembershipStatus", "Municipality", "NavItem", "PluginInfo", "Refusal", "Region", "ReservationClaim",
+    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "DayField", "Form", "Gone", "Institution", "InstitutionKind",
+    "InstitutionStaff", "Lifecycle", "LocalTimeField", "Membership",
+    "MembershipStatus", "Municipality", "NavItem", "NumberField", "PeopleField", "PluginInfo", "Refusal", "Region", "ReservationClaim",
     "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "SUPPORT_STAFF", "StatusLabels", "User", "YearsBetween",
     "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny",
     "format_day", "format_moment", "format_span", "grant_role", "graduate_needs", "hold", "hookimpl", "htmx", "invite", "label_of",

@@ -4,7 +4,8 @@ import re
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SubmitField
+from wtforms import (DateField, DateTimeLocalField, HiddenField, IntegerField, SelectField, SelectMultipleField,
+                     SubmitField)
 from wtforms.validators import ValidationError
 
 #: Control characters no one types: everything below a space but tab and line breaks, and DEL.
@@ -57,3 +58,42 @@ class ConfirmForm(Form):
     """A button that changes state: only the CSRF token travels."""
 
     submit = SubmitField(_l("Confirm"))
+
+
+class _SaysHowToWrite:
+    """A date field that answers what is not a date with how to write one, instead of WTForms' words."""
+
+    how = ""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(self.how)) from None
+
+
+class LocalTimeField(_SaysHowToWrite, DateTimeLocalField):
+    """A date and time at the region's clock (``kit.to_utc`` stores it)."""
+
+    how = _l("This is not a valid date and time; give them as 2026-12-25 18:00.")
+
+
+class DayField(_SaysHowToWrite, DateField):
+    how = _l("This is not a valid date; give it as 2026-12-25.")
+
+
+class NumberField(IntegerField):
+    """A whole number; letters are no number, and the range validator says once what is wanted."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+
+
+class PeopleField(SelectMultipleField):
+    """People (or things) chosen from a list; an empty entry (a list sent with nobody chosen) is nobody."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([value for value in valuelist if value != ""])
