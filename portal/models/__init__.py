@@ -1,5 +1,7 @@
 """The core's tables. Plugins keep their own, prefixed with their name."""
+from portal.models.account import AccountToken, TokenPurpose
 from portal.models.audit import AuditEvent
+from portal.models.consent import ConsentKind, ConsentText, PersonalDataConsent
 from portal.models.institution import Institution, InstitutionKind, InstitutionStaff
 from portal.models.notification import Notification
 from portal.models.outbox import OutgoingMail
@@ -9,9 +11,12 @@ from portal.models.reservation import (ClaimedSlot, ClaimStatus, ReservationClai
 from portal.models.user import Membership, MembershipStatus, Role, User
 
 __all__ = [
+    "AccountToken",
     "AuditEvent",
     "ClaimStatus",
     "ClaimedSlot",
+    "ConsentKind",
+    "ConsentText",
     "Institution",
     "InstitutionKind",
     "InstitutionStaff",
@@ -20,11 +25,13 @@ __all__ = [
     "Municipality",
     "Notification",
     "OutgoingMail",
+    "PersonalDataConsent",
     "Region",
     "RegionPlugin",
     "ReservationClaim",
     "ReservationResource",
     "ReservationUnit",
     "Role",
+    "TokenPurpose",
     "User",
 ]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, select
@@ -53,6 +53,9 @@ class User(UserMixin, db.Model):
     is_disabled: Mapped[bool] = mapped_column(default=False)
     # Changing it ends every other session and every "remember me" cookie.
     session_token: Mapped[str] = mapped_column(String(64))
+    # None until the person follows the link sent there: no other e-mail goes to an unconfirmed address.
+    email_confirmed_at: Mapped[datetime | None]
+    birth_date: Mapped[date | None]  # asked of graduates: a minor's consent is their legal representative's
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
