@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -43,7 +43,8 @@ def current_text(region: Region, locale: str | None = None) -> tuple[int, str]:
     locale = str(locale or get_locale() or "ru")
     row = latest(region)
     if row is None:
-        return 0, str(DEFAULT_TEXT) % {"region": region.name}
+        with force_locale(locale):
+            return 0, str(DEFAULT_TEXT) % {"region": region.name}
     text = row.text_en if locale == "en" and row.text_en.strip() else row.text_ru
     return row.version, text
 

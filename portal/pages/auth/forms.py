@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, StringField,
+                     SubmitField)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from portal.models import Role, User

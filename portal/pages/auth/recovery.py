@@ -17,8 +17,8 @@ from portal.app.extensions import db
 from portal.models import Region, TokenPurpose, User
 from portal.models._time import utcnow
 from portal.pages.auth.forms import ForgotPasswordForm, NewPasswordForm, ResetCodeForm
-from portal.pages.auth.mails import send_reset_link
 from portal.pages.auth.limits import count_attempt, limit_attempts
+from portal.pages.auth.mails import send_reset_link
 from portal.pages.auth.views import bp, landing_page
 from portal.services import account_tokens, audit
 from portal.web import access
