@@ -73,7 +73,8 @@ def make_region(code: str, name: str | None = None, municipalities=("Центр"
 def make_user(email: str, roles: dict | None = None, *, status=MembershipStatus.active,
               site_admin: bool = False, name: str | None = None, locale: str = "ru") -> User:
     user = User(email=email, name=name or email.split("@")[0].title(), password_hash=hash_password(PASSWORD),
-                session_token=secrets.token_hex(16), is_site_admin=site_admin, locale=locale)
+                session_token=secrets.token_hex(16), is_site_admin=site_admin, locale=locale,
+                email_confirmed_at=datetime.now(timezone.utc).replace(tzinfo=None))
     for region, role_names in (roles or {}).items():
         for role in role_names:
             user.memberships.append(Membership(region=region, role=Role(role), status=status))

@@ -65,7 +65,7 @@ def _user(email: str, name: str, password: str, report: DemoReport, municipality
     user = User.by_email(email)
     if user is None:
         user = User(email=email, name=name, password_hash=hash_password(password), locale="ru",
-                    session_token=secrets.token_hex(16), municipality=municipality)
+                    session_token=secrets.token_hex(16), municipality=municipality, email_confirmed_at=utcnow())
         db.session.add(user)
         report.created_people += 1
     return user
@@ -87,7 +87,7 @@ def demo_member(region: Region, email: str, name: str, role: str | Role, passwor
     user = User.by_email(email)
     if user is None:
         user = User(email=email, name=name, password_hash=_shared_hash(password), locale="ru",
-                    session_token=secrets.token_hex(16), municipality=municipality)
+                    session_token=secrets.token_hex(16), municipality=municipality, email_confirmed_at=utcnow())
         db.session.add(user)
     if not any(m.region_id == region.id and m.role == role for m in user.memberships):
         user.memberships.append(Membership(region=region, role=role, status=MembershipStatus.active,

@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 
 from portal.app.extensions import db
 from portal.app.plugins import plugin_host
-from portal.models import AuditEvent, Notification, User, UserSession
+from portal.models import AuditEvent, Notification, PersonalDataConsent, User, UserSession
 from portal.services import audit
 
 
@@ -20,6 +20,8 @@ def export_person(user: User) -> dict[str, Any]:
             "contact": user.contact,
             "municipality": user.municipality.name if user.municipality else None,
             "language": user.locale,
+            "birth_date": user.birth_date.isoformat() if user.birth_date else None,
+            "email_confirmed_at": user.email_confirmed_at.isoformat() if user.email_confirmed_at else None,
             "created_at": user.created_at.isoformat(),
             "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
         },
@@ -32,6 +34,12 @@ def export_person(user: User) -> dict[str, Any]:
                 "decision_reason": m.decision_reason,
             }
             for m in user.memberships
+        ],
+        "consents": [
+            {"region": c.region.code, "kind": c.kind.value, "version": c.version, "language": c.locale,
+             "given_at": c.given_at.isoformat(), "representative": c.representative}
+            for c in db.session.scalars(select(PersonalDataConsent).where(PersonalDataConsent.user_id == user.id)
+                                        .order_by(PersonalDataConsent.id))
         ],
         "notifications": [
             {"message": n.message, "link": n.link, "created_at": n.created_at.isoformat()} for n in notes
@@ -78,7 +86,7 @@ def erase_person(user: User) -> None:
 def _addresses_of(user: User) -> list[str]:
     """The person's e-mail now and every one they had (the audit log of e-mail changes keeps them)."""
     earlier = db.session.scalars(select(AuditEvent.details).where(
-        AuditEvent.action == "email.changed", or_(AuditEvent.actor_id == user.id,
-                                                  AuditEvent.target == f"user:{user.id}"))).all()
-    found = {user.email} | {d.get("from") for d in earlier if isinstance(d, dict) and d.get("from")}
+        AuditEvent.action.in_(("email.changed", "email.change_requested")),
+        or_(AuditEvent.actor_id == user.id, AuditEvent.target == f"user:{user.id}"))).all()
+    found = {user.email} | {d.get(key) for d in earlier if isinstance(d, dict) for key in ("from", "to") if d.get(key)}
     return sorted(found)

@@ -36,7 +36,11 @@ def migration_directories(host: PluginHost) -> list[str]:
 
 
 def register_core_blueprints(app: Flask) -> None:
+    from portal.pages.admin import consent as _admin_consent  # noqa: F401  (its routes join the admin blueprint)
     from portal.pages.admin.views import bp as admin_bp
+    from portal.pages.auth import confirmation as _confirmation  # noqa: F401  (routes on the auth blueprint)
+    from portal.pages.auth import recovery as _recovery  # noqa: F401
+    from portal.pages.auth import registration as _registration  # noqa: F401
     from portal.pages.auth.sessions import bp as sessions_bp
     from portal.pages.auth.views import bp as auth_bp
     from portal.pages.home import bp as home_bp
@@ -44,6 +48,7 @@ def register_core_blueprints(app: Flask) -> None:
     from portal.pages.invitations.views import bp as invitations_bp
     from portal.pages.notices.views import bp as notices_bp
     from portal.pages.people.views import bp as people_bp
+    from portal.pages.regions import reset_codes as _reset_codes  # noqa: F401  (routes on the regions blueprint)
     from portal.pages.regions.views import bp as regions_bp
 
     blueprints = (home_bp, auth_bp, sessions_bp, regions_bp, admin_bp, institutions_bp, invitations_bp, people_bp,

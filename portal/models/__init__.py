@@ -1,5 +1,7 @@
 """The core's tables. Plugins keep their own, prefixed with their name."""
+from portal.models.account import AccountToken, TokenPurpose
 from portal.models.audit import AuditEvent
+from portal.models.consent import ConsentKind, ConsentText, PersonalDataConsent
 from portal.models.institution import Institution, InstitutionKind, InstitutionStaff
 from portal.models.invitation import Invitation
 from portal.models.notification import Notification
@@ -11,9 +13,12 @@ from portal.models.user import Membership, MembershipStatus, Role, User
 from portal.models.user_session import UserSession
 
 __all__ = [
+    "AccountToken",
     "AuditEvent",
     "ClaimStatus",
     "ClaimedSlot",
+    "ConsentKind",
+    "ConsentText",
     "Institution",
     "InstitutionKind",
     "InstitutionStaff",
@@ -23,12 +28,14 @@ __all__ = [
     "Municipality",
     "Notification",
     "OutgoingMail",
+    "PersonalDataConsent",
     "Region",
     "RegionPlugin",
     "ReservationClaim",
     "ReservationResource",
     "ReservationUnit",
     "Role",
+    "TokenPurpose",
     "User",
     "UserSession",
 ]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, select
@@ -58,6 +58,9 @@ class User(UserMixin, db.Model):
     # Changing it ends every session and "remember me" cookie of the person at once
     # (accounts.sessions.end_sessions ends them one by one, and can keep the current one).
     session_token: Mapped[str] = mapped_column(String(64))
+    # None until the person follows the link sent there: no other e-mail goes to an unconfirmed address.
+    email_confirmed_at: Mapped[datetime | None]
+    birth_date: Mapped[date | None]  # asked of graduates: a minor's consent is their legal representative's
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

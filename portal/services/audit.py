@@ -35,6 +35,16 @@ ACTION_LABELS = {
     "institution.changed": _l("Institution changed"),
     "institution.staff_named": _l("Specialist named to an institution"),
     "institution.staff_removed": _l("Specialist no longer named to an institution"),
+    "registration.existing": _l("Registration with an address that has an account"),
+    "password.reset_requested": _l("Password reset link asked for"),
+    "password.reset": _l("New password set by a link or code"),
+    "password.code_issued": _l("One-time reset code issued"),
+    "password.code_failed": _l("Wrong reset code"),
+    "email.change_requested": _l("E-mail change asked for"),
+    "email.confirmation_sent": _l("Confirmation link sent again"),
+    "email.confirmed": _l("E-mail confirmed"),
+    "consent.text_changed": _l("Consent text changed"),
+    "people.searched": _l("People searched"),
 }
 
 

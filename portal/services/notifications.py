@@ -22,7 +22,8 @@ def notify(user: User, message, link: str = "", *, times_of=None, **params) -> N
     it is rendered in the recipient's language, not the sender's. Pass dates and stored (naive UTC)
     datetimes as they are: they are written in the recipient's language, at the clock of ``times_of``
     (the region the times belong to; by default the page's region, else the person's first). Joins the caller's
-    transaction; the e-mail (when SMTP is set) goes to the outbox and is sent after the commit.
+    transaction; the e-mail (when SMTP is set and the address is confirmed) goes to the outbox and is sent
+    after the commit.
     """
     with force_locale(user.locale or "ru"):
         params = {name: _written(value, user, times_of) for name, value in params.items()}
@@ -30,8 +31,16 @@ def notify(user: User, message, link: str = "", *, times_of=None, **params) -> N
         subject = _("Portal: a new notification")
     note = Notification(user_id=user.id, message=text, link=link)
     db.session.add(note)
-    queue_mail(user.email, subject, f"{text}\n{absolute(link)}".strip())
+    mail_person(user, subject, f"{text}\n{absolute(link)}".strip())
     return note
+
+
+def mail_person(user: User, subject: str, body: str) -> bool:
+    """E-mail a person at their address only once they have confirmed it; the confirmation mail itself,
+    sent to an address not yet confirmed, is the one exception and goes by ``queue_mail``."""
+    if user.email_confirmed_at is None:
+        return False
+    return queue_mail(user.email, subject, body) is not None
 
 
 def absolute(link: str) -> str:

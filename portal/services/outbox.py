@@ -2,7 +2,7 @@
 
 :func:`portal.services.notifications.notify` adds an :class:`OutgoingMail` to the caller's
 transaction; when that transaction commits, a background job (:mod:`portal.services.jobs`)
-sends what waits. A rolled-back change sends nothing. Each mail is taken by one sender (a
+sends what waits. A rolled-back change sends nothing; a sent mail keeps its recipient and subject, not its body. Each mail is taken by one sender (a
 conditional UPDATE), committed, and only then handed to the SMTP server.
 """
 from __future__ import annotations
@@ -76,7 +76,8 @@ def deliver_pending(limit: int = 200) -> int:
         mail = db.session.get(OutgoingMail, mail_id)
         db.session.commit()
         ok, error = send_mail(mail.recipient, mail.subject, mail.body)
-        values = {"sent_at": utcnow()} if ok else {"taken_at": None, "last_error": (error or "")[:300]}
+        # A sent mail keeps no body: a copy of the database then holds no link that opens an account.
+        values = {"sent_at": utcnow(), "body": ""} if ok else {"taken_at": None, "last_error": (error or "")[:300]}
         db.session.execute(update(OutgoingMail).where(OutgoingMail.id == mail_id).values(**values))
         db.session.commit()
         sent += ok

@@ -27,11 +27,13 @@ MEMBERSHIP_STATUS = status_labels(MembershipStatus, {
 CORE_NAVIGATION = (
     NavItem(_l("Dashboard"), "regions.dashboard"),
     NavItem(_l("Pending registrations"), "regions.pending", roles=(Role.coordinator.value,)),
+    NavItem(_l("Reset codes"), "regions.reset_codes", roles=(Role.coordinator.value,)),
     NavItem(_l("Services"), "admin.plugins", roles=(Role.region_admin.value,)),
     NavItem(_l("Members"), "admin.members", roles=(Role.region_admin.value, Role.coordinator.value)),
     NavItem(_l("Institutions"), "institutions.index", roles=(Role.region_admin.value, Role.coordinator.value)),
     NavItem(_l("Audit log"), "admin.audit_log", roles=(Role.region_admin.value,)),
     NavItem(_l("Privacy and contacts"), "notices.edit", roles=(Role.region_admin.value,)),
+    NavItem(_l("Consent text"), "admin.consent_text", roles=(Role.region_admin.value,)),
 )
 
 

@@ -52,9 +52,12 @@ def test_mentor_registers_in_russian_coordinator_approves_mentor_signs_in(page, 
     page.fill("#confirm", "наставник-2026")
     page.select_option("#municipality", label="Старый Оскол")
     page.select_option("#language", "ru")
+    expect(page.locator("#consent-text")).to_contain_text("152-ФЗ")  # the region's text, here the default
+    page.check("#consent")
     page.click("form[action='/belgorod/register'] [type=submit]")
-    expect(page).to_have_url(f"{base}/login")
-    expect(page.locator(".flashes")).to_be_visible()
+    expect(page).to_have_url(f"{base}/belgorod/register/sent")
+    expect(page.locator("h1")).to_have_text(translated(app, "Check your mail"))
+    expect(page.locator(".next-steps")).to_have_attribute("data-role", "mentor")  # what a mentor brings
 
     sign_in(page, base, people["coordinator"].email)
     page.goto(f"{base}/belgorod/members/pending")

@@ -2,7 +2,6 @@
 a coordinator suspends a member and reinstates them — in Russian and in English."""
 from __future__ import annotations
 
-import re
 
 import pytest
 from playwright.sync_api import expect

@@ -297,7 +297,8 @@ def test_a_notification_cannot_inject_markup(client, people, regions):
     name = '<script>alert("x")</script><img src=x onerror=alert(1)>'
     response = client.post("/belgorod/register", data={
         "role": "graduate", "name": name, "email": "xss@example.org", "password": "long-password-1",
-        "confirm": "long-password-1", "language": "en", "municipality": regions["belgorod"].municipalities[0].id})
+        "confirm": "long-password-1", "language": "en", "municipality": regions["belgorod"].municipalities[0].id,
+        "birth_date": "2005-04-01", "consent": "y"})
     assert response.status_code == 302
     client.login_as(people["coordinator"])
     page = client.get("/notifications").get_data(as_text=True)

@@ -1,9 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, PasswordField, SelectField, StringField,
+                     SubmitField)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from portal.models import Role, User
-from portal.web.forms import Form
+from portal.models._time import utcnow
+from portal.web.forms import Form, YearsBetween
 
 MIN_PASSWORD = 10
 
@@ -43,16 +45,28 @@ class RegistrationForm(Form):
     confirm = PasswordField(_l("Repeat the password"), validators=[
         DataRequired(), EqualTo("password", message=_l("The passwords do not match."))
     ])
+    # Asked of graduates: under 18, their legal representative's consent is needed too.
+    birth_date = DateField(_l("Date of birth"), validators=[Optional(), YearsBetween(1900, 2100)])
     municipality = SelectField(_l("Municipality"), coerce=int, validate_choice=True)
     language = SelectField(_l("Language"), choices=[("ru", "Русский"), ("en", "English")])
+    consent = BooleanField(_l("I agree to the processing of my personal data on the terms above"), validators=[
+        DataRequired(message=_l("Registration needs your consent to the processing of personal data."))])
     submit = SubmitField(_l("Register"))
+    # No check whether the e-mail is taken: the answer must not tell (the owner gets a notice instead).
 
-    def validate_email(self, field):
-        if User.by_email(field.data or "") is not None:
-            raise ValidationError(EMAIL_TAKEN)
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        field = self.birth_date
+        if self.role.data == Role.graduate.value and field.data is None and not field.errors:
+            field.errors = [str(_l("Graduates give their date of birth."))]
+            return False
+        return valid
+
+    def validate_birth_date(self, field):
+        if field.data is not None and field.data > utcnow().date():
+            raise ValidationError(_l("The date of birth cannot be in the future."))
 
 
-EMAIL_TAKEN = _l("An account with this e-mail already exists. Please sign in.")
 EMAIL_IN_USE = _l("An account with this e-mail already exists.")
 
 
@@ -80,3 +94,24 @@ class EmailChangeForm(Form):
     def validate_email(self, field):
         if User.by_email(field.data or "") is not None:
             raise ValidationError(EMAIL_IN_USE)
+
+
+class ForgotPasswordForm(Form):
+    # No format check: the answer is the same for any address.
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField(_l("Send me a link"))
+
+
+class NewPasswordForm(Form):
+    """The new password after a reset link: the rules of the password change."""
+
+    password = password_field(_l("New password"))
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The passwords do not match."))
+    ])
+    submit = SubmitField(_l("Set the new password"))
+
+
+class ResetCodeForm(NewPasswordForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    code = StringField(_l("Code from the coordinator"), validators=[DataRequired(), Length(max=40)])

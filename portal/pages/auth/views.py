@@ -1,13 +1,10 @@
-"""Sign-in, registration and the person's own account."""
+"""Sign-in and the person's own account (registration: registration.py; getting back in: recovery.py)."""
 from __future__ import annotations
 
 import json
-import secrets
 
 from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import confirm_login, current_user, fresh_login_required, login_user
 from sqlalchemy import select
@@ -16,13 +13,11 @@ from portal.accounts.passwords import check_password, hash_password
 from portal.accounts.people import export_person
 from portal.accounts.sessions import end_session, end_sessions, short_sessions
 from portal.app.extensions import db, limiter
-from portal.models import Membership, MembershipStatus, Municipality, Role, User
+from portal.models import Municipality, User
 from portal.models._time import utcnow
-from portal.pages.auth.forms import (EMAIL_IN_USE, EMAIL_TAKEN, EmailChangeForm, LoginForm, PasswordChangeForm,
-                                     ProfileForm, ReauthenticateForm, RegistrationForm)
+from portal.pages.auth.forms import EmailChangeForm, LoginForm, PasswordChangeForm, ProfileForm, ReauthenticateForm
+from portal.pages.auth.mails import send_confirmation
 from portal.services import audit
-from portal.services.notifications import notify
-from portal.services.refusals import Refusal, refuse_duplicates
 from portal.web import access
 from portal.web.forms import ConfirmForm
 from portal.web.security import safe_next, sign_out, start_session
@@ -111,66 +106,6 @@ def reauthenticate():
     return render_template("auth/reauthenticate.html", form=form)
 
 
-def _region_municipalities(region) -> list[tuple[int, str]]:
-    choices = [(m.id, m.name) for m in region.municipalities]
-    return choices or [(0, _("— not set —"))]
-
-
-@bp.route("/<region_code>/register", methods=["GET", "POST"])
-@access.public
-def register():
-    region = g.region
-    form = RegistrationForm()
-    form.municipality.choices = _region_municipalities(region)
-    if request.method == "GET":
-        form.language.data = str(get_locale())
-    if form.validate_on_submit():
-        role = Role(form.role.data)
-        user = User(
-            email=form.email.data.strip().lower(),
-            name=form.name.data.strip(),
-            password_hash=hash_password(form.password.data),
-            municipality_id=form.municipality.data or None,
-            locale=form.language.data,
-            session_token=secrets.token_hex(16),
-        )
-        user.memberships.append(Membership(region=region, role=role, status=MembershipStatus.pending))
-        status = MembershipStatus.pending
-        try:
-            with refuse_duplicates(EMAIL_TAKEN, "email"):  # the same form sent twice at once
-                db.session.add(user)
-                db.session.flush()
-        except Refusal as refusal:
-            refusal.show_on(form)
-            return render_template("auth/register.html", form=form, region=region), 422
-        audit.record("registration", target=f"user:{user.id}", region=region,
-                     details={"role": role.value}, actor=user)
-        if status == MembershipStatus.pending:
-            _tell_coordinators(region, user)
-        db.session.commit()
-        if status == MembershipStatus.pending:
-            flash(_("Thank you! A coordinator will review your registration; "
-                    "we will let you know. You can sign in meanwhile."), "success")
-        else:
-            flash(_("Welcome! You can sign in now."), "success")
-        return redirect(url_for("auth.login"))
-    return render_template("auth/register.html", form=form, region=region)
-
-
-def _tell_coordinators(region, newcomer: User) -> None:
-    coordinators = db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id).where(
-            Membership.region_id == region.id,
-            Membership.role == Role.coordinator,
-            Membership.status == MembershipStatus.active,
-        )
-    ).all()
-    link = url_for("regions.pending", region_code=region.code)
-    for coordinator in coordinators:
-        notify(coordinator, _l("%(name)s registered and waits for approval."), link=link,
-               name=newcomer.name)
-
-
 def _municipality_choices(user: User) -> list[tuple[int, str]]:
     region_ids = [r.id for r in user.regions()]
     rows = db.session.scalars(
@@ -229,19 +164,13 @@ def change_password():
 def change_email():
     form = EmailChangeForm()
     if form.validate_on_submit():
-        old = current_user.email
-        try:
-            with refuse_duplicates(EMAIL_IN_USE, "email"):
-                current_user.email = form.email.data.strip().lower()
-                db.session.flush()
-        except Refusal as refusal:
-            db.session.rollback()
-            refusal.show_on(form)
-            return render_template("auth/email.html", form=form), 422
-        _end_other_sessions(current_user, "email_changed")
-        audit.record("email.changed", target=f"user:{current_user.id}", details={"from": old})
+        # The old address stays in use until the new one is confirmed by the link sent there.
+        new = form.email.data.strip().lower()
+        send_confirmation(current_user, new)
+        audit.record("email.change_requested", target=f"user:{current_user.id}", details={"to": new})
         db.session.commit()
-        flash(_("Your e-mail is changed."), "success")
+        flash(_("We sent a link to %(email)s. Your address changes when you follow it; until then we write "
+                "to the one you have.", email=new), "info")
         return redirect(url_for("auth.profile"))
     return render_template("auth/email.html", form=form)
 

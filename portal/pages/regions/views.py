@@ -13,6 +13,7 @@ from portal.app.plugins import plugin_host
 from portal.models import Membership, MembershipStatus, Role
 from portal.models._time import utcnow
 from portal.pages.regions.forms import ApproveForm, RejectForm
+from portal.pages.regions.representative import needs_representative, record_representative, representative_missing
 from portal.services import audit
 from portal.services.memberships import MEMBERSHIPS, VETTED_ROLES
 from portal.services.notifications import notify
@@ -21,6 +22,7 @@ from portal.web import access
 from portal.web.http import redirect_to
 
 bp = Blueprint("regions", __name__, url_prefix="/<region_code>")
+bp.add_app_template_global(needs_representative, "needs_representative")
 
 #: A registration is decided once: the row is held and its status read again, so of two coordinators
 #: deciding at once the second is told it is decided (audited by _record_decision, as before).
@@ -106,10 +108,12 @@ def approve(membership_id: int):
             _("A volunteer can only be approved after their documents have been checked: they will work "
               "where graduates are."))
         return _render_with_errors(membership, forms)
+    if representative_missing(membership, form):
+        return _render_with_errors(membership, forms)
     if not _decide(membership, "approved"):
         return _already_decided()
     _record_decision(membership, form.note.data,
-                     documents_checked=bool(form.documents_checked.data))
+                     documents_checked=bool(form.documents_checked.data), **record_representative(membership, form))
     if membership.role in VETTED_ROLES:
         membership.documents_checked_at = membership.decided_at
     notify(membership.user, _l("Your registration in %(region)s is approved. Welcome!"),
