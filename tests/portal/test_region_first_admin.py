@@ -132,3 +132,12 @@ def test_region_admins_page_refuses_bad_input_and_other_people(client, people):
     assert client.get("/admin/regions/nowhere/admins").status_code == 404
     other = client.application.test_client().login_as(people["region_admin"])
     assert other.get("/admin/regions/tver/admins").status_code == 403
+
+
+def test_an_account_opened_by_an_invitation_has_its_address_confirmed(client, people):
+    client.login_as(people["site_admin"])
+    _new_region(client)
+    path = _invite(client, "olga@example.org")
+    client.application.test_client().post(path, data={"name": "Ольга", "password": "a-long-password",
+                                                      "confirm": "a-long-password", "language": "ru"})
+    assert User.by_email("olga@example.org").email_confirmed_at is not None

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import login_user
 
 from portal.accounts.passwords import hash_password
+from portal.accounts.sessions import end_sessions
 from portal.app.extensions import db
 from portal.models import Region, TokenPurpose, User
 from portal.models._time import utcnow
@@ -37,6 +38,7 @@ def set_new_password(user: User, password: str) -> None:
     """The new password; every other session, remember-me cookie, reset link and code of the person ends."""
     user.password_hash = hash_password(password)
     user.session_token = secrets.token_hex(16)
+    end_sessions(user, reason="password_reset")  # their rows end too, and the list says why
     account_tokens.revoke(user, TokenPurpose.password_reset, TokenPurpose.reset_code)
 
 

@@ -12,6 +12,7 @@ from portal.accounts import invitations
 from portal.accounts.passwords import hash_password
 from portal.app.extensions import db
 from portal.models import User
+from portal.models._time import utcnow
 from portal.pages.invitations.forms import NewAccountForm
 from portal.services.labels import role_label
 from portal.services.refusals import Refusal
@@ -47,7 +48,8 @@ def accept(token: str):
     if form.validate_on_submit():
         user = User(email=invitation.email, name=form.name.data.strip(),
                     password_hash=hash_password(form.password.data), locale=form.language.data,
-                    session_token=secrets.token_hex(16))
+                    session_token=secrets.token_hex(16),
+                    email_confirmed_at=utcnow())  # the link came to this address: it is theirs
         db.session.add(user)
         db.session.flush()
         if not _accepted(invitation, user):
