@@ -89,7 +89,7 @@ def test_a_reset_link_sets_a_new_password_signs_in_and_ends_the_other_sessions(a
     again = app.test_client().post(path, data={"password": "another-password-1", "confirm": "another-password-1"})
     assert again.status_code == 404  # single use
     actions = [e.action for e in AuditEvent.query.filter_by(subject_id=graduate.id).order_by(AuditEvent.id)]
-    assert actions[:2] == ["password.reset_requested", "password.reset"]
+    assert actions[:3] == ["password.reset_requested", "sessions.ended", "password.reset"]
 
 
 def test_the_answer_is_the_same_whether_or_not_the_address_has_an_account(app, people, mailbox):
