@@ -5,7 +5,6 @@ and so do ``portal grant-role`` and plugins (through the kit) that invite people
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -19,6 +18,7 @@ from portal.app.extensions import db
 from portal.models import Invitation, Membership, Region, Role, User
 from portal.models._time import utcnow
 from portal.services import audit
+from portal.services.account_tokens import digest
 from portal.services.labels import role_label
 from portal.services.notifications import absolute, notify
 from portal.services.outbox import queue_mail
@@ -26,10 +26,6 @@ from portal.services.refusals import Refusal
 from portal.services.roles import grant_role
 
 INVITATION_LIFETIME = timedelta(days=7)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invite(email: str, region: Region, role: Role | str, *, by: User | None = None) -> tuple[User | None, str]:
@@ -48,7 +44,7 @@ def invite(email: str, region: Region, role: Role | str, *, by: User | None = No
                role=_role_name(role, user.locale), region=region.name)
         return user, ""
     token = secrets.token_urlsafe(32)
-    invitation = Invitation(email=email, region=region, role=role, token_hash=token_hash(token),
+    invitation = Invitation(email=email, region=region, role=role, token_hash=digest(token),
                             invited_by_id=by.id if by is not None else None,
                             expires_at=utcnow() + INVITATION_LIFETIME)
     db.session.add(invitation)
@@ -72,7 +68,7 @@ def _role_name(role: Role, locale: str | None) -> str:
 
 def open_invitation(token: str) -> Invitation | None:
     """The invitation behind a link, while it can still be accepted."""
-    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token or "")))
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == digest(token or "")))
     if invitation is None or invitation.accepted_at is not None or invitation.expires_at < utcnow():
         return None
     return invitation

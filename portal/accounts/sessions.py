@@ -9,7 +9,6 @@ way to end them that also shows in the person's list of sessions.
 """
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -21,16 +20,13 @@ from portal.app.extensions import db
 from portal.models import MembershipStatus, Role, User, UserSession
 from portal.models._time import utcnow
 from portal.services import audit
+from portal.services.account_tokens import digest
 
 #: How often ``last_seen_at`` is written: not on every request, which would make each one a write.
 TOUCH_EVERY = timedelta(minutes=1)
 #: How long rows that ended stay (for the person's own questions, "was that me?"), then they go.
 KEEP_ENDED = timedelta(days=30)
 MAX_USER_ID = 2**31 - 1
-
-
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def short_sessions(user: User) -> bool:
@@ -77,7 +73,7 @@ def open_session(user: User, *, remembered: bool = False, user_agent: str = "", 
         or_(UserSession.ended_at < now - KEEP_ENDED, UserSession.last_seen_at < now - KEEP_ENDED),
     ))
     key = secrets.token_urlsafe(32)
-    record = UserSession(user_id=user.id, key_hash=_hash(key), created_at=now, last_seen_at=now,
+    record = UserSession(user_id=user.id, key_hash=digest(key), created_at=now, last_seen_at=now,
                          user_agent=(user_agent or "")[:400], address=(address or "")[:64],
                          remembered=remembered)
     db.session.add(record)
@@ -103,7 +99,7 @@ def resume_session(session_id: str) -> User | None:
         return None
     user_id, token, key = parsed
     record = db.session.scalar(
-        select(UserSession).options(joinedload(UserSession.user)).where(UserSession.key_hash == _hash(key))
+        select(UserSession).options(joinedload(UserSession.user)).where(UserSession.key_hash == digest(key))
     )
     if record is None or record.user_id != user_id:
         return None
@@ -134,7 +130,7 @@ def end_refused(session_id: str, reason: str = "refused") -> bool:
     user_id, _token, key = parsed
     result = db.session.execute(
         update(UserSession)
-        .where(UserSession.key_hash == _hash(key), UserSession.user_id == user_id, UserSession.ended_at.is_(None))
+        .where(UserSession.key_hash == digest(key), UserSession.user_id == user_id, UserSession.ended_at.is_(None))
         .values(ended_at=utcnow(), end_reason=reason)
     )
     return bool(result.rowcount)
