@@ -1,0 +1,1 @@
+"""Case work's forms, one module per part (each a kit Form)."""

@@ -1,0 +1,516 @@
+"""Case work: the region's support services, graduates' records, contracts, assessments, consilia, levels, plans.
+
+Most graduates on record have no account: a record stands on its own and may be linked to one.
+Names are kept as typed and once more as ``name_key`` (lower case, ё → е), so a search is case- and
+ё-insensitive on both databases with one indexed column.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_pgettext
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.kit import Institution, Municipality, User, db, status_labels, utcnow
+
+
+def _enum(kind: type[enum.Enum], length: int = 20):
+    return Enum(kind, native_enum=False, length=length)
+
+
+def name_key(*parts: str) -> str:
+    """The form a name is searched by: words joined by one space, lower case, ё as е."""
+    words = " ".join(" ".join(p.split()) for p in parts if p).strip()
+    return words.lower().replace("ё", "е")
+
+
+# --- support services --------------------------------------------------------------------------------
+
+class SupportService(db.Model):
+    """A municipal support service (служба сопровождения), or the region's resource centre.
+
+    The resource centre's coordinators see every record of the region; a service's staff see the service's.
+    """
+
+    __tablename__ = "casework_service"
+    __table_args__ = (UniqueConstraint("region_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    is_resource_centre: Mapped[bool] = mapped_column(Boolean, default=False)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    contact: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    municipalities: Mapped[list[ServiceMunicipality]] = relationship(back_populates="service",
+                                                                     cascade="all, delete-orphan")
+    staff: Mapped[list[ServiceStaff]] = relationship(back_populates="service", cascade="all, delete-orphan")
+
+
+class ServiceMunicipality(db.Model):
+    """A municipality a service is responsible for; each municipality has at most one service."""
+
+    __tablename__ = "casework_service_municipality"
+
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("casework_service.id", ondelete="CASCADE"), index=True)
+
+    service: Mapped[SupportService] = relationship(back_populates="municipalities")
+    municipality: Mapped[Municipality] = relationship()
+
+
+class ServiceStaff(db.Model):
+    """A specialist or the coordinator of a service (the person also holds that role in the region)."""
+
+    __tablename__ = "casework_service_staff"
+    __table_args__ = (UniqueConstraint("service_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("casework_service.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    is_coordinator: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    service: Mapped[SupportService] = relationship(back_populates="staff")
+    user: Mapped[User] = relationship()
+
+
+# --- the graduate's record ------------------------------------------------------------------------------
+
+class Gender(str, enum.Enum):
+    female = "female"
+    male = "male"
+
+
+GENDER_LABELS = status_labels(Gender, {
+    Gender.female: lazy_pgettext("casework", "female"),
+    Gender.male: lazy_pgettext("casework", "male"),
+})
+
+
+class LegalStatus(str, enum.Enum):
+    orphan = "orphan"  # дети-сироты
+    without_care = "without_care"  # оставшиеся без попечения родителей
+
+
+LEGAL_STATUS_LABELS = status_labels(LegalStatus, {
+    LegalStatus.orphan: lazy_pgettext("casework", "orphan"),
+    LegalStatus.without_care: lazy_pgettext("casework", "left without parental care"),
+})
+
+
+class RecordStatus(str, enum.Enum):
+    identified = "identified"  # known to the service, no contact yet
+    contacted = "contacted"
+    under_support = "under_support"  # a contract is in force
+    declined = "declined"  # the graduate does not want support (after 18 it is voluntary)
+    left_region = "left_region"
+    aged_out = "aged_out"  # 23 and over
+
+
+RECORD_STATUS_LABELS = status_labels(RecordStatus, {
+    RecordStatus.identified: lazy_pgettext("casework", "identified"),
+    RecordStatus.contacted: lazy_pgettext("casework", "contacted"),
+    RecordStatus.under_support: lazy_pgettext("casework", "under support"),
+    RecordStatus.declined: lazy_pgettext("casework", "declined support"),
+    RecordStatus.left_region: lazy_pgettext("casework", "left the region"),
+    RecordStatus.aged_out: lazy_pgettext("casework", "aged out"),
+})
+
+
+class SupportLevel(str, enum.Enum):
+    intensive = "intensive"
+    supporting = "supporting"
+    monitoring = "monitoring"
+
+
+SUPPORT_LEVEL_LABELS = status_labels(SupportLevel, {
+    SupportLevel.intensive: lazy_pgettext("casework", "intensive"),
+    SupportLevel.supporting: lazy_pgettext("casework", "supporting"),
+    SupportLevel.monitoring: lazy_pgettext("casework", "monitoring"),
+})
+
+#: The age support ends at (Belgorod: graduates of 15 to 23).
+AGE_OUT = 23
+
+
+class GraduateRecord(db.Model):
+    """A graduate's social card (социальная карта): who they are, where they live, who supports them."""
+
+    __tablename__ = "casework_record"
+    __table_args__ = (
+        UniqueConstraint("region_id", "user_id"),
+        Index("ix_casework_record_region_name", "region_id", "name_key"),
+        Index("ix_casework_record_region_birth", "region_id", "birth_date"),
+        Index("ix_casework_record_service_status", "service_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    middle_name: Mapped[str] = mapped_column(String(100), default="")  # отчество, may be absent
+    name_key: Mapped[str] = mapped_column(String(310))  # see name_key()
+    birth_date: Mapped[date]
+    gender: Mapped[Gender] = mapped_column(_enum(Gender, 10))
+    legal_status: Mapped[LegalStatus] = mapped_column(_enum(LegalStatus))
+    # Where they came from: an institution of the region, or a foster family (named in words).
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id", ondelete="SET NULL"), index=True)
+    placement: Mapped[str] = mapped_column(String(300), default="")  # e.g. «приёмная семья Ивановых»
+    left_care_on: Mapped[date | None]
+    # Where they actually live: support is given there.
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="SET NULL"),
+                                                        index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    contacts: Mapped[str] = mapped_column(Text, default="")  # other ways to reach them, relatives
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("casework_service.id", ondelete="SET NULL"))
+    specialist_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    status: Mapped[RecordStatus] = mapped_column(_enum(RecordStatus), default=RecordStatus.identified)
+    level: Mapped[SupportLevel | None] = mapped_column(_enum(SupportLevel))  # approved current level
+    # Consent withdrawn (after 18): support ended, staff see only what the law keeps.
+    restricted_at: Mapped[datetime | None]
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("casework_record.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    service: Mapped[SupportService | None] = relationship()
+    specialist: Mapped[User | None] = relationship(foreign_keys=[specialist_id])
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    institution: Mapped[Institution | None] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+
+    def age_on(self, day: date) -> int:
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+    @property
+    def ages_out_on(self) -> date:
+        try:
+            return self.birth_date.replace(year=self.birth_date.year + AGE_OUT)
+        except ValueError:  # born on 29 February
+            return date(self.birth_date.year + AGE_OUT, 3, 1)
+
+
+class RecordHandover(db.Model):
+    """A record handed from one service to another (the graduate moved); the history stays with the record."""
+
+    __tablename__ = "casework_handover"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("casework_record.id", ondelete="CASCADE"), index=True)
+    from_service_id: Mapped[int | None] = mapped_column(ForeignKey("casework_service.id", ondelete="SET NULL"))
+    to_service_id: Mapped[int | None] = mapped_column(ForeignKey("casework_service.id", ondelete="SET NULL"))
+    from_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="SET NULL"))
+    to_municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipality.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    from_service: Mapped[SupportService | None] = relationship(foreign_keys=[from_service_id])
+    to_service: Mapped[SupportService | None] = relationship(foreign_keys=[to_service_id])
+
+
+class RecordNote(db.Model):
+    """A note on a record; ``for_graduate`` notes are what staff wrote for the graduate to see."""
+
+    __tablename__ = "casework_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("casework_record.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    for_graduate: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+# --- the support contract ---------------------------------------------------------------------------------
+
+class ContractStatus(str, enum.Enum):
+    active = "active"
+    ended = "ended"  # its term ran out or support ended by agreement
+    withdrawn = "withdrawn"  # the graduate withdrew consent
+
+
+CONTRACT_STATUS_LABELS = status_labels(ContractStatus, {
+    ContractStatus.active: lazy_pgettext("casework", "in force"),
+    ContractStatus.ended: lazy_pgettext("casework", "ended"),
+    ContractStatus.withdrawn: lazy_pgettext("casework", "consent withdrawn"),
+})
+
+
+class SupportContract(db.Model):
+    """The support contract (договор о сопровождении): mutual obligations and the graduate's consent."""
+
+    __tablename__ = "casework_contract"
+    __table_args__ = (Index("ix_casework_contract_record_status", "record_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("casework_record.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(50), default="")
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    service_undertakes: Mapped[str] = mapped_column(Text, default="")
+    graduate_undertakes: Mapped[str] = mapped_column(Text, default="")
+    consent_on: Mapped[date]  # the graduate's (or a minor's representative's) consent, dated
+    representative: Mapped[str] = mapped_column(String(300), default="")  # for a minor
+    status: Mapped[ContractStatus] = mapped_column(_enum(ContractStatus), default=ContractStatus.active)
+    ended_on: Mapped[date | None]
+    end_reason: Mapped[str] = mapped_column(Text, default="")
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    record: Mapped[GraduateRecord] = relationship()
+    signed_by: Mapped[User | None] = relationship()
+
+
+# --- the quarterly life-situation assessment -----------------------------------------------------------------
+
+class AssessmentArea(str, enum.Enum):
+    legal_status = "legal_status"
+    education = "education"
+    housing = "housing"
+    income = "income"
+    employment = "employment"
+    behaviour = "behaviour"
+    children = "children"
+    army_service = "army_service"
+    other = "other"
+
+
+ASSESSMENT_AREA_LABELS = status_labels(AssessmentArea, {
+    AssessmentArea.legal_status: lazy_pgettext("casework", "legal status"),
+    AssessmentArea.education: lazy_pgettext("casework", "education"),
+    AssessmentArea.housing: lazy_pgettext("casework", "housing"),
+    AssessmentArea.income: lazy_pgettext("casework", "income"),
+    AssessmentArea.employment: lazy_pgettext("casework", "employment"),
+    AssessmentArea.behaviour: lazy_pgettext("casework", "behaviour"),
+    AssessmentArea.children: lazy_pgettext("casework", "children"),
+    AssessmentArea.army_service: lazy_pgettext("casework", "army service"),
+    AssessmentArea.other: lazy_pgettext("casework", "other"),
+})
+
+
+class Score(str, enum.Enum):
+    """The four steps, from good to critical; ``problem`` and ``critical`` are difficulties found."""
+
+    good = "good"
+    not_ideal = "not_ideal"
+    problem = "problem"
+    critical = "critical"
+
+
+SCORE_LABELS = status_labels(Score, {
+    Score.good: lazy_pgettext("casework", "good"),
+    Score.not_ideal: lazy_pgettext("casework", "not ideal"),
+    Score.problem: lazy_pgettext("casework", "problem"),
+    Score.critical: lazy_pgettext("casework", "critical"),
+})
+SCORE_RANK = {Score.good: 0, Score.not_ideal: 1, Score.problem: 2, Score.critical: 3}
+DIFFICULTIES = (Score.problem, Score.critical)
+
+
+class Assessment(db.Model):
+    """One quarter's assessment of a graduate's life situation (карта оценки жизненной ситуации)."""
+
+    __tablename__ = "casework_assessment"
+    __table_args__ = (Index("ix_casework_assessment_record_quarter", "record_id", "quarter_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("casework_record.id", ondelete="CASCADE"))
+    quarter_start: Mapped[date]  # the first day of the quarter of support it is for
+    assessed_on: Mapped[date]
+    specialist_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("casework_assessment.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    record: Mapped[GraduateRecord] = relationship()
+    specialist: Mapped[User | None] = relationship()
+    areas: Mapped[list[AreaScore]] = relationship(back_populates="assessment", cascade="all, delete-orphan",
+                                                  order_by="AreaScore.id")
+
+
+class AreaScore(db.Model):
+    """An area's score with the reason and the goal, as OSCaR's assessments keep them."""
+
+    __tablename__ = "casework_area_score"
+    __table_args__ = (UniqueConstraint("assessment_id", "area"), Index("ix_casework_area_score_area", "area", "score"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("casework_assessment.id", ondelete="CASCADE"))
+    area: Mapped[AssessmentArea] = mapped_column(_enum(AssessmentArea))
+    score: Mapped[Score] = mapped_column(_enum(Score))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    goal: Mapped[str] = mapped_column(Text, default="")
+
+    assessment: Mapped[Assessment] = relationship(back_populates="areas")
+
+
+# --- the consilium and support levels ---------------------------------------------------------------------
+
+class Consilium(db.Model):
+    """A quarterly case conference (консилиум) of a service's specialists."""
+
+    __tablename__ = "casework_consilium"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("casework_service.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[date]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    service: Mapped[SupportService] = relationship()
+    attendees: Mapped[list[ConsiliumAttendee]] = relationship(cascade="all, delete-orphan")
+    decisions: Mapped[list[ConsiliumDecision]] = relationship(back_populates="consilium",
+                                                              cascade="all, delete-orphan")
+
+
+class ConsiliumAttendee(db.Model):
+    __tablename__ = "casework_consilium_attendee"
+
+    consilium_id: Mapped[int] = mapped_column(ForeignKey("casework_consilium.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+
+    user: Mapped[User] = relationship()
+
+
+class ConsiliumDecision(db.Model):
+    """What the consilium decided for one graduate discussed, and the level it set."""
+
+    __tablename__ = "casework_consilium_decision"
+    __table_args__ = (UniqueConstraint("consilium_id", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consilium_id: Mapped[int] = mapped_column(ForeignKey("casework_consilium.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("casework_record.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[SupportLevel] = mapped_column(_enum(SupportLevel))
+
+    consilium: Mapped[Consilium] = relationship(back_populates="decisions")
+    record: Mapped[GraduateRecord] = relationship()
+
+
+class LevelChangeStatus(str, enum.Enum):
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+
+
+LEVEL_CHANGE_LABELS = status_labels(LevelChangeStatus, {
+    LevelChangeStatus.pending: lazy_pgettext("casework", "awaiting approval"),
+    LevelChangeStatus.approved: lazy_pgettext("casework", "approved"),
+    LevelChangeStatus.rejected: lazy_pgettext("casework", "rejected"),
+})
+
+
+class LevelChange(db.Model):
+    """A change of a graduate's support level, proposed (by a consilium) and approved by the service's coordinator.
+
+    The approved ones, in order, are the level's history; the record keeps the current level.
+    """
+
+    __tablename__ = "casework_level_change"
+    __table_args__ = (Index("ix_casework_level_change_record_status", "record_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("casework_record.id", ondelete="CASCADE"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("casework_consilium_decision.id",
+                                                               ondelete="SET NULL"))
+    from_level: Mapped[SupportLevel | None] = mapped_column(_enum(SupportLevel))
+    to_level: Mapped[SupportLevel] = mapped_column(_enum(SupportLevel))
+    status: Mapped[LevelChangeStatus] = mapped_column(_enum(LevelChangeStatus), default=LevelChangeStatus.pending)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    reason: Mapped[str] = mapped_column(Text, default="")  # why it was rejected
+
+    record: Mapped[GraduateRecord] = relationship()
+    decision: Mapped[ConsiliumDecision | None] = relationship()
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+# --- the individual plan -----------------------------------------------------------------------------------
+
+class GoalStatus(str, enum.Enum):
+    open = "open"
+    achieved = "achieved"
+    dropped = "dropped"
+
+
+GOAL_STATUS_LABELS = status_labels(GoalStatus, {
+    GoalStatus.open: lazy_pgettext("casework", "in work"),
+    GoalStatus.achieved: lazy_pgettext("casework", "achieved"),
+    GoalStatus.dropped: lazy_pgettext("casework", "dropped"),
+})
+
+
+class PlanGoal(db.Model):
+    """A goal of the individual plan (индивидуальный план), usually from an assessment's problem area."""
+
+    __tablename__ = "casework_goal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("casework_record.id", ondelete="CASCADE"), index=True)
+    area: Mapped[AssessmentArea] = mapped_column(_enum(AssessmentArea))
+    text: Mapped[str] = mapped_column(Text)
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("casework_assessment.id", ondelete="SET NULL"))
+    status: Mapped[GoalStatus] = mapped_column(_enum(GoalStatus), default=GoalStatus.open)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tasks: Mapped[list[PlanTask]] = relationship(back_populates="goal", cascade="all, delete-orphan",
+                                                 order_by="PlanTask.due_on")
+
+
+class TaskOwner(str, enum.Enum):
+    specialist = "specialist"
+    graduate = "graduate"
+    mentor = "mentor"
+    agency = "agency"  # another agency: named in ``owner_name``
+
+
+TASK_OWNER_LABELS = status_labels(TaskOwner, {
+    TaskOwner.specialist: lazy_pgettext("casework", "specialist"),
+    TaskOwner.graduate: lazy_pgettext("casework", "the graduate"),
+    TaskOwner.mentor: lazy_pgettext("casework", "mentor"),
+    TaskOwner.agency: lazy_pgettext("casework", "another agency"),
+})
+
+
+class PlanTask(db.Model):
+    """A task of a goal: who does it, by when, done or not (the graduate ticks their own)."""
+
+    __tablename__ = "casework_task"
+    __table_args__ = (Index("ix_casework_task_record_due", "record_id", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("casework_goal.id", ondelete="CASCADE"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("casework_record.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[TaskOwner] = mapped_column(_enum(TaskOwner))
+    owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"),
+                                                      index=True)
+    owner_name: Mapped[str] = mapped_column(String(300), default="")
+    due_on: Mapped[date]
+    done_at: Mapped[datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    goal: Mapped[PlanGoal] = relationship(back_populates="tasks")
+    owner_user: Mapped[User | None] = relationship(foreign_keys=[owner_user_id])
