@@ -147,6 +147,7 @@ class GraduateRecord(db.Model):
         Index("ix_casework_record_region_name", "region_id", "name_key"),
         Index("ix_casework_record_region_birth", "region_id", "birth_date"),
         Index("ix_casework_record_service_status", "service_id", "status"),
+        Index("ix_casework_record_region_due", "region_id", "assessment_due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -174,6 +175,7 @@ class GraduateRecord(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     status: Mapped[RecordStatus] = mapped_column(_enum(RecordStatus), default=RecordStatus.identified)
     level: Mapped[SupportLevel | None] = mapped_column(_enum(SupportLevel))  # approved current level
+    assessment_due_on: Mapped[date | None]  # the next assessment's date while support runs (see due.py)
     # Consent withdrawn (after 18): support ended, staff see only what the law keeps.
     restricted_at: Mapped[datetime | None]
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("casework_record.id", ondelete="SET NULL"))

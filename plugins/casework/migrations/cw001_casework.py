@@ -2,7 +2,7 @@
 
 Revision ID: cw001_casework
 Revises: 
-Create Date: 2026-12-01 14:35:51.195093
+Create Date: 2026-12-01 14:43:41.116486
 
 """
 from alembic import op
@@ -80,6 +80,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('identified', 'contacted', 'under_support', 'declined', 'left_region', 'aged_out', name='recordstatus', native_enum=False, length=20), nullable=False),
     sa.Column('level', sa.Enum('intensive', 'supporting', 'monitoring', name='supportlevel', native_enum=False, length=20), nullable=True),
+    sa.Column('assessment_due_on', sa.Date(), nullable=True),
     sa.Column('restricted_at', sa.DateTime(), nullable=True),
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
@@ -100,6 +101,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_casework_record_institution_id'), ['institution_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_casework_record_municipality_id'), ['municipality_id'], unique=False)
         batch_op.create_index('ix_casework_record_region_birth', ['region_id', 'birth_date'], unique=False)
+        batch_op.create_index('ix_casework_record_region_due', ['region_id', 'assessment_due_on'], unique=False)
         batch_op.create_index('ix_casework_record_region_name', ['region_id', 'name_key'], unique=False)
         batch_op.create_index('ix_casework_record_service_status', ['service_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_casework_record_specialist_id'), ['specialist_id'], unique=False)
@@ -343,6 +345,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_casework_record_specialist_id'))
         batch_op.drop_index('ix_casework_record_service_status')
         batch_op.drop_index('ix_casework_record_region_name')
+        batch_op.drop_index('ix_casework_record_region_due')
         batch_op.drop_index('ix_casework_record_region_birth')
         batch_op.drop_index(batch_op.f('ix_casework_record_municipality_id'))
         batch_op.drop_index(batch_op.f('ix_casework_record_institution_id'))
