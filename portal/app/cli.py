@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import secrets
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
@@ -60,7 +61,7 @@ def main() -> None:
 
 def core_commands() -> list[click.Command]:
     return [demo_command, create_admin_command, grant_role_command, export_person_command, erase_person_command,
-            worker_command]
+            worker_command, backup_command, restore_command]
 
 
 @click.command("worker")
@@ -204,6 +205,40 @@ def erase_person_command(email: str, yes: bool):
         click.confirm(f"Erase {user.name} <{user.email}> and all their data?", abort=True)
     erase_person(user)
     click.echo("Erased.")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(target: Path):
+    """Copy the whole database to a new file (SQLite: online backup; PostgreSQL: pg_dump)."""
+    from portal.app.extensions import db
+    from portal.services.backup import BackupError, backup
+
+    try:
+        backup(db.engine, target)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up to {target}.")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(source: Path, yes: bool):
+    """Replace everything in the database by a backup made with `portal backup` (stop the portal first)."""
+    from portal.app.extensions import db
+    from portal.services.backup import BackupError, restore
+
+    if not yes:
+        click.confirm(f"Replace everything in the database by {source}?", abort=True)
+    db.session.remove()
+    try:
+        restore(db.engine, source)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored from {source}.")
 
 
 if __name__ == "__main__":
