@@ -6,7 +6,7 @@ import uuid
 from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from portal.app.extensions import htmx
@@ -21,6 +21,9 @@ MESSAGES = {
                                  "Reload the page to see it as it is now.")),
     422: (_l("Not possible"), _l("This cannot be done.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Please wait a minute and try again.")),
+    503: (_l("The portal is not answering for a moment"),
+          _l("Its database is not answering right now, perhaps while it restarts. Nothing you sent was half-saved: "
+             "please try again in a minute.")),
     500: (_l("Something went wrong"), _l("An error occurred on our side. It has been recorded; please try again later.")),
 }
 
@@ -39,6 +42,16 @@ def _page(status: int, error_id: str | None = None, message=None):
     except Exception:  # the layout itself failed: answer plainly rather than not at all
         current_app.logger.exception("error page failed")
         return f"{status} {title}. {error_id or ''}", status, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def _unavailable(error: OperationalError) -> bool:
+    """A database that does not answer (down, restarting, locked), not a mistake in a query."""
+    if error.connection_invalidated:
+        return True
+    message = str(error.orig).lower()
+    if type(error.orig).__module__.startswith("sqlite3"):
+        return "locked" in message or "unable to open" in message or "disk i/o" in message
+    return "no such table" not in message and "syntax" not in message
 
 
 def init_app(app: Flask) -> None:
@@ -63,6 +76,36 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         app.logger.warning("conflict answered with 409: %s", error.orig)
         return _page(409)
+
+    @app.errorhandler(OperationalError)
+    def database_down(error: OperationalError):
+        """The database went away (a restart, a lost connection): a plain page that needs no database.
+
+        The pool checks each connection before use (``pool_pre_ping``), so once the database is back
+        the next request is served as usual, without restarting the portal.
+        """
+        from flask import g
+
+        from portal.app.extensions import db, login_manager
+
+        if not _unavailable(error):
+            return unexpected(error)
+        app.logger.warning("database unavailable: %s", error.orig)
+        try:
+            db.session.rollback()
+        except Exception:  # the connection is gone; the session is thrown away below
+            pass
+        db.session.remove()
+        if "_login_user" not in g:  # nobody could be loaded: the page is anonymous
+            g._login_user = login_manager.anonymous_user()
+        title, text = MESSAGES[503]
+        try:
+            body = (render_template("errors/partial.html", status=503, title=title, text=text, error_id=None)
+                    if htmx else render_template("errors/unavailable.html", title=title, text=text))
+        except Exception:
+            app.logger.exception("the unavailable page failed")
+            body = f"503 {title}. {text}"
+        return body, 503, {"Retry-After": "30"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
