@@ -112,7 +112,8 @@ class Stay(db.Model):
     status: Mapped[StayStatus] = mapped_column(Enum(StayStatus, native_enum=False, length=20),
                                                default=StayStatus.requested)
     bed_id: Mapped[int | None] = mapped_column(ForeignKey("social_hotel_bed.id", ondelete="SET NULL"))
-    claim_id: Mapped[int | None] = mapped_column(ForeignKey("reservation_claim.id", ondelete="SET NULL"))
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("reservation_claim.id", ondelete="SET NULL"),
+                                                 index=True)  # the occupancy chart finds stays by claim
     extension_until: Mapped[date | None]  # the graduate asks to stay until then
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

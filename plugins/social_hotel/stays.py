@@ -282,11 +282,13 @@ def monthly_figures(hotel: Hotel, year: int) -> list[dict]:
     return rows
 
 
-def open_requests(region) -> list[Stay]:
+def open_requests(region, hotel: Hotel | None = None) -> list[Stay]:
+    """The region's requests waiting for a decision (one hotel's, when named: filtered in SQL)."""
+    query = select(Stay).join(Hotel).where(Hotel.region_id == region.id, Stay.status == StayStatus.requested)
+    if hotel is not None:
+        query = query.where(Stay.hotel_id == hotel.id)
     return list(db.session.scalars(
-        select(Stay).join(Hotel).where(Hotel.region_id == region.id, Stay.status == StayStatus.requested)
-        .options(contains_eager(Stay.hotel), selectinload(Stay.graduate)).order_by(Stay.created_at)
-    ))
+        query.options(contains_eager(Stay.hotel), selectinload(Stay.graduate)).order_by(Stay.created_at)))
 
 
 def count_requests(region) -> int:

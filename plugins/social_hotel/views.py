@@ -161,7 +161,7 @@ def chart():
     grid = reservations.occupancy([b.unit_id for b in beds], first, first + days)
     by_claim = {s.claim_id: s for s in db.session.scalars(
         select(Stay).where(Stay.claim_id.in_(set(grid.values()))).options(selectinload(Stay.graduate)))}
-    requests = [s for s in rules.open_requests(g.region) if s.hotel_id == hotel.id]
+    requests = rules.open_requests(g.region, hotel)
     template = "social_hotel/partials/chart_grid.html" if htmx and htmx.target == "chart" else "social_hotel/chart.html"
     return render_audited(
         template, action="social_hotel.chart.viewed", target=f"hotel:{hotel.id}",

@@ -15,7 +15,8 @@ class AuditEvent(db.Model):
     """Who did what to whom, where and when; written by portal.services.audit.record only."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_region_at", "region_id", "at"),)
+    __table_args__ = (Index("ix_audit_event_region_at", "region_id", "at"),
+                      Index("ix_audit_event_region_action", "region_id", "action"))  # the log's action filter
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -177,6 +177,10 @@ def remove_role(user_id: int, role: str):
 
 # --- audit log ------------------------------------------------------------
 
+#: The audit log counts its lines up to this many (an exact count of a country's log costs more than the page).
+AUDIT_COUNT_CAP = 10_000
+
+
 def _action_choices():
     labels = dict(ACTION_LABELS)
     for _name, answer in plugin_host().each("portal_audit_actions"):
@@ -236,7 +240,7 @@ def audit_log():
             end = _region_day_start(form.date_to.data + timedelta(days=1), region)
             query = query.where(AuditEvent.at < end)
     query = query.options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    page = paginate(query, per_page=current_app.config["PORTAL_AUDIT_PAGE_SIZE"])
+    page = paginate(query, per_page=current_app.config["PORTAL_AUDIT_PAGE_SIZE"], count_cap=AUDIT_COUNT_CAP)
     template = "admin/partials/audit_table.html" if htmx and htmx.target == "audit-results" else "admin/audit.html"
     response = make_response(render_template(template, form=form, page=page, labels=labels,
                                              args=_audit_args(form) if valid else {}), status)
