@@ -177,8 +177,8 @@ def remove_role(user_id: int, role: str):
 
 # --- audit log ------------------------------------------------------------
 
-#: The audit log counts its lines up to this many (an exact count of a country's log costs more than the page).
-AUDIT_COUNT_CAP = 10_000
+#: The audit log counts its lines up to this many (20 pages): an exact count of a country's log costs more than the page.
+AUDIT_COUNT_CAP = 1_000
 
 
 def _action_choices():
