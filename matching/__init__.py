@@ -1,6 +1,6 @@
 """Matching any two sides: graduates with mentors, people with opportunities (volunteers with shifts).
 
-A pure library (numpy, scipy, scikit-learn, joblib; no web framework) so it can be tested,
+A pure library (numpy, scipy, scikit-learn; no web framework) so it can be tested,
 benchmarked and reused outside the portal::
 
     from matching import Profile, Suggestion, suggest, assign
@@ -15,9 +15,12 @@ soft: the same municipality scores higher. The portal calls these per region.
 
 Score, in [0, 1]: 0.40 x share of the graduate's needed areas the mentor covers + 0.25 x cosine of
 the interests (multi-hot) + 0.15 x cosine of the about texts (TF-IDF of character 3-4-grams,
-Russian and English) + 0.20 x same municipality. With a fitted
-:class:`matching.model.DecisionModel` the final score is
-``(1 - model.weight) * score + model.weight * P(approved)``.
+Russian and English) + 0.20 x same municipality. The TF-IDF is fitted on the population when
+a :class:`matching.Vocabulary` is passed (``vocabulary=``: the portal keeps one per region, so a
+pair's score does not depend on who else is in the call), else on the profiles of the call. With a
+:class:`matching.model.DecisionModel` that beat the unsupervised score on held-out decisions the
+final score is ``(1 - model.weight) * score + model.weight * P(approved)``; its features never
+include gender or age (see :mod:`matching.model`).
 
 Reasons are translatable: each :class:`Reason` is a ``str`` (English) with ``code`` and
 ``params``. Codes and params:
@@ -66,7 +69,8 @@ from __future__ import annotations
 from .assign import assign, score_matrix, solve
 from .evaluate import (baseline_suggest, coverage, mean_metric, ndcg_at_k, precision_at_k, side_baseline,
                        synthetic_festival, synthetic_population)
-from .model import MIN_DECISIONS, DecisionModel
+from .features import Vocabulary
+from .model import FEATURES, MIN_DECISIONS, Decision, DecisionModel
 from .profiles import AREA_LABELS, AREAS, REASON_TEMPLATES, Profile, Reason, Suggestion
 from .scoring import WEIGHTS, suggest
 from .sides import (SIDE_WEIGHTS, Match, Opportunity, Person, assign_opportunities, suggest_opportunities,
@@ -82,6 +86,9 @@ __all__ = [
     "Reason",
     "Suggestion",
     "DecisionModel",
+    "Decision",
+    "FEATURES",
+    "Vocabulary",
     "suggest",
     "assign",
     "score_matrix",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .features import FeatureSpace
+from .features import FeatureSpace, Vocabulary
 from .profiles import Profile
 
 if TYPE_CHECKING:
@@ -23,12 +23,13 @@ from .scoring import block_scores
 
 
 def score_matrix(graduates: Sequence[Profile], mentors: Sequence[Profile], model: DecisionModel | None = None,
-                 capacities: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                 capacities: Sequence[int] | None = None, vocabulary: Vocabulary | None = None
+                 ) -> tuple[np.ndarray, np.ndarray]:
     """Dense (scores, admissible) of every graduate x mentor pair; for region-sized inputs.
 
     ``capacities`` overrides the mentors' capacities for the "has room" rule.
     """
-    space = FeatureSpace(graduates, mentors)
+    space = FeatureSpace(graduates, mentors, vocabulary=vocabulary)
     if capacities is not None:
         space.m_has_room = np.asarray(capacities) > 0
     block = space.block(np.arange(len(space.graduates)))
@@ -38,7 +39,7 @@ def score_matrix(graduates: Sequence[Profile], mentors: Sequence[Profile], model
 
 def assign(graduates: Sequence[Profile], mentors: Sequence[Profile], model: DecisionModel | None = None,
            fixed: Mapping[str, str] | Iterable[tuple[str, str]] = (),
-           forbidden: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
+           forbidden: Iterable[tuple[str, str]] = (), vocabulary: Vocabulary | None = None) -> dict[str, str]:
     """Graduate id -> mentor id, maximising the number matched, then the total score.
 
     Hard rules are respected (gender preference, a shared language, capacity). ``fixed`` pairs
@@ -48,7 +49,7 @@ def assign(graduates: Sequence[Profile], mentors: Sequence[Profile], model: Deci
     against the hard rules and may name people not in the lists. A graduate is left out only when
     no admissible mentor has room. Scores come from the same scorer as ``suggest`` (with ``model``
     when fitted); ties between equally good assignments are broken arbitrarily but
-    deterministically.
+    deterministically. ``vocabulary`` as for ``suggest``.
     """
     graduates, mentors = list(graduates), list(mentors)
     fixed_pairs = _fixed(fixed)
@@ -62,7 +63,7 @@ def assign(graduates: Sequence[Profile], mentors: Sequence[Profile], model: Deci
     if not free or not mentors:
         return result
     capacities = np.array([max(0, remaining[m.id]) for m in mentors], dtype=np.int64)
-    scores, admissible = score_matrix(free, mentors, model, capacities)
+    scores, admissible = score_matrix(free, mentors, model, capacities, vocabulary)
     if banned:
         g_index = {g.id: i for i, g in enumerate(free)}
         m_index = {m.id: j for j, m in enumerate(mentors)}

@@ -35,9 +35,8 @@ DENSE_WORD_SHARE = 0.002
 RULE_CLASSES_DENSE = 64
 INADMISSIBLE = -10.0
 
-#: Names of the per-pair components, in the order the learned model sees them.
-COMPONENTS: tuple[str, ...] = ("cover", "interests", "about", "same_municipality", "shared_languages",
-                               "same_gender")
+#: Names of the per-pair components. No gender among them: a preference is a hard rule, never a feature.
+COMPONENTS: tuple[str, ...] = ("cover", "interests", "about", "same_municipality", "shared_languages")
 
 
 @dataclass
@@ -51,17 +50,10 @@ class Block:
     same_municipality: np.ndarray  # bool: both in the same (known) municipality
     shared_languages: np.ndarray   # number of languages both speak
     admissible: np.ndarray    # bool: no hard rule broken (language, gender preference, room)
-    g_gender: np.ndarray      # gender codes of the chunk's graduates (-1 unknown)
-    m_gender: np.ndarray      # gender codes of the mentors (-2 unknown)
 
-    @property
-    def same_gender(self) -> np.ndarray:
-        """1.0 when both have the same known gender (only the learned model uses it, so computed on demand)."""
-        return (self.g_gender[:, None] == self.m_gender[None, :]).astype(np.float32)
-
-    def features(self) -> list[np.ndarray]:
-        """The components in COMPONENTS order, as float32 arrays (for the learned model)."""
-        return [getattr(self, name).astype(np.float32, copy=False) for name in COMPONENTS]
+    def features(self, names: Sequence[str] = COMPONENTS) -> list[np.ndarray]:
+        """The components ``names`` (by default COMPONENTS), as float32 arrays (for the learned model)."""
+        return [getattr(self, name).astype(np.float32, copy=False) for name in names]
 
 
 def _codes(values: Sequence[str | None], vocabulary: dict[str, int], missing: int) -> np.ndarray:
@@ -69,11 +61,63 @@ def _codes(values: Sequence[str | None], vocabulary: dict[str, int], missing: in
                      for v in values], dtype=np.int32)
 
 
+class Vocabulary:
+    """The about texts' TF-IDF (character 3-4-grams) fitted once on a whole population, e.g. a region's.
+
+    Why: fitted on the people of each call, a pair's about similarity (so its score) would depend on
+    who else is in the call; with one vocabulary per population the board, the proposal and its
+    reasons show the same number for the same pair. Refit it when the population's profiles change
+    (``fingerprint`` tells two populations apart). Texts it has not seen are transformed with the
+    n-grams and weights it knows.
+    """
+
+    def __init__(self, profiles: Sequence[Profile]) -> None:
+        texts = [normalise_text(p.about) for p in profiles]
+        self.fingerprint = _fingerprint(texts)
+        self.size = len(texts)
+        self.vectoriser: TfidfVectorizer | None = None
+        if any(texts):
+            vectoriser = _vectoriser()
+            try:
+                vectoriser.fit(texts)
+                self.vectoriser = vectoriser
+            except ValueError:  # only texts shorter than the n-grams
+                pass
+
+    def transform(self, texts: list[str]) -> sparse.csr_matrix | None:
+        if self.vectoriser is None:
+            return None
+        return self.vectoriser.transform(texts)
+
+
+def _vectoriser() -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, min_df=1,
+                           dtype=np.float32, lowercase=False)
+
+
+def about_fingerprint(profiles: Sequence[Profile]) -> str:
+    """What :attr:`Vocabulary.fingerprint` would be for these profiles, without fitting: to know when to refit."""
+    return _fingerprint([normalise_text(p.about) for p in profiles])
+
+
+def _fingerprint(texts: list[str]) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for text in sorted(texts):
+        digest.update(text.encode("utf-8") + b"\0")
+    return digest.hexdigest()[:16]
+
+
 class FeatureSpace:
-    """Everything vectorised once for a set of graduates and mentors."""
+    """Everything vectorised once for a set of graduates and mentors.
+
+    ``vocabulary``: the population's fitted :class:`Vocabulary` (about texts); without one the TF-IDF
+    is fitted on these graduates and mentors.
+    """
 
     def __init__(self, graduates: Sequence[Profile], mentors: Sequence[Profile],
-                 about_dimensions: int | None | str = "auto") -> None:
+                 about_dimensions: int | None | str = "auto", vocabulary: Vocabulary | None = None) -> None:
         self.graduates = list(graduates)
         self.mentors = list(mentors)
         _check_ids(self.graduates, "graduate")
@@ -114,7 +158,8 @@ class FeatureSpace:
         texts_m = [normalise_text(p.about) for p in self.mentors]
         if about_dimensions == "auto":
             about_dimensions = ABOUT_DIMENSIONS if n_g * n_m > EXACT_ABOUT_MAX_PAIRS else None
-        self.g_about, self.m_about_t, self.about_dense = _about_vectors(texts_g, texts_m, about_dimensions)
+        self.g_about, self.m_about_t, self.about_dense = _about_vectors(texts_g, texts_m, about_dimensions,
+                                                                        vocabulary)
         if self.about_dense:
             self.about_dimensions = int(self.g_about.shape[1])
         # Mentor rows too, for the similarity of a few given pairs (exact mode only).
@@ -231,7 +276,7 @@ class FeatureSpace:
         return Block(rows=rows, cover=cover.astype(np.float32, copy=False),
                      interests=interests.astype(np.float32, copy=False), about=about.astype(np.float32, copy=False),
                      same_municipality=same_municipality, shared_languages=shared_languages,
-                     admissible=admissible, g_gender=self.g_gender[rows], m_gender=self.m_gender)
+                     admissible=admissible)
 
     def blocks(self, chunk_size: int) -> Iterator[Block]:
         for start in range(0, len(self.graduates), chunk_size):
@@ -256,16 +301,20 @@ def _multi_hot(lists_g: list[list[str]], lists_m: list[list[str]]) -> tuple[spar
             sparse.csr_matrix(binarizer.transform(lists_m), dtype=np.float32))
 
 
-def _about_vectors(texts_g: list[str], texts_m: list[str], dimensions: int | None):
+def _about_vectors(texts_g: list[str], texts_m: list[str], dimensions: int | None,
+                   vocabulary: Vocabulary | None = None):
     texts = texts_g + texts_m
     if not any(texts):
         return None, None, False
-    vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, min_df=1,
-                                 dtype=np.float32, lowercase=False)
-    try:
-        matrix = vectoriser.fit_transform(texts)
-    except ValueError:  # only texts shorter than the n-grams
-        return None, None, False
+    if vocabulary is not None:
+        matrix = vocabulary.transform(texts)
+        if matrix is None:
+            return None, None, False
+    else:
+        try:
+            matrix = _vectoriser().fit_transform(texts)
+        except ValueError:  # only texts shorter than the n-grams
+            return None, None, False
     g, m = matrix[: len(texts_g)], matrix[len(texts_g):]
     if dimensions is None or dimensions >= min(matrix.shape) - 1:
         return g.tocsr(), m.T.tocsr(), False

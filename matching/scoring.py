@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import numpy as np
 
-from .features import INADMISSIBLE, Block, FeatureSpace
+from .features import INADMISSIBLE, Block, FeatureSpace, Vocabulary
 from .profiles import Profile, Reason, Suggestion
 
 if TYPE_CHECKING:
@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 #: Covering the graduate's needed areas weighs most: that is what a mentor is for.
 WEIGHTS: dict[str, float] = {"cover": 0.40, "interests": 0.25, "about": 0.15, "same_municipality": 0.20}
 
+#: Scores are rounded to this many places: the same pair shows the same number whichever way it was
+#: scored (in a region's whole list or alone), float32 sums in another order differing by ~1e-7.
+SCORE_PLACES = 4
 #: About texts this similar (cosine of character n-gram TF-IDF) are worth a reason.
 SIMILAR_ABOUT = 0.3
 #: A learned probability at least this high is worth the "learned" reason.
@@ -117,21 +120,22 @@ def reasons_for(graduate: Profile, mentor: Profile, about: float = 0.0,
 
 
 def suggest(graduates: Sequence[Profile], mentors: Sequence[Profile], k: int = 5,
-            model: DecisionModel | None = None, exclude: Iterable[tuple[str, str]] = (), chunk_size: int | None = None
-            ) -> dict[str, list[Suggestion]]:
+            model: DecisionModel | None = None, exclude: Iterable[tuple[str, str]] = (), chunk_size: int | None = None,
+            vocabulary: Vocabulary | None = None) -> dict[str, list[Suggestion]]:
     """Up to ``k`` mentors per graduate, best first, never one that breaks a hard rule.
 
     Hard rules: the graduate's ``prefers_gender``, at least one shared language, and the mentor
     has room (``capacity > 0``). ``exclude`` holds (graduate id, mentor id) pairs never to suggest
     (e.g. rejected earlier). ``model`` is a fitted :class:`matching.model.DecisionModel` to
     re-rank with coordinators' decisions; an unfitted one changes nothing. Every graduate id is
-    a key of the result (an empty list when no mentor is admissible).
+    a key of the result (an empty list when no mentor is admissible). ``vocabulary``: the population's
+    fitted :class:`matching.Vocabulary`, so that a pair scores the same whoever else is in the call.
     """
     graduates, mentors = list(graduates), list(mentors)
     result: dict[str, list[Suggestion]] = {g.id: [] for g in graduates}
     if not graduates or not mentors or k <= 0:
         return result
-    space = FeatureSpace(graduates, mentors)
+    space = FeatureSpace(graduates, mentors, vocabulary=vocabulary)
     if model is None or not getattr(model, "is_fitted", False):
         space.prepare_weighted(WEIGHTS)
     excluded = _excluded_indices(graduates, mentors, exclude)
@@ -198,7 +202,7 @@ def _collect(ranked: tuple, graduates: list[Profile], mentors: list[Profile],
             if value < 0:
                 break
             mentor = mentors[col]
-            items.append(Suggestion(mentor.id, value, reasons.for_pair(
+            items.append(Suggestion(mentor.id, round(value, SCORE_PLACES), reasons.for_pair(
                 graduate, mentor, about[row][i], learned[row][i] if learned is not None else None)))
 
 
