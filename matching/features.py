@@ -7,6 +7,10 @@ component; instead graduates are processed a block at a time, so memory stays bo
 * :meth:`FeatureSpace.block` materialises every component (for the learned model and ``assign``);
 * :meth:`FeatureSpace.weighted_scores` gives the unsupervised score directly, the weights and the
   hard rules folded into one dense (BLAS) and one sparse product (for ``suggest`` at scale).
+
+In the reduced about space (above EXACT_ABOUT_MAX_PAIRS) ``suggest`` ranks every mentor with the
+reduced vectors, then re-scores each graduate's best RERANK candidates with the exact TF-IDF, so
+its top-k is the exact one unless an exact top-k mentor fell outside the candidates.
 """
 from __future__ import annotations
 
@@ -158,8 +162,10 @@ class FeatureSpace:
         texts_m = [normalise_text(p.about) for p in self.mentors]
         if about_dimensions == "auto":
             about_dimensions = ABOUT_DIMENSIONS if n_g * n_m > EXACT_ABOUT_MAX_PAIRS else None
-        self.g_about, self.m_about_t, self.about_dense = _about_vectors(texts_g, texts_m, about_dimensions,
-                                                                        vocabulary)
+        self.g_about, self.m_about_t, self.about_dense, exact = _about_vectors(texts_g, texts_m, about_dimensions,
+                                                                               vocabulary)
+        # In the reduced space the exact TF-IDF rows stay too: the best candidates are re-scored exactly.
+        self.g_about_exact, self.m_about_exact = exact
         if self.about_dense:
             self.about_dimensions = int(self.g_about.shape[1])
         # Mentor rows too, for the similarity of a few given pairs (exact mode only).
@@ -256,6 +262,15 @@ class FeatureSpace:
         values = np.asarray(repeated.multiply(mentors).sum(axis=1)).reshape(cols.shape)
         return np.minimum(values, 1.0)
 
+    def exact_about_of_pairs(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Exact about similarity (the TF-IDF, not the reduced space) of graduate ``rows[i]`` with ``cols[i, :]``."""
+        if self.g_about_exact is None:
+            return self.about_of_pairs(rows, cols)
+        repeated = self.g_about_exact[np.repeat(rows, cols.shape[1])]
+        mentors = self.m_about_exact[cols.reshape(-1)]
+        values = np.asarray(repeated.multiply(mentors).sum(axis=1)).reshape(cols.shape)
+        return np.minimum(values, 1.0).astype(np.float32)
+
     def block(self, rows: np.ndarray) -> Block:
         """The components of graduates ``rows`` against every mentor."""
         n_m = len(self.mentors)
@@ -304,20 +319,21 @@ def _multi_hot(lists_g: list[list[str]], lists_m: list[list[str]]) -> tuple[spar
 def _about_vectors(texts_g: list[str], texts_m: list[str], dimensions: int | None,
                    vocabulary: Vocabulary | None = None):
     texts = texts_g + texts_m
+    nothing = None, None, False, (None, None)
     if not any(texts):
-        return None, None, False
+        return nothing
     if vocabulary is not None:
         matrix = vocabulary.transform(texts)
         if matrix is None:
-            return None, None, False
+            return nothing
     else:
         try:
             matrix = _vectoriser().fit_transform(texts)
         except ValueError:  # only texts shorter than the n-grams
-            return None, None, False
+            return nothing
     g, m = matrix[: len(texts_g)], matrix[len(texts_g):]
     if dimensions is None or dimensions >= min(matrix.shape) - 1:
-        return g.tocsr(), m.T.tocsr(), False
+        return g.tocsr(), m.T.tocsr(), False, (None, None)
     svd = TruncatedSVD(n_components=dimensions, algorithm="randomized", n_iter=3, random_state=0)
     sample = matrix
     if matrix.shape[0] > 30_000:  # the latent space is learned from a sample; all rows are projected
@@ -326,7 +342,7 @@ def _about_vectors(texts_g: list[str], texts_m: list[str], dimensions: int | Non
     svd.fit(sample)
     g_dense = normalize(svd.transform(g)).astype(np.float32)
     m_dense = normalize(svd.transform(m)).astype(np.float32)
-    return g_dense, np.ascontiguousarray(m_dense.T), True
+    return g_dense, np.ascontiguousarray(m_dense.T), True, (g.tocsr(), m.tocsr())
 
 
 def _check_ids(profiles: Sequence[Profile], what: str) -> None:

@@ -29,6 +29,8 @@ LEARNED_REASON = 0.5
 #: the allocator reuses instead of mapping fresh pages per block: 3-4x faster on a country, and
 #: memory stays bounded by a dozen such arrays whatever the population.
 BLOCK_CELLS = 2_000_000
+#: In the reduced about space, each graduate's best this many mentors are re-scored exactly.
+RERANK = 50
 #: Threads scoring blocks, and blocks in flight at most (memory: WINDOW blocks of BLOCK_CELLS cells).
 WORKERS = 2
 WINDOW = 4
@@ -176,18 +178,36 @@ def _rank_block(space: FeatureSpace, rows: np.ndarray, model: Any, excluded: dic
             cols = excluded.get(g_index)
             if cols:
                 score[row, cols] = INADMISSIBLE
-    if kk < n_m:
+    exact_about = None
+    if space.about_dense and space.g_about_exact is not None and probability is None:
+        # Reduced about space: the best candidates by the reduced score, re-scored with the exact TF-IDF.
+        wide = min(n_m, max(RERANK, 2 * kk))
+        top = np.argpartition(score, n_m - wide, axis=1)[:, n_m - wide:] if wide < n_m else \
+            np.broadcast_to(np.arange(n_m), (len(rows), n_m))
+        top_scores = np.take_along_axis(score, top, axis=1)
+        exact_about = space.exact_about_of_pairs(rows, top)
+        top_scores = top_scores + np.float32(WEIGHTS["about"]) * (exact_about - space.about_of_pairs(rows, top))
+        if kk < wide:
+            keep = np.argpartition(top_scores, wide - kk, axis=1)[:, wide - kk:]
+            top = np.take_along_axis(top, keep, axis=1)
+            top_scores = np.take_along_axis(top_scores, keep, axis=1)
+            exact_about = np.take_along_axis(exact_about, keep, axis=1)
+    elif kk < n_m:
         top = np.argpartition(score, n_m - kk, axis=1)[:, n_m - kk:]
+        top_scores = np.take_along_axis(score, top, axis=1)
     else:
         top = np.broadcast_to(np.arange(n_m), (len(rows), n_m))
-    top_scores = np.take_along_axis(score, top, axis=1)
+        top_scores = np.take_along_axis(score, top, axis=1)
     order = np.argsort(-top_scores, axis=1, kind="stable")
     top = np.take_along_axis(top, order, axis=1)
     top_scores = np.take_along_axis(top_scores, order, axis=1)
     admitted = top_scores > INADMISSIBLE / 2
     np.clip(top_scores, 0.0, 1.0, out=top_scores)
     top_scores[~admitted] = -1.0
-    about = space.about_of_pairs(rows, top).tolist()
+    if exact_about is not None:
+        about = np.take_along_axis(exact_about, order, axis=1).tolist()
+    else:
+        about = space.about_of_pairs(rows, top).tolist()
     learned = np.take_along_axis(probability, top, axis=1).tolist() if probability is not None else None
     return rows.tolist(), top.tolist(), top_scores.tolist(), about, learned
 
