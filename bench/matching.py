@@ -248,10 +248,11 @@ def run_quality_both() -> dict:
     out = {}
     for name, make in (("synthetic", synthetic_population), ("harder", harder_population)):
         graduates, mentors, relevance = make(2500, 600, seed=7)
-        out[name] = {"suggest": mean_metric(suggest(graduates, mentors, k=5), relevance, ndcg_at_k, 5),
-                     "keywords": mean_metric(baseline_suggest(graduates, mentors, k=5), relevance, ndcg_at_k, 5),
-                     "keywords_municipality": mean_metric(municipality_baseline(graduates, mentors, k=5),
-                                                          relevance, ndcg_at_k, 5)}
+        both = relevance.both_sides()
+        ranked = {"suggest": suggest(graduates, mentors, k=5), "keywords": baseline_suggest(graduates, mentors, k=5),
+                  "keywords_municipality": municipality_baseline(graduates, mentors, k=5)}
+        out[name] = {key: mean_metric(found, relevance, ndcg_at_k, 5) for key, found in ranked.items()}
+        out[name].update({f"{key}_two_sided": mean_metric(found, both, ndcg_at_k, 5) for key, found in ranked.items()})
     return out
 
 
