@@ -27,7 +27,7 @@ def test_signatures():
     assert list(inspect.signature(suggest).parameters)[:5] == ["graduates", "mentors", "k", "model", "exclude"]
     assert inspect.signature(suggest).parameters["k"].default == 5
     assert list(inspect.signature(assign).parameters) == ["graduates", "mentors", "model", "fixed", "forbidden",
-                                                         "vocabulary"]
+                                                         "vocabulary", "candidates"]
     params = inspect.signature(Profile).parameters
     assert list(params) == ["id", "interests", "areas", "about", "municipality", "languages", "capacity",
                             "gender", "prefers_gender"]
