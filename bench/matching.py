@@ -256,7 +256,18 @@ def run_quality_both() -> dict:
     return out
 
 
+def run_assign_big() -> dict:
+    """assign 20,000 x 5,000 (capacities 1-4) on the sparse candidate graph; peak memory of this process."""
+    graduates, mentors, _ = synthetic_population(20_000, 5_000, seed=4)
+    before = peak_rss_mb()
+    start = time.perf_counter()
+    result = assign(graduates, mentors)
+    return {"seconds": time.perf_counter() - start, "matched": len(result),
+            "places": sum(m.capacity for m in mentors), "peak_rss_mb": peak_rss_mb(), "rss_before_mb": before}
+
+
 PARTS = {
+    "assign_big": run_assign_big,
     "learning": run_learning,
     "bias": run_bias,
     "recall": run_recall,

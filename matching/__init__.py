@@ -44,7 +44,9 @@ comes last, only with a fitted model.
 
 ``assign`` maximises first the number of graduates matched, then the total score (exactly, with
 ``scipy.optimize.linear_sum_assignment`` over mentors repeated per free slot); see
-:mod:`matching.assign`. It builds a dense graduates x slots matrix: meant for a region.
+:mod:`matching.assign`. Up to 4 M graduates x places it builds the dense matrix; above, a sparse
+candidate graph (each graduate's best 50 admissible mentors, exact when the list is long enough:
+see ``assign``), which handles 20,000 x 5,000 in bounded memory.
 
 Scale: the portal calls these per region (a few thousand people: well under a second).
 ``suggest`` also handles a whole country (100,000 x 20,000) in bounded memory: graduates are

@@ -101,9 +101,9 @@ def _sparse_assign(graduates: list[Profile], mentors: list[Profile], model, capa
                    ) -> list[tuple[int, int]]:
     """The lexicographic optimum over each graduate's best ``candidates`` admissible mentors.
 
-    One row per graduate, one column per mentor's place plus one "left out" column per graduate, solved by
-    ``scipy.sparse.csgraph.min_weight_full_bipartite_matching`` (every row is matched, to a place or to
-    its own "left out" column). Costs are positive (a stored zero would be no edge): a place costs
+    Graduates on one side, mentors' places on the other; the smaller side are the rows, each with its own
+    "left out" column too, solved by ``scipy.sparse.csgraph.min_weight_full_bipartite_matching`` (every
+    row is matched, to the other side or to its "left out" column). Costs are positive (a stored zero would be no edge): a place costs
     ``1 + (1 - score)``, leaving out ``big + 2`` with ``big`` above any total score, so one more graduate
     placed beats any gain in score.
     """
@@ -165,14 +165,25 @@ def _sparse_assign(graduates: list[Profile], mentors: list[Profile], model, capa
     row_of = np.full(len(graduates), -1, dtype=np.int64)
     row_of[listed] = np.arange(len(listed))
     n_places = int(copies.sum())
-    big = float(len(listed) + 1)
-    matrix = csr_matrix((np.concatenate([2.0 - scores_e[edge], np.full(len(listed), big + 2)]),
-                         (np.concatenate([row_of[rows_e[edge]], np.arange(len(listed))]),
-                          np.concatenate([place_col, n_places + np.arange(len(listed))]))),
-                        shape=(len(listed), n_places + len(listed)))
+    big = float(min(len(listed), n_places) + 1)
+    costs = 2.0 - scores_e[edge]
+    grad_row = row_of[rows_e[edge]]
+    # The smaller side are the rows, each with its own "left out" column: 10x+ faster than the other way
+    # round when places are fewer than graduates (measured 1.0 s against 13 s at 10,000 x 2,500).
+    if n_places <= len(listed):
+        n_rows, rows, cols, n_cols = n_places, place_col, grad_row, len(listed)
+    else:
+        n_rows, rows, cols, n_cols = len(listed), grad_row, place_col, n_places
+    matrix = csr_matrix((np.concatenate([costs, np.full(n_rows, big + 2)]),
+                         (np.concatenate([rows, np.arange(n_rows)]), np.concatenate([cols, n_cols + np.arange(n_rows)]))),
+                        shape=(n_rows, n_cols + n_rows))
     row_ind, col_ind = min_weight_full_bipartite_matching(matrix)
-    placed = col_ind < n_places
-    return sorted(zip(listed[row_ind[placed]].tolist(), place_mentor[col_ind[placed]].tolist()))
+    real = col_ind < n_cols
+    if n_places <= len(listed):
+        places, graduates_ = row_ind[real], col_ind[real]
+    else:
+        graduates_, places = row_ind[real], col_ind[real]
+    return sorted(zip(listed[graduates_].tolist(), place_mentor[places].tolist()))
 
 
 def solve(scores: np.ndarray, admissible: np.ndarray, row_capacity: Sequence[int], col_capacity: Sequence[int],
