@@ -10,13 +10,17 @@ against the exact top-10 at 20,000 x 5,000 on both populations; ratio: region su
 word-level TF-IDF top-k in the same run; quality2: NDCG@5 on both populations against both baselines.
 
 Each part runs in its own subprocess so that its peak resident memory (ru_maxrss) is its own;
-the figure includes building the synthetic population. Targets: region <= 1 s; country
-(100,000 x 20,000, k = 10) <= 60 s and <= 4 GB; assign (2,000 x 500, capacities 1-4) <= 5 s and
-optimal; NDCG@5 at least 0.1 above the keyword-overlap baseline.
+the figure includes building the synthetic population. Every time is printed next to its ratio to a
+bare word-level TF-IDF top-k of the about texts that the same part runs at the same size (the machine
+is shared: ratios and medians travel, absolute times do not). Targets: region suggest <= 2x the bare
+TF-IDF; country (100,000 x 20,000, k = 10) <= 30 s and <= 2 GB; assign 2,000 x 500 <= 0.5 s and
+optimal (checked against HiGHS); assign 20,000 x 5,000 (capacities 1-4) <= 60 s and <= 4 GB;
+recall of the reduced mode >= 0.98 on the harder population; NDCG@5 above the baselines.
 """
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -37,21 +41,31 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
-def run_suggest(n_graduates: int, n_mentors: int, k: int) -> dict:
+def run_suggest(n_graduates: int, n_mentors: int, k: int, repeats: int = 1) -> dict:
+    """suggest, the median of ``repeats`` runs, and the bare TF-IDF top-k at the same size in the same run."""
     graduates, mentors, _ = synthetic_population(n_graduates, n_mentors, seed=1)
     before = peak_rss_mb()
-    start = time.perf_counter()
-    result = suggest(graduates, mentors, k=k)
-    seconds = time.perf_counter() - start
-    return {"seconds": seconds, "peak_rss_mb": peak_rss_mb(), "rss_before_mb": before,
+    times, bare = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = suggest(graduates, mentors, k=k)
+        times.append(time.perf_counter() - start)
+        bare.append(bare_tfidf_top_k(graduates, mentors, k))
+    peak = peak_rss_mb()
+    return {"seconds": float(np.median(times)), "bare_s": float(np.median(bare)),
+            "ratio": float(np.median(times) / np.median(bare)), "peak_rss_mb": peak, "rss_before_mb": before,
             "coverage": coverage(result), "suggestions": sum(len(v) for v in result.values())}
 
 
 def run_assign() -> dict:
     graduates, mentors, _ = synthetic_population(2000, 500, seed=2)
-    start = time.perf_counter()
-    result = assign(graduates, mentors)
-    seconds = time.perf_counter() - start
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        result = assign(graduates, mentors)
+        times.append(time.perf_counter() - start)
+    seconds = float(np.median(times))
+    bare = float(np.median([bare_tfidf_top_k(graduates, mentors, 5) for _ in range(5)]))
     # Independent check: the same objective as a linear programme (bipartite b-matching; its
     # constraint matrix is totally unimodular, so the LP optimum is the integer optimum), by HiGHS.
     from scipy.optimize import linprog
@@ -87,7 +101,8 @@ def run_assign() -> dict:
             taken[i], room[j] = True, room[j] - 1
             greedy_total += float(scores[i, j])
             greedy_matched += 1
-    return {"seconds": seconds, "matched": len(result), "slots": slots, "total": total,
+    return {"seconds": seconds, "bare_s": bare, "ratio": seconds / bare, "matched": len(result), "slots": slots,
+            "total": total,
             "greedy_matched": greedy_matched, "greedy_total": greedy_total,
             "lp_matched": lp_matched, "lp_total": lp_total, "lp_seconds": lp_seconds,
             "optimal": bool(lp.status == 0 and lp_matched == len(result) and abs(lp_total - total) < 1e-4)}
@@ -262,8 +277,11 @@ def run_assign_big() -> dict:
     before = peak_rss_mb()
     start = time.perf_counter()
     result = assign(graduates, mentors)
-    return {"seconds": time.perf_counter() - start, "matched": len(result),
-            "places": sum(m.capacity for m in mentors), "peak_rss_mb": peak_rss_mb(), "rss_before_mb": before}
+    seconds = time.perf_counter() - start
+    peak = peak_rss_mb()
+    bare = bare_tfidf_top_k(graduates, mentors, 50)
+    return {"seconds": seconds, "bare_s": bare, "ratio": seconds / bare, "matched": len(result),
+            "places": sum(m.capacity for m in mentors), "peak_rss_mb": peak, "rss_before_mb": before}
 
 
 PARTS = {
@@ -273,7 +291,7 @@ PARTS = {
     "recall": run_recall,
     "ratio": run_ratio,
     "quality2": run_quality_both,
-    "region": lambda: run_suggest(2500, 600, 5),
+    "region": lambda: run_suggest(2500, 600, 5, repeats=5),
     "country": lambda: run_suggest(100_000, 20_000, 10),
     "assign": run_assign,
     "quality": run_quality,
@@ -294,21 +312,33 @@ def main() -> None:
     rows = []
     if "region" in figures:
         f = figures["region"]
-        rows.append(("suggest region 2,500 x 600, k=5", f"{f['seconds']:.2f} s, peak RSS {f['peak_rss_mb']:.0f} MB",
-                     "<= 1 s", f["seconds"] <= 1))
+        rows.append(("suggest region 2,500 x 600, k=5", f"{f['seconds']:.2f} s median of 5 = {f['ratio']:.1f}x the bare "
+                     f"TF-IDF top-k ({f['bare_s']:.3f} s), peak RSS {f['peak_rss_mb']:.0f} MB",
+                     "<= 2x bare TF-IDF", f["ratio"] <= 2))
     if "country" in figures:
         f = figures["country"]
         rows.append(("suggest country 100,000 x 20,000, k=10",
-                     f"{f['seconds']:.1f} s, peak RSS {f['peak_rss_mb']:.0f} MB "
-                     f"({f['rss_before_mb']:.0f} MB before suggest)",
-                     "<= 60 s, <= 4096 MB", f["seconds"] <= 60 and f["peak_rss_mb"] <= 4096))
+                     f"{f['seconds']:.1f} s = {f['ratio']:.1f}x the bare TF-IDF top-k ({f['bare_s']:.1f} s), "
+                     f"peak RSS {f['peak_rss_mb']:.0f} MB ({f['rss_before_mb']:.0f} MB before suggest)",
+                     "<= 30 s, <= 2048 MB", f["seconds"] <= 30 and f["peak_rss_mb"] <= 2048))
     if "assign" in figures:
         f = figures["assign"]
         rows.append(("assign 2,000 x 500, capacities 1-4",
-                     f"{f['seconds']:.2f} s, {f['matched']} matched of {f['slots']} slots, total {f['total']:.4f}; "
+                     f"{f['seconds']:.2f} s median of 5 = {f['ratio']:.1f}x the bare TF-IDF top-k, "
+                     f"{f['matched']} matched of {f['slots']} slots, total {f['total']:.4f}; "
                      f"LP (HiGHS, {f['lp_seconds']:.1f} s): {f['lp_matched']} matched, total {f['lp_total']:.4f}; "
                      f"greedy: {f['greedy_matched']} matched, total {f['greedy_total']:.4f}",
-                     "<= 5 s, optimal", f["seconds"] <= 5 and f["optimal"]))
+                     "<= 0.5 s, optimal", f["seconds"] <= 0.5 and f["optimal"]))
+    if "assign_big" in figures:
+        f = figures["assign_big"]
+        rows.append(("assign 20,000 x 5,000, capacities 1-4 (sparse graph)",
+                     f"{f['seconds']:.1f} s = {f['ratio']:.1f}x the bare TF-IDF top-50, {f['matched']} of {f['places']} "
+                     f"places, peak RSS {f['peak_rss_mb']:.0f} MB", "<= 60 s, <= 4096 MB",
+                     f["seconds"] <= 60 and f["peak_rss_mb"] <= 4096))
+    if "recall" in figures:
+        f = figures["recall"]["harder"]
+        rows.append(("reduced mode recall@10, harder 20,000 x 5,000", f"{f['recall']:.3f} ({f['all_ten']:.3f} get all "
+                     f"ten); synthetic {figures['recall']['synthetic']['recall']:.3f}", ">= 0.98", f["recall"] >= 0.98))
     if "quality" in figures:
         f = figures["quality"]
         rows.append(("NDCG@5 synthetic 2,500 x 600",
@@ -323,10 +353,12 @@ def main() -> None:
         rows.append(("festival assignment 800 x 60, clashes",
                      f"{f['assign_seconds']:.2f} s, {f['assigned']} of {f['places']} places", "<= 10 s",
                      f["assign_seconds"] <= 10))
-    for part in ("learning", "bias", "recall", "ratio", "quality2"):
+    for part in ("learning", "bias", "ratio", "quality2"):
         if part in figures:
             rows.append((part, json.dumps(figures[part]), "see README", True))
     width = max(len(r[0]) for r in rows)
+    print(f"bench/matching.py, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(f"{'measure':<{width}}  {'target':<20}  met  figures")
     for name, text, target, met in rows:
         print(f"{name:<{width}}  {target:<20}  {'yes' if met else 'NO ':<3}  {text}")

@@ -34,6 +34,8 @@ ABOUT_DIMENSIONS = 128
 #: with dense BLAS products; rarer ones with sparse products.
 DENSE_WORDS = 512
 DENSE_WORD_SHARE = 0.002
+#: The sparse side of the weighted score is kept dense up to this many cells (64 MB of float32).
+SPARSE_SIDE_DENSE_CELLS = 16_000_000
 #: Hard rules are folded into the dense product when graduates have at most this many distinct
 #: (languages, preferred gender) combinations: a pair that breaks one scores about INADMISSIBLE.
 RULE_CLASSES_DENSE = 64
@@ -287,6 +289,10 @@ class FeatureSpace:
         self.w_dense_m = np.ascontiguousarray(np.vstack(dense_m), dtype=np.float32)
         self.w_sparse_g = sparse.hstack(sparse_g, format="csr", dtype=np.float32)
         self.w_sparse_m = sparse.vstack(sparse_m, format="csr", dtype=np.float32)
+        # A region's sparse side is small enough to keep dense: sparse x dense gives the dense block
+        # directly, 3-5x faster than a sparse product that comes out nearly dense (exact about texts).
+        self.w_sparse_m_dense = (self.w_sparse_m.toarray() if self.w_sparse_m.shape[0] * len(self.mentors)
+                                 <= SPARSE_SIDE_DENSE_CELLS else None)
 
     def _admissible(self, rows: np.ndarray) -> np.ndarray:
         shared = self.g_languages[rows] @ self.m_languages_t
@@ -300,8 +306,12 @@ class FeatureSpace:
         """Unclipped weighted scores of graduates ``rows``, below INADMISSIBLE / 2 where a hard rule
         is broken; see prepare_weighted."""
         score = self.w_dense_g[rows] @ self.w_dense_m
-        product = self.w_sparse_g[rows] @ self.w_sparse_m
-        if product.nnz:
+        if self.w_sparse_m_dense is not None:
+            score += self.w_sparse_g[rows] @ self.w_sparse_m_dense
+            product = None
+        else:
+            product = self.w_sparse_g[rows] @ self.w_sparse_m
+        if product is not None and product.nnz:
             row_of = np.repeat(np.arange(len(rows), dtype=np.int64) * score.shape[1], np.diff(product.indptr))
             score.reshape(-1)[row_of + product.indices] += product.data
         if not self.rules_in_product:

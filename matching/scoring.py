@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 import numpy as np
 
 from .features import INADMISSIBLE, Block, FeatureSpace, Vocabulary
-from .profiles import Profile, Reason, Suggestion
+from .profiles import AREAS, Profile, Reason, Suggestion
+
+AREA_BIT = {area: i for i, area in enumerate(AREAS)}
 
 if TYPE_CHECKING:
     from .model import DecisionModel
@@ -77,7 +79,8 @@ class _Reasons:
 
     def __init__(self) -> None:
         self.cache: dict[tuple, Reason] = {}
-        self.sets: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self.sets: dict[int, tuple[int, frozenset[str], Profile]] = {}
+        self.cover_cache: dict[tuple[int, int], tuple[float, Reason]] = {}
 
     def reason(self, code: str, key: str, value: Any) -> Reason:
         cache_key = (code, tuple(value) if isinstance(value, list) else value)
@@ -86,32 +89,49 @@ class _Reasons:
             found = self.cache[cache_key] = Reason(code, {key: value})
         return found
 
+    def _profile(self, person: Profile) -> tuple[int, frozenset[str]]:
+        """(bitmask of the person's areas, their interests as a set), once per profile object."""
+        found = self.sets.get(id(person))
+        if found is None:
+            mask = 0
+            for area in person.areas:
+                mask |= 1 << AREA_BIT[area]
+            found = self.sets[id(person)] = (mask, frozenset(person.interests), person)  # keeps id() unique
+        return found
+
     def for_pair(self, graduate: Profile, mentor: Profile, about: float, probability: float | None) -> list[Reason]:
         """The reasons of one pair, from what actually contributed, biggest contribution first."""
-        sets = self.sets.get(id(mentor))
-        if sets is None:
-            sets = self.sets[id(mentor)] = (frozenset(mentor.areas), frozenset(mentor.interests))
+        g_mask, _g_set, _ = self._profile(graduate)
+        m_mask, m_set, _ = self._profile(mentor)
         found: list[tuple[float, Reason]] = []
-        if graduate.areas:
-            areas = [a for a in graduate.areas if a in sets[0]]
-            if areas:
-                found.append((WEIGHTS["cover"] * len(areas) / len(graduate.areas),
-                              self.reason("covers_needs", "areas", areas)))
-        if graduate.interests and sets[1]:
-            items = [w for w in graduate.interests if w in sets[1]]
+        shared = g_mask & m_mask
+        if shared:
+            cover = self.cover_cache.get((shared, g_mask))
+            if cover is None:
+                areas = [a for a in graduate.areas if shared >> AREA_BIT[a] & 1]
+                cover = self.cover_cache[(shared, g_mask)] = (
+                    WEIGHTS["cover"] * len(areas) / len(graduate.areas), self.reason("covers_needs", "areas", areas))
+            found.append(cover)
+        if graduate.interests and m_set:
+            items = [w for w in graduate.interests if w in m_set]
             if items:
-                found.append((WEIGHTS["interests"] * len(items) / math.sqrt(len(graduate.interests) * len(sets[1])),
+                found.append((WEIGHTS["interests"] * len(items) / math.sqrt(len(graduate.interests) * len(m_set)),
                               self.reason("shared_interests", "items", items)))
         if graduate.municipality is not None and graduate.municipality == mentor.municipality:
             found.append((WEIGHTS["same_municipality"],
                           self.reason("same_municipality", "municipality", graduate.municipality)))
         if about >= SIMILAR_ABOUT:
             found.append((WEIGHTS["about"] * about, self.reason("similar_about", "similarity", round(about, 2))))
-        found.sort(key=lambda item: -item[0])
+        if len(found) > 1:
+            found.sort(key=_first_descending)
         reasons = [reason for _, reason in found]
         if probability is not None and probability >= LEARNED_REASON:
             reasons.append(self.reason("learned", "probability", round(probability, 2)))
         return reasons
+
+
+def _first_descending(item: tuple[float, Reason]) -> float:
+    return -item[0]
 
 
 def reasons_for(graduate: Profile, mentor: Profile, about: float = 0.0,
