@@ -469,3 +469,32 @@ def test_a_pair_shows_the_same_score_on_the_board_the_proposal_and_after_it(clie
     db.session.commit()
     assert pairs.region_vocabulary(belgorod) is not before
     assert pairs.region_vocabulary(belgorod) is pairs.region_vocabulary(belgorod)
+
+
+def test_retraining_keeps_the_current_model_when_it_ranks_the_latest_decisions_better(client, people, belgorod,
+                                                                                      monkeypatch):
+    from plugins.mentorship.models import TrainedModel
+
+    monkeypatch.setattr(matching.model, "MIN_DECISIONS", 12)
+    mentors = [add_mentor(belgorod, f"m{i}@belgorod.test", town=i // 2, capacity=3) for i in range(4)]
+    for i in range(12):
+        graduate = add_graduate(belgorod, email=f"g{i}@belgorod.test", town=i % 2)
+        row = pairs.propose(belgorod, pairs.graduate_profile(graduate, belgorod),
+                            pairs.mentor_profile(mentors[i % 4], belgorod), people["coordinator"])
+        pairs.decide(row, i % 3 != 0, "Далеко", people["coordinator"])
+    assert pairs.retrain(belgorod, people["coordinator"]).row.version == 1
+    db.session.commit()
+
+    class Better(matching.DecisionModel):
+        """The model in use ranks every held-out decision right."""
+
+        is_fitted = True
+
+        def score(self, decisions, vocabulary=None):
+            return 1.0
+
+    monkeypatch.setattr(pairs, "load_model", lambda region: Better())
+    client.login_as(people["coordinator"])
+    page = client.post(f"{BASE}/board/retrain", follow_redirects=True).get_data(as_text=True).replace("\xa0", " ")
+    assert "текущая — в 100 %: оставлена текущая." in page
+    assert db.session.scalars(select(TrainedModel.version)).all() == [1]
