@@ -1,6 +1,6 @@
 """Matching any two sides: graduates with mentors, people with opportunities (volunteers with shifts).
 
-A pure library (numpy, scipy, scikit-learn, joblib; no web framework) so it can be tested,
+A pure library (numpy, scipy, scikit-learn; no web framework) so it can be tested,
 benchmarked and reused outside the portal::
 
     from matching import Profile, Suggestion, suggest, assign
@@ -15,9 +15,12 @@ soft: the same municipality scores higher. The portal calls these per region.
 
 Score, in [0, 1]: 0.40 x share of the graduate's needed areas the mentor covers + 0.25 x cosine of
 the interests (multi-hot) + 0.15 x cosine of the about texts (TF-IDF of character 3-4-grams,
-Russian and English) + 0.20 x same municipality. With a fitted
-:class:`matching.model.DecisionModel` the final score is
-``(1 - model.weight) * score + model.weight * P(approved)``.
+Russian and English) + 0.20 x same municipality. The TF-IDF is fitted on the population when
+a :class:`matching.Vocabulary` is passed (``vocabulary=``: the portal keeps one per region, so a
+pair's score does not depend on who else is in the call), else on the profiles of the call. With a
+:class:`matching.model.DecisionModel` that beat the unsupervised score on held-out decisions the
+final score is ``(1 - model.weight) * score + model.weight * P(approved)``; its features never
+include gender or age (see :mod:`matching.model`).
 
 Reasons are translatable: each :class:`Reason` is a ``str`` (English) with ``code`` and
 ``params``. Codes and params:
@@ -41,7 +44,9 @@ comes last, only with a fitted model.
 
 ``assign`` maximises first the number of graduates matched, then the total score (exactly, with
 ``scipy.optimize.linear_sum_assignment`` over mentors repeated per free slot); see
-:mod:`matching.assign`. It builds a dense graduates x slots matrix: meant for a region.
+:mod:`matching.assign`. Up to 4 M graduates x places it builds the dense matrix; above, a sparse
+candidate graph (each graduate's best 50 admissible mentors, exact when the list is long enough:
+see ``assign``), which handles 20,000 x 5,000 in bounded memory.
 
 Scale: the portal calls these per region (a few thousand people: well under a second).
 ``suggest`` also handles a whole country (100,000 x 20,000) in bounded memory: graduates are
@@ -66,7 +71,8 @@ from __future__ import annotations
 from .assign import assign, score_matrix, solve
 from .evaluate import (baseline_suggest, coverage, mean_metric, ndcg_at_k, precision_at_k, side_baseline,
                        synthetic_festival, synthetic_population)
-from .model import MIN_DECISIONS, DecisionModel
+from .features import Vocabulary
+from .model import FEATURES, MIN_DECISIONS, Decision, DecisionModel
 from .profiles import AREA_LABELS, AREAS, REASON_TEMPLATES, Profile, Reason, Suggestion
 from .scoring import WEIGHTS, suggest
 from .sides import (SIDE_WEIGHTS, Match, Opportunity, Person, assign_opportunities, suggest_opportunities,
@@ -82,6 +88,9 @@ __all__ = [
     "Reason",
     "Suggestion",
     "DecisionModel",
+    "Decision",
+    "FEATURES",
+    "Vocabulary",
     "suggest",
     "assign",
     "score_matrix",

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import numpy as np
 
-from .features import INADMISSIBLE, Block, FeatureSpace
-from .profiles import Profile, Reason, Suggestion
+from .features import INADMISSIBLE, Block, FeatureSpace, Vocabulary
+from .profiles import AREAS, Profile, Reason, Suggestion
+
+AREA_BIT = {area: i for i, area in enumerate(AREAS)}
 
 if TYPE_CHECKING:
     from .model import DecisionModel
@@ -18,6 +20,9 @@ if TYPE_CHECKING:
 #: Covering the graduate's needed areas weighs most: that is what a mentor is for.
 WEIGHTS: dict[str, float] = {"cover": 0.40, "interests": 0.25, "about": 0.15, "same_municipality": 0.20}
 
+#: Scores are rounded to this many places: the same pair shows the same number whichever way it was
+#: scored (in a region's whole list or alone), float32 sums in another order differing by ~1e-7.
+SCORE_PLACES = 4
 #: About texts this similar (cosine of character n-gram TF-IDF) are worth a reason.
 SIMILAR_ABOUT = 0.3
 #: A learned probability at least this high is worth the "learned" reason.
@@ -26,6 +31,8 @@ LEARNED_REASON = 0.5
 #: the allocator reuses instead of mapping fresh pages per block: 3-4x faster on a country, and
 #: memory stays bounded by a dozen such arrays whatever the population.
 BLOCK_CELLS = 2_000_000
+#: In the reduced about space, each graduate's best this many mentors are re-scored exactly.
+RERANK = 50
 #: Threads scoring blocks, and blocks in flight at most (memory: WINDOW blocks of BLOCK_CELLS cells).
 WORKERS = 2
 WINDOW = 4
@@ -72,7 +79,8 @@ class _Reasons:
 
     def __init__(self) -> None:
         self.cache: dict[tuple, Reason] = {}
-        self.sets: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self.sets: dict[int, tuple[int, frozenset[str], Profile]] = {}
+        self.cover_cache: dict[tuple[int, int], tuple[float, Reason]] = {}
 
     def reason(self, code: str, key: str, value: Any) -> Reason:
         cache_key = (code, tuple(value) if isinstance(value, list) else value)
@@ -81,32 +89,49 @@ class _Reasons:
             found = self.cache[cache_key] = Reason(code, {key: value})
         return found
 
+    def _profile(self, person: Profile) -> tuple[int, frozenset[str]]:
+        """(bitmask of the person's areas, their interests as a set), once per profile object."""
+        found = self.sets.get(id(person))
+        if found is None:
+            mask = 0
+            for area in person.areas:
+                mask |= 1 << AREA_BIT[area]
+            found = self.sets[id(person)] = (mask, frozenset(person.interests), person)  # keeps id() unique
+        return found
+
     def for_pair(self, graduate: Profile, mentor: Profile, about: float, probability: float | None) -> list[Reason]:
         """The reasons of one pair, from what actually contributed, biggest contribution first."""
-        sets = self.sets.get(id(mentor))
-        if sets is None:
-            sets = self.sets[id(mentor)] = (frozenset(mentor.areas), frozenset(mentor.interests))
+        g_mask, _g_set, _ = self._profile(graduate)
+        m_mask, m_set, _ = self._profile(mentor)
         found: list[tuple[float, Reason]] = []
-        if graduate.areas:
-            areas = [a for a in graduate.areas if a in sets[0]]
-            if areas:
-                found.append((WEIGHTS["cover"] * len(areas) / len(graduate.areas),
-                              self.reason("covers_needs", "areas", areas)))
-        if graduate.interests and sets[1]:
-            items = [w for w in graduate.interests if w in sets[1]]
+        shared = g_mask & m_mask
+        if shared:
+            cover = self.cover_cache.get((shared, g_mask))
+            if cover is None:
+                areas = [a for a in graduate.areas if shared >> AREA_BIT[a] & 1]
+                cover = self.cover_cache[(shared, g_mask)] = (
+                    WEIGHTS["cover"] * len(areas) / len(graduate.areas), self.reason("covers_needs", "areas", areas))
+            found.append(cover)
+        if graduate.interests and m_set:
+            items = [w for w in graduate.interests if w in m_set]
             if items:
-                found.append((WEIGHTS["interests"] * len(items) / math.sqrt(len(graduate.interests) * len(sets[1])),
+                found.append((WEIGHTS["interests"] * len(items) / math.sqrt(len(graduate.interests) * len(m_set)),
                               self.reason("shared_interests", "items", items)))
         if graduate.municipality is not None and graduate.municipality == mentor.municipality:
             found.append((WEIGHTS["same_municipality"],
                           self.reason("same_municipality", "municipality", graduate.municipality)))
         if about >= SIMILAR_ABOUT:
             found.append((WEIGHTS["about"] * about, self.reason("similar_about", "similarity", round(about, 2))))
-        found.sort(key=lambda item: -item[0])
+        if len(found) > 1:
+            found.sort(key=_first_descending)
         reasons = [reason for _, reason in found]
         if probability is not None and probability >= LEARNED_REASON:
             reasons.append(self.reason("learned", "probability", round(probability, 2)))
         return reasons
+
+
+def _first_descending(item: tuple[float, Reason]) -> float:
+    return -item[0]
 
 
 def reasons_for(graduate: Profile, mentor: Profile, about: float = 0.0,
@@ -117,21 +142,22 @@ def reasons_for(graduate: Profile, mentor: Profile, about: float = 0.0,
 
 
 def suggest(graduates: Sequence[Profile], mentors: Sequence[Profile], k: int = 5,
-            model: DecisionModel | None = None, exclude: Iterable[tuple[str, str]] = (), chunk_size: int | None = None
-            ) -> dict[str, list[Suggestion]]:
+            model: DecisionModel | None = None, exclude: Iterable[tuple[str, str]] = (), chunk_size: int | None = None,
+            vocabulary: Vocabulary | None = None) -> dict[str, list[Suggestion]]:
     """Up to ``k`` mentors per graduate, best first, never one that breaks a hard rule.
 
     Hard rules: the graduate's ``prefers_gender``, at least one shared language, and the mentor
     has room (``capacity > 0``). ``exclude`` holds (graduate id, mentor id) pairs never to suggest
     (e.g. rejected earlier). ``model`` is a fitted :class:`matching.model.DecisionModel` to
     re-rank with coordinators' decisions; an unfitted one changes nothing. Every graduate id is
-    a key of the result (an empty list when no mentor is admissible).
+    a key of the result (an empty list when no mentor is admissible). ``vocabulary``: the population's
+    fitted :class:`matching.Vocabulary`, so that a pair scores the same whoever else is in the call.
     """
     graduates, mentors = list(graduates), list(mentors)
     result: dict[str, list[Suggestion]] = {g.id: [] for g in graduates}
     if not graduates or not mentors or k <= 0:
         return result
-    space = FeatureSpace(graduates, mentors)
+    space = FeatureSpace(graduates, mentors, vocabulary=vocabulary)
     if model is None or not getattr(model, "is_fitted", False):
         space.prepare_weighted(WEIGHTS)
     excluded = _excluded_indices(graduates, mentors, exclude)
@@ -172,18 +198,36 @@ def _rank_block(space: FeatureSpace, rows: np.ndarray, model: Any, excluded: dic
             cols = excluded.get(g_index)
             if cols:
                 score[row, cols] = INADMISSIBLE
-    if kk < n_m:
+    exact_about = None
+    if space.about_dense and space.g_about_exact is not None and probability is None:
+        # Reduced about space: the best candidates by the reduced score, re-scored with the exact TF-IDF.
+        wide = min(n_m, max(RERANK, 2 * kk))
+        top = np.argpartition(score, n_m - wide, axis=1)[:, n_m - wide:] if wide < n_m else \
+            np.broadcast_to(np.arange(n_m), (len(rows), n_m))
+        top_scores = np.take_along_axis(score, top, axis=1)
+        exact_about = space.exact_about_of_pairs(rows, top)
+        top_scores = top_scores + np.float32(WEIGHTS["about"]) * (exact_about - space.about_of_pairs(rows, top))
+        if kk < wide:
+            keep = np.argpartition(top_scores, wide - kk, axis=1)[:, wide - kk:]
+            top = np.take_along_axis(top, keep, axis=1)
+            top_scores = np.take_along_axis(top_scores, keep, axis=1)
+            exact_about = np.take_along_axis(exact_about, keep, axis=1)
+    elif kk < n_m:
         top = np.argpartition(score, n_m - kk, axis=1)[:, n_m - kk:]
+        top_scores = np.take_along_axis(score, top, axis=1)
     else:
         top = np.broadcast_to(np.arange(n_m), (len(rows), n_m))
-    top_scores = np.take_along_axis(score, top, axis=1)
+        top_scores = np.take_along_axis(score, top, axis=1)
     order = np.argsort(-top_scores, axis=1, kind="stable")
     top = np.take_along_axis(top, order, axis=1)
     top_scores = np.take_along_axis(top_scores, order, axis=1)
     admitted = top_scores > INADMISSIBLE / 2
     np.clip(top_scores, 0.0, 1.0, out=top_scores)
     top_scores[~admitted] = -1.0
-    about = space.about_of_pairs(rows, top).tolist()
+    if exact_about is not None:
+        about = np.take_along_axis(exact_about, order, axis=1).tolist()
+    else:
+        about = space.about_of_pairs(rows, top).tolist()
     learned = np.take_along_axis(probability, top, axis=1).tolist() if probability is not None else None
     return rows.tolist(), top.tolist(), top_scores.tolist(), about, learned
 
@@ -198,7 +242,7 @@ def _collect(ranked: tuple, graduates: list[Profile], mentors: list[Profile],
             if value < 0:
                 break
             mentor = mentors[col]
-            items.append(Suggestion(mentor.id, value, reasons.for_pair(
+            items.append(Suggestion(mentor.id, round(value, SCORE_PLACES), reasons.for_pair(
                 graduate, mentor, about[row][i], learned[row][i] if learned is not None else None)))
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from portal.kit import Municipality, Region, User, db, status_labels, utcnow
@@ -188,4 +188,5 @@ class TrainedModel(db.Model):
     decisions: Mapped[int]
     trained_at: Mapped[datetime] = mapped_column(default=utcnow)
     trained_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
-    payload: Mapped[bytes] = mapped_column(LargeBinary)  # joblib
+    # matching.DecisionModel.to_dict(): coefficients, weight, held-out figures, features version. Never a pickle.
+    model: Mapped[dict] = mapped_column(JSON)

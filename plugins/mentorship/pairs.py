@@ -5,7 +5,6 @@ Views call these; they never commit, so a view decides what one change is.
 from __future__ import annotations
 
 import dataclasses
-import io
 from collections import Counter
 
 from flask_babel import lazy_gettext as _l
@@ -117,6 +116,29 @@ def excluded_pairs(region) -> set[tuple[str, str]]:
     return {(str(g), str(m)) for g, m in rows}
 
 
+# --- one feature space per region: the same number for the same pair ----------------
+
+#: Region id -> the about texts' vocabulary fitted on everyone's profiles there (per process).
+_VOCABULARIES: dict[int, matching.Vocabulary] = {}
+
+
+def region_vocabulary(region) -> matching.Vocabulary:
+    """The region's population (every mentor's and graduate's profile) as one fitted about space.
+
+    Fitted once and kept; fitted again when any profile's text changes (the fingerprint of the texts
+    differs), so the board, its partials, a proposal and its reasons score a pair alike, whoever else
+    is in the call. Every process fits the same space from the same profiles.
+    """
+    texts = [*db.session.scalars(select(MentorProfile.about).where(MentorProfile.region_id == region.id)),
+             *db.session.scalars(select(GraduateProfile.about).where(GraduateProfile.region_id == region.id))]
+    profiles = [matching.Profile(id=str(i), interests=[], areas=[], about=text or "") for i, text in enumerate(texts)]
+    fingerprint = matching.features.about_fingerprint(profiles)
+    found = _VOCABULARIES.get(region.id)
+    if found is None or found.fingerprint != fingerprint:
+        found = _VOCABULARIES[region.id] = matching.Vocabulary(profiles)
+    return found
+
+
 # --- the model learnt from decisions ------------------------------------------
 
 def latest_model(region) -> TrainedModel | None:
@@ -125,14 +147,19 @@ def latest_model(region) -> TrainedModel | None:
 
 
 def load_model(region) -> matching.DecisionModel | None:
-    """The region's latest model; None without one, or when it was saved by an incompatible version."""
+    """The region's latest model; None without one, or when it is of another features version."""
     row = latest_model(region)
     if row is None:
         return None
     try:
-        return matching.DecisionModel.load(io.BytesIO(row.payload))
-    except (ValueError, KeyError, AttributeError, TypeError):
+        return matching.DecisionModel.from_dict(row.model)
+    except ValueError:
         return None
+
+
+def min_decisions() -> int:
+    """Decisions needed before anything is learnt (read where the library keeps it)."""
+    return matching.model.MIN_DECISIONS
 
 
 def _decided(region):
@@ -144,38 +171,68 @@ def decisions_count(region) -> int:
     return db.session.scalar(select(func.count()).select_from(Mentorship).where(*_decided(region)))
 
 
-def decisions(region) -> list[tuple[matching.Profile, matching.Profile, bool]]:
-    """Every approval and rejection of the region, on the profiles the coordinator saw."""
-    rows = db.session.scalars(select(Mentorship).where(*_decided(region)))
+def decisions(region) -> list[matching.Decision]:
+    """Every approval and rejection of the region, oldest first, on the profiles the coordinator saw.
+
+    Graduates and mentors do not decline proposals on this branch yet; when they do, their declines go
+    in here as ``matching.Decision(..., approved=False, side="graduate" | "mentor")``.
+    """
+    rows = db.session.scalars(select(Mentorship).where(*_decided(region))
+                              .order_by(Mentorship.decided_at, Mentorship.id))
     found = []
     for row in rows:
         snap = row.snapshot or {}
         if "graduate" in snap and "mentor" in snap:
-            found.append((matching.Profile(**snap["graduate"]), matching.Profile(**snap["mentor"]),
-                          row.status != MentorshipStatus.rejected))
+            found.append(matching.Decision(matching.Profile(**snap["graduate"]), matching.Profile(**snap["mentor"]),
+                                           row.status != MentorshipStatus.rejected, at=row.decided_at))
     return found
 
 
 RETRAINED_JUST_NOW = _l("Another coordinator has just retrained the model. Try again in a moment if you wish.")
 
 
-def retrain(region, by) -> TrainedModel | None:
-    """Fits a new version on every decision so far; None when there are too few to learn from."""
+@dataclasses.dataclass
+class Retraining:
+    """What a retraining found: the new model, the held-out figures of it and of the current one, which is kept."""
+
+    model: matching.DecisionModel
+    row: TrainedModel | None = None        # the new row when the new model is kept
+    held_out: int = 0                      # the latest decisions both were measured on
+    new_figure: float | None = None        # held-out AUC of the new model's scores (the profiles' when not used)
+    current_figure: float | None = None    # the same for the model in use now (the profiles alone without one)
+    current_version: int | None = None
+
+    @property
+    def learnt(self) -> bool:
+        return self.model.version > 0
+
+
+def retrain(region, by) -> Retraining:
+    """Fits a model on every decision so far and keeps it only when it does at least as well as the current
+    one on the latest decisions, held out; nothing is stored below the minimum of decisions."""
     known = decisions(region)
-    model = matching.DecisionModel().fit(known)
-    if not model.is_fitted:
-        return None
+    model = matching.DecisionModel().fit(known, vocabulary=region_vocabulary(region))
+    found = Retraining(model)
+    if not found.learnt:
+        return found
     previous = latest_model(region)
+    current = load_model(region)
+    held = model.held_out_part(known)
+    found.held_out = len(held)
+    found.new_figure = model.held_out["model"] if model.is_fitted else model.held_out["unsupervised"]
+    found.current_figure = (current.score(held, region_vocabulary(region)) if current is not None
+                            else model.held_out["unsupervised"])
+    found.current_version = previous.version if previous else None
+    if current is not None and current.is_fitted and found.current_figure > found.new_figure:
+        return found  # the current model stays: it ranks the latest decisions better
     version = (previous.version if previous else 0) + 1
     model.version = version
-    buffer = io.BytesIO()
-    model.save(buffer)
-    row = TrainedModel(region_id=region.id, version=version, decisions=len(known),
-                       trained_by_id=by.id if by is not None else None, payload=buffer.getvalue())
+    found.row = TrainedModel(region_id=region.id, version=version, decisions=len(known),
+                             trained_by_id=by.id if by is not None else None, model=model.to_dict())
     with refuse_duplicates(RETRAINED_JUST_NOW):  # another coordinator's retraining took this version
-        db.session.add(row)
+        db.session.add(found.row)
         db.session.flush()
-    return row
+    return found
 
 
 # --- suggestions and proposals -------------------------------------------------
@@ -187,12 +244,15 @@ def suggestions_for(graduate: matching.Profile, region, k: int = 5, model=None):
     """
     room = {p.user_id: (p, left) for p, left in mentors_with_room(region) if left > 0}
     pool = [as_mentor(p, left) for p, left in room.values()]
-    found = matching.suggest([graduate], pool, k=k, model=model, exclude=excluded_pairs(region))
+    found = matching.suggest([graduate], pool, k=k, model=model, exclude=excluded_pairs(region),
+                             vocabulary=region_vocabulary(region))
     return [(room[int(s.mentor_id)][0], room[int(s.mentor_id)][1], s) for s in found.get(graduate.id, [])]
 
 
-def _explain(graduate: matching.Profile, mentor: matching.Profile, model) -> matching.Suggestion | None:
-    found = matching.suggest([graduate], [dataclasses.replace(mentor, capacity=1)], k=1, model=model)
+def _explain(graduate: matching.Profile, mentor: matching.Profile, model, region) -> matching.Suggestion | None:
+    """The pair scored and explained in the region's feature space: the number the board showed."""
+    found = matching.suggest([graduate], [dataclasses.replace(mentor, capacity=1)], k=1, model=model,
+                             vocabulary=region_vocabulary(region))
     return next(iter(found.get(graduate.id, [])), None)
 
 
@@ -214,7 +274,7 @@ def propose(region, graduate_profile_: GraduateProfile, mentor_profile_: MentorP
     if (str(graduate_profile_.user_id), str(mentor_profile_.user_id)) in excluded_pairs(region):
         raise Refusal(_l("This pair was rejected or has ended earlier and is not proposed again."))
     graduate, mentor = as_graduate(graduate_profile_, region), as_mentor(mentor_profile_)
-    suggestion = _explain(graduate, mentor, model)
+    suggestion = _explain(graduate, mentor, model, region)
     if suggestion is None:
         raise Refusal(BREAKS_A_RULE)
     return _new_proposal(region, graduate, mentor, suggestion, by, pinned)
@@ -250,12 +310,12 @@ def propose_optimal(region, by, model=None) -> list[Mentorship]:
         GraduateProfile.region_id == region.id, GraduateProfile.user_id.in_([int(g) for g in fixed]))).all()
     graduates = {str(p.user_id): as_graduate(p, region) for p in waiting_graduates(region) + list(pinned_profiles)}
     result = matching.assign(list(graduates.values()), list(mentors.values()), model=model, fixed=fixed,
-                             forbidden=excluded_pairs(region))
+                             forbidden=excluded_pairs(region), vocabulary=region_vocabulary(region))
     made = []
     for graduate_id, mentor_id in sorted(result.items()):
         if graduate_id in fixed:
             continue
-        suggestion = _explain(graduates[graduate_id], mentors[mentor_id], model)
+        suggestion = _explain(graduates[graduate_id], mentors[mentor_id], model, region)
         if suggestion is not None:
             made.append(_new_proposal(region, graduates[graduate_id], mentors[mentor_id], suggestion, by,
                                       pinned=False))
@@ -301,7 +361,7 @@ def _check_approvable(row: Mentorship) -> None:
         raise Refusal(_l("This graduate does not take part in mentorship now."))
     if mentor is None or _active_besides(row, Mentorship.mentor_id == row.mentor_id) >= mentor.capacity:
         raise Refusal(_l("This mentor has no room for another mentee."))
-    if _explain(as_graduate(graduate, row.region), as_mentor(mentor), None) is None:
+    if _explain(as_graduate(graduate, row.region), as_mentor(mentor), None, row.region) is None:
         raise Refusal(BREAKS_A_RULE)
 
 

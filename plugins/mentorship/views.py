@@ -53,6 +53,34 @@ def reason_text(reason) -> str:
 
 
 
+#: What the decisions taught a model, one sentence per feature; %(how)s is one of HOW.
+LESSONS = {
+    "cover": _l("Approved pairs covered the graduate's needs %(how)s than rejected ones."),
+    "interests": _l("Approved pairs shared interests %(how)s than rejected ones."),
+    "about": _l("Approved pairs said alike things about themselves %(how)s than rejected ones."),
+    "same_municipality": _l("Approved pairs lived in the same municipality %(how)s than rejected ones."),
+    "shared_languages": _l("Approved pairs spoke two languages in common %(how)s than rejected ones."),
+}
+HOW = {"far_more": _l("far more often"), "more": _l("more often"), "less": _l("less often"),
+       "far_less": _l("far less often")}
+
+
+def percent(value: float | None) -> int:
+    return int(round((value or 0.0) * 100))
+
+
+def model_lessons(model: matching.DecisionModel | None) -> list[str]:
+    """What the decisions taught the model, in words, the biggest difference first."""
+    if model is None:
+        return []
+    found = []
+    for name, (approved, rejected) in model.lessons.items():
+        how = matching.model.lesson_strength(approved, rejected)
+        if how and name in LESSONS:
+            found.append((-abs(approved - rejected), str(LESSONS[name]) % {"how": HOW[how]}))
+    return [text for _order, text in sorted(found)]
+
+
 def mentor_name(row: Mentorship) -> str:
     """The pair's mentor as people read it; a mentor whose data was erased has no name left."""
     return row.mentor.name if row.mentor is not None else _("a mentor whose data was erased")
@@ -217,10 +245,13 @@ def _board_context():
                                  Mentorship.status == MentorshipStatus.proposed)
         .options(selectinload(Mentorship.mentor), selectinload(Mentorship.graduate))
         .order_by(Mentorship.proposed_at, Mentorship.id)).all()
+    model_row = pairs.latest_model(g.region)
+    learnt = pairs.load_model(g.region) if model_row is not None else None
     return dict(waiting=waiting[(page - 1) * BOARD_PAGE:page * BOARD_PAGE], waiting_count=len(waiting),
                 page=page, pages=pages, proposals=proposals, mentors=pairs.mentors_with_room(g.region),
-                model=pairs.latest_model(g.region), decisions_count=pairs.decisions_count(g.region),
-                min_decisions=matching.MIN_DECISIONS, confirm_form=ConfirmForm(), decision_form=DecisionForm())
+                model=model_row, learnt=learnt, lessons=model_lessons(learnt), percent=percent,
+                decisions_count=pairs.decisions_count(g.region), min_decisions=pairs.min_decisions(),
+                confirm_form=ConfirmForm(), decision_form=DecisionForm())
 
 
 @bp.route("/board")
@@ -303,19 +334,29 @@ def retrain():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        row = pairs.retrain(g.region, current_user)
+        found = pairs.retrain(g.region, current_user)
     except Refusal as refusal:
         db.session.rollback()
         flash(str(refusal), "info")
         return redirect_to(url_for("mentorship.board"))
-    if row is None:
+    if not found.learnt:
         flash(_("Too few decisions to learn from: at least %(count)d, with approvals and rejections both.",
-                count=matching.MIN_DECISIONS), "error")
+                count=pairs.min_decisions()), "error")
+        return redirect_to(url_for("mentorship.board"))
+    figures = dict(held=found.held_out, new=percent(found.new_figure), current=percent(found.current_figure))
+    if found.row is None:
+        flash(_("On the latest %(held)d decisions, held out, the new model put approved pairs above rejected "
+                "ones %(new)d %% of the time, the current one %(current)d %%: the current one is kept.",
+                **figures), "info")
     else:
-        audit("mentorship.model.trained", target=f"model:{row.version}", region=g.region,
-              details={"decisions": row.decisions})
-        flash(_("Trained on %(count)d decisions, version %(version)d.", count=row.decisions,
-                version=row.version), "success")
+        audit("mentorship.model.trained", target=f"model:{found.row.version}", region=g.region,
+              details={"decisions": found.row.decisions, "held_out": found.model.held_out,
+                       "used": found.model.is_fitted})
+        flash(_("Trained on %(count)d decisions, version %(version)d.", count=found.row.decisions,
+                version=found.row.version) + " " + _(
+            "On the latest %(held)d decisions, held out, the new model put approved pairs above rejected ones "
+            "%(new)d %% of the time, the current one %(current)d %%: the new one is kept.", **figures),
+            "success")
     db.session.commit()
     return redirect_to(url_for("mentorship.board"))
 

@@ -26,7 +26,8 @@ def test_public_names_and_docstrings():
 def test_signatures():
     assert list(inspect.signature(suggest).parameters)[:5] == ["graduates", "mentors", "k", "model", "exclude"]
     assert inspect.signature(suggest).parameters["k"].default == 5
-    assert list(inspect.signature(assign).parameters) == ["graduates", "mentors", "model", "fixed", "forbidden"]
+    assert list(inspect.signature(assign).parameters) == ["graduates", "mentors", "model", "fixed", "forbidden",
+                                                         "vocabulary", "candidates"]
     params = inspect.signature(Profile).parameters
     assert list(params) == ["id", "interests", "areas", "about", "municipality", "languages", "capacity",
                             "gender", "prefers_gender"]

@@ -134,3 +134,38 @@ def test_gender_and_language_in_assign():
 def test_fixed_graduate_twice_is_an_error():
     with pytest.raises(ValueError):
         assign([], [], fixed=[("g", "a"), ("g", "b")])
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_sparse_candidate_graph_loses_nothing_when_the_list_is_long_enough(seed):
+    """Brute force against the sparse graph: with as many candidates as graduates it is the dense optimum
+    (a graduate kept off its list would find a listed mentor with a place free); here 3 of 5 mentors are enough
+    as well, on random cases with many rule conflicts and capacities 0-3."""
+    graduates, mentors = random_population(400 + seed, 6, 5)
+    best = brute_force(graduates, mentors)
+    for candidates in (len(graduates), 3):
+        result = assign(graduates, mentors, candidates=candidates)
+        check_rules(result, graduates, mentors)
+        count, total = value_of(result, graduates, mentors)
+        assert count == best[0] and total == pytest.approx(best[1], abs=1e-6)
+
+
+def test_a_short_candidate_list_can_lose_a_graduate():
+    """When it can lose: two graduates whose only listed mentor is the same one with one place."""
+    g1 = Profile(id="g1", interests=[], areas=["housing"], municipality="a")
+    g2 = Profile(id="g2", interests=[], areas=["housing"], municipality="a")
+    best = Profile(id="best", interests=[], areas=["housing"], municipality="a", capacity=1)
+    other = Profile(id="other", interests=[], areas=["legal"], municipality="b", capacity=1)
+    assert len(assign([g1, g2], [best, other], candidates=1)) == 1
+    assert len(assign([g1, g2], [best, other], candidates=2)) == 2 == len(assign([g1, g2], [best, other]))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sparse_and_dense_agree_with_fixed_and_forbidden_pairs(seed):
+    graduates, mentors = random_population(500 + seed, 40, 15)
+    forbidden = {(g.id, m.id) for i, g in enumerate(graduates) for j, m in enumerate(mentors) if (i * j + seed) % 4 == 0}
+    fixed = {graduates[0].id: mentors[1].id}
+    dense = assign(graduates, mentors, fixed=fixed, forbidden=forbidden)
+    sparse = assign(graduates, mentors, fixed=fixed, forbidden=forbidden, candidates=len(graduates))
+    assert not (set(sparse.items()) - set(fixed.items())) & forbidden and sparse[graduates[0].id] == mentors[1].id
+    assert value_of(sparse, graduates, mentors) == pytest.approx(value_of(dense, graduates, mentors), abs=1e-6)

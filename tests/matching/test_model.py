@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from matching import AREAS, MIN_DECISIONS, DecisionModel, Profile, assign, suggest
+from matching import AREAS, FEATURES, MIN_DECISIONS, Decision, DecisionModel, Profile, assign, suggest
 
 from .helpers import random_population
 
@@ -55,30 +55,109 @@ def test_too_few_decisions_leave_the_model_unfitted():
         assert assign(graduates, mentors, model=model) == assign(graduates, mentors)
 
 
-def test_save_load_round_trip(tmp_path):
+def test_save_load_round_trip_is_plain_json(tmp_path):
+    import json
+
     model = DecisionModel().fit(municipality_decisions())
-    assert model.version == 1 and model.n_decisions == 180
+    assert model.version == 1 and model.n_decisions == 180 and model.is_fitted
     assert isinstance(model.trained_at, datetime) and model.trained_at.tzinfo is not None
     model.fit(municipality_decisions(40))
     assert model.version == 2 and model.n_decisions == 120
-    model.save(tmp_path / "model.joblib")
-    loaded = DecisionModel.load(tmp_path / "model.joblib")
-    assert (loaded.version, loaded.n_decisions, loaded.trained_at, loaded.weight) == (
-        model.version, model.n_decisions, model.trained_at, model.weight)
+    model.save(tmp_path / "model.json")
+    data = json.loads((tmp_path / "model.json").read_text())
+    assert data["features"] == list(FEATURES) and data["features_version"] == model.to_dict()["features_version"]
+    assert len(data["coefficients"]) == len(FEATURES) and 0 < data["weight"] <= 0.5
+    loaded = DecisionModel.load(tmp_path / "model.json")
+    assert (loaded.version, loaded.n_decisions, loaded.trained_at, loaded.weight, loaded.held_out) == (
+        model.version, model.n_decisions, model.trained_at, model.weight, model.held_out)
     graduates, mentors = random_population(5, 15, 10)
     assert suggest(graduates, mentors, model=loaded) == suggest(graduates, mentors, model=model)
     pairs = [(graduates[0], mentors[0]), (graduates[1], mentors[2])]
     assert list(loaded.predict_proba(pairs)) == pytest.approx(list(model.predict_proba(pairs)))
 
 
+def test_a_pickle_or_another_features_version_is_refused(tmp_path):
+    import io
+    import pickle
+
+    model = DecisionModel().fit(municipality_decisions())
+    with pytest.raises(ValueError):
+        DecisionModel.load(io.BytesIO(pickle.dumps(model.to_dict())))
+    old = dict(model.to_dict(), features_version=1)
+    with pytest.raises(ValueError):
+        DecisionModel.from_dict(old)
+    with pytest.raises(ValueError):
+        DecisionModel.from_dict(dict(model.to_dict(), features=[*FEATURES, "same_gender"]))
+    with pytest.raises(ValueError):
+        DecisionModel.from_dict(dict(model.to_dict(), coefficients=[1.0]))
+
+
 def test_unfitted_model_saves_and_loads(tmp_path):
-    DecisionModel().save(tmp_path / "m.joblib")
-    loaded = DecisionModel.load(tmp_path / "m.joblib")
+    DecisionModel().save(tmp_path / "m.json")
+    loaded = DecisionModel.load(tmp_path / "m.json")
     assert not loaded.is_fitted and loaded.version == 0 and loaded.trained_at is None
+    assert loaded.state == "not_learning"
+
+
+def test_no_protected_attribute_is_learnt():
+    """Coordinators who approve only same-gender pairs teach the model nothing about gender."""
+    graduates, mentors = people(4, 80, "bg"), people(5, 80, "bm")
+    rnd = random.Random(6)
+    for person in graduates + mentors:
+        person.gender = rnd.choice(["f", "m"])
+    decisions = [(g, m, g.gender == m.gender and g.municipality == m.municipality)
+                 for g in graduates for m in rnd.sample(mentors, 3)]
+    model = DecisionModel().fit(decisions)
+    assert "same_gender" not in model.coefficients and set(model.coefficients) == set(FEATURES)
+    g = Profile(id="g", interests=["футбол"], areas=["housing"], municipality="a", gender="f")
+    twins = [Profile(id=f"m-{gender}", interests=["футбол"], areas=["housing"], municipality="a", gender=gender)
+             for gender in ("f", "m")]
+    scores = {s.mentor_id: s.score for s in suggest([g], twins, model=model)["g"]}
+    assert scores["m-f"] == scores["m-m"]
+
+
+def test_a_model_that_does_not_beat_the_profiles_is_not_used():
+    """Decisions by a coin toss: on the held-out latest decisions the model cannot beat the plain score."""
+    graduates, mentors = people(7, 60, "cg"), people(8, 60, "cm")
+    rnd = random.Random(9)
+    decisions = [(g, m, rnd.random() < 0.5) for g in graduates for m in rnd.sample(mentors, 3)]
+    model = DecisionModel().fit(decisions)
+    assert model.state == "no_better" and not model.is_fitted and model.weight == 0
+    assert model.held_out["decisions"] == 54 and model.held_out["model"] < model.held_out["unsupervised"] + 0.2
+    population = random_population(10, 20, 15)
+    assert suggest(*population, model=model) == suggest(*population)
+
+
+def test_held_out_decisions_are_the_latest_and_sides_count():
+    """Decisions carry their time; the latest are held out whatever order they come in. Declines by a
+    graduate or a mentor are decisions too."""
+    from datetime import timedelta, timezone
+
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    triples = municipality_decisions()
+    decisions = [Decision(g, m, ok, side="graduate" if not ok and i % 5 == 0 else "coordinator",
+                          at=start + timedelta(days=i)) for i, (g, m, ok) in enumerate(triples)]
+    shuffled = decisions[::-1]
+    model = DecisionModel().fit(shuffled)
+    assert model.is_fitted and model.held_out["decisions"] == 54
+    assert [d.at for d in model.held_out_part(shuffled)] == [d.at for d in decisions[-54:]]
+    assert model.score(decisions[-54:]) > DecisionModel().score(decisions[-54:])
+    with pytest.raises(ValueError):
+        Decision(triples[0][0], triples[0][1], False, side="nobody")
+
+
+def test_lessons_say_what_approved_pairs_had_more_often():
+    from matching.model import lesson_strength
+
+    model = DecisionModel().fit(municipality_decisions())
+    approved, declined = model.lessons["same_municipality"]
+    assert (approved, declined) == (1.0, 0.0) and lesson_strength(approved, declined) == "far_more"
+    assert lesson_strength(0.5, 0.48) is None and lesson_strength(0.2, 0.6) == "far_less"
 
 
 def test_scores_stay_in_unit_interval_with_model():
-    model = DecisionModel(weight=0.7).fit(municipality_decisions())
+    model = DecisionModel().fit(municipality_decisions())
+    assert model.is_fitted
     graduates, mentors = random_population(6, 20, 15)
     for items in suggest(graduates, mentors, model=model).values():
         assert all(0.0 <= s.score <= 1.0 for s in items)
@@ -121,8 +200,8 @@ def test_a_model_saves_to_and_loads_from_a_file_object():
 
     model = DecisionModel().fit(municipality_decisions())
     model.version = 7
-    buffer = io.BytesIO()
+    buffer = io.StringIO()
     model.save(buffer)
-    buffer.seek(0)
+    buffer = io.StringIO(buffer.getvalue())
     loaded = DecisionModel.load(buffer)
     assert loaded.version == 7 and loaded.n_decisions == model.n_decisions

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+import matching
 from plugins.mentorship import pairs
 from plugins.mentorship.models import (GraduateProfile, Meeting, MentorProfile, Mentorship, MentorshipStatus,
                                        PairSpecialist)
@@ -164,10 +165,13 @@ def test_optimising_keeps_pinned_pairs_and_replaces_the_rest(client, people, bel
     assert (unpinned[0].graduate_id, unpinned[0].mentor_id) in pinned and len(pinned) == 2
 
 
-def test_retraining_says_how_many_decisions_and_which_version(client, people, belgorod):
+def test_retraining_says_how_many_decisions_and_which_version(client, people, belgorod, monkeypatch):
     client.login_as(people["coordinator"])
     first = client.post(f"{BASE}/board/retrain", follow_redirects=True).get_data(as_text=True)
     assert "Слишком мало решений" in first
+    assert "Пока не учится: решений — 0, обучение начинается с 100" in client.get(f"{BASE}/board").get_data(
+        as_text=True)
+    monkeypatch.setattr(matching.model, "MIN_DECISIONS", 12)  # a region's hundred decisions, in short
     mentors = [add_mentor(belgorod, f"m{i}@belgorod.test", town=i // 2, capacity=3) for i in range(4)]
     for i in range(12):
         graduate = add_graduate(belgorod, email=f"g{i}@belgorod.test", town=i % 2)
@@ -178,9 +182,18 @@ def test_retraining_says_how_many_decisions_and_which_version(client, people, be
         pairs.decide(row, same_town, "" if same_town else "Далеко", people["coordinator"])
         db.session.commit()
     page = client.post(f"{BASE}/board/retrain", follow_redirects=True).get_data(as_text=True)
-    assert "Модель обучена: решений — 12, версия 1." in page
-    assert "Модель обучена: решений — 12, версия 1." in client.get(f"{BASE}/board").get_data(as_text=True)
-    assert pairs.load_model(belgorod).is_fitted
+    model = pairs.load_model(belgorod)
+    held = model.held_out
+    assert "Модель обучена: решений — 12, версия 1." in page and held["decisions"] == 4
+    assert f"На последних 4 решениях, отложенных для проверки, новая модель ставила одобренные пары выше " \
+           f"отклонённых в {round(held['model'] * 100)} % случаев" in page.replace("\xa0", " ")
+    board = client.get(f"{BASE}/board").get_data(as_text=True).replace("\xa0", " ")
+    assert model.version == 1 and model.lessons["same_municipality"] == (1.0, 0.0)
+    assert "Одобренные пары гораздо чаще, чем отклонённые, жили в одном муниципалитете." in board
+    if model.is_fitted:
+        assert "Обучена на 12 решениях, версия 1" in board
+    else:
+        assert "Решения пока не улучшают подбор по одним анкетам" in board
 
 
 def _active(people, belgorod) -> Mentorship:
@@ -370,6 +383,7 @@ def test_a_meeting_cannot_be_logged_before_the_pair_existed(client, people, pool
 
 
 def test_two_retrainings_at_once_do_not_fail(client, people, belgorod, monkeypatch):
+    monkeypatch.setattr(matching.model, "MIN_DECISIONS", 12)
     mentors = [add_mentor(belgorod, f"m{i}@belgorod.test", town=i // 2, capacity=3) for i in range(4)]
     for i in range(12):
         graduate = add_graduate(belgorod, email=f"g{i}@belgorod.test", town=i % 2)
@@ -427,3 +441,60 @@ def test_the_coordinator_names_the_specialists_who_follow_a_pair(client, people,
     client.post(f"{BASE}/mentorships/{row.id}/specialists", data={"specialists": [people["specialist"].id]})
     db.session.refresh(row)
     assert row.specialist_ids == {second.id}  # an ended pair keeps who followed it
+
+
+def test_a_pair_shows_the_same_score_on_the_board_the_proposal_and_after_it(client, people, pool, belgorod):
+    """One feature space per region: the number does not depend on who else is in the call."""
+    graduate_profile = pairs.graduate_profile(people["graduate"], belgorod)
+    graduate_profile.about = "Люблю футбол, ищу помощь с жильём и работой"
+    for i in range(4):  # mentors whose words change what a per-call TF-IDF would weigh
+        add_mentor(belgorod, f"talker{i}@belgorod.test", interests=("шахматы",), areas=("legal",))
+    mentor_profile = pairs.mentor_profile(people["mentor"], belgorod)
+    mentor_profile.about = "Играю в футбол, помогаю с жильём"
+    db.session.commit()
+    graduate = pairs.as_graduate(graduate_profile, belgorod)
+    found = {p.user_id: s for p, _left, s in pairs.suggestions_for(graduate, belgorod, k=10)}
+    on_board = found[people["mentor"].id]
+    client.login_as(people["coordinator"])
+    partial = client.get(f"{BASE}/board/graduates/{people['graduate'].id}", headers={"HX-Request": "true"})
+    assert f"оценка {round(on_board.score * 100)}" in partial.get_data(as_text=True)
+    _propose(client, people["graduate"], people["mentor"])
+    row = _only(MentorshipStatus.proposed)
+    assert row.score == round(on_board.score, 4)
+    assert row.reasons == [{"code": r.code, "params": r.params} for r in on_board.reasons]
+    assert f"Оценка {round(row.score * 100)}" in client.get(f"{BASE}/board").get_data(as_text=True)
+    # A profile's text changes: the region's space is fitted again, for every call alike.
+    before = pairs.region_vocabulary(belgorod)
+    mentor_profile.about = "Играю в футбол и хоккей"
+    db.session.commit()
+    assert pairs.region_vocabulary(belgorod) is not before
+    assert pairs.region_vocabulary(belgorod) is pairs.region_vocabulary(belgorod)
+
+
+def test_retraining_keeps_the_current_model_when_it_ranks_the_latest_decisions_better(client, people, belgorod,
+                                                                                      monkeypatch):
+    from plugins.mentorship.models import TrainedModel
+
+    monkeypatch.setattr(matching.model, "MIN_DECISIONS", 12)
+    mentors = [add_mentor(belgorod, f"m{i}@belgorod.test", town=i // 2, capacity=3) for i in range(4)]
+    for i in range(12):
+        graduate = add_graduate(belgorod, email=f"g{i}@belgorod.test", town=i % 2)
+        row = pairs.propose(belgorod, pairs.graduate_profile(graduate, belgorod),
+                            pairs.mentor_profile(mentors[i % 4], belgorod), people["coordinator"])
+        pairs.decide(row, i % 3 != 0, "Далеко", people["coordinator"])
+    assert pairs.retrain(belgorod, people["coordinator"]).row.version == 1
+    db.session.commit()
+
+    class Better(matching.DecisionModel):
+        """The model in use ranks every held-out decision right."""
+
+        is_fitted = True
+
+        def score(self, decisions, vocabulary=None):
+            return 1.0
+
+    monkeypatch.setattr(pairs, "load_model", lambda region: Better())
+    client.login_as(people["coordinator"])
+    page = client.post(f"{BASE}/board/retrain", follow_redirects=True).get_data(as_text=True).replace("\xa0", " ")
+    assert "текущая — в 100 %: оставлена текущая." in page
+    assert db.session.scalars(select(TrainedModel.version)).all() == [1]
