@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from portal import create_app
 from portal.app.extensions import db
 from portal.app.plugins import plugin_host
-from portal.kit import DashboardCard, NavItem, hookimpl, members
+from portal.kit import hookimpl, members
 from portal.models import AuditEvent, Membership, MembershipStatus, Municipality, Region, User
 from tests.conftest import TEST_SETTINGS
 from tests.helpers import PASSWORD, at_once, form_errors, make_user
