@@ -51,9 +51,11 @@ run: translations
 	$(BIN)/portal demo
 	$(BIN)/portal run --host 127.0.0.1 --port $(PORT)
 
-## Run the whole test suite (PostgreSQL too when PORTAL_TEST_DATABASE_URL is set).
+## Run the whole test suite (PostgreSQL too when PORTAL_TEST_DATABASE_URL is set), in TEST_WORKERS
+## processes (pytest-xdist; each has its own databases, see tests/conftest.py). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 test: install-test translations
-	PORTAL_ENV=testing $(BIN)/python -m pytest $(PYTEST_ARGS)
+	PORTAL_ENV=testing $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 ## Refresh the vendored htmx from npm (no CDN at run time).
 htmx:

@@ -83,6 +83,24 @@ def make_user(email: str, roles: dict | None = None, *, status=MembershipStatus.
     return user
 
 
+def set_cookie_value(response, name: str) -> str:
+    """The value a response sets for cookie ``name``; "" when none, or when it deletes the cookie.
+
+    Only the attributes tell a deletion: the value itself is random (a remember-me cookie ends in
+    a SHA-512 hex digest, which contains "1970" about once in 400 cookies).
+    """
+    for header in response.headers.getlist("Set-Cookie"):
+        pair, *attributes = [part.strip() for part in header.split(";")]
+        key, _, value = pair.partition("=")
+        if key != name:
+            continue
+        attrs = {a.partition("=")[0].lower(): a.partition("=")[2] for a in attributes}
+        if attrs.get("max-age") == "0" or "1970" in attrs.get("expires", "") or not value:
+            continue
+        return value
+    return ""
+
+
 def form_errors(html: str) -> list[str]:
     return re.findall(r'<p class="error"[^>]*>(.*?)</p>', html, re.S)
 

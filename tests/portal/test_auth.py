@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.app.extensions import db
 from portal.models import AuditEvent, Membership, MembershipStatus, Notification, Role, User, UserSession
-from tests.helpers import PASSWORD, form_errors, make_user
+from tests.helpers import PASSWORD, form_errors, make_user, set_cookie_value
 from tests.sample_plugin.models import SampleNote
 
 
@@ -358,10 +358,7 @@ def test_sign_in_and_out_change_the_session(client, people):
 
 
 def _remember_cookie(response) -> str:
-    for header in response.headers.getlist("Set-Cookie"):
-        if header.startswith("remember_token=") and "Max-Age=0" not in header and "1970" not in header:
-            return header.split(";", 1)[0].split("=", 1)[1]
-    return ""
+    return set_cookie_value(response, "remember_token")
 
 
 @pytest.mark.parametrize("role", ["graduate", "volunteer"])

@@ -11,7 +11,6 @@ from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
-from portal.accounts.demo import load_demo
 from portal.app.extensions import db
 from portal.models import User
 
@@ -45,11 +44,9 @@ class RecordingRequest(Request):
 
 @pytest.mark.parametrize("email", ["coordinator@smolensk.demo", "graduate@smolensk.demo", "mentor@smolensk.demo",
                                    "volunteer@smolensk.demo", "region_admin@smolensk.demo", "admin@portal.demo"])
-def test_odd_query_values_get_a_page_not_an_error(app_context, email, monkeypatch):
+def test_odd_query_values_get_a_page_not_an_error(app_context, demo, email, monkeypatch):
     app = app_context
     monkeypatch.setattr(app, "request_class", RecordingRequest)
-    load_demo()
-    db.session.commit()
     client = app.test_client()
     client.login_as(db.session.scalar(db.select(User).where(User.email == email)))
     failures, tried = [], 0

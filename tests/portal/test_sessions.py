@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.accounts.sessions import end_sessions, open_session
 from portal.app.extensions import db
 from portal.models import AuditEvent, Membership, MembershipStatus, Role, UserSession
-from tests.helpers import PASSWORD, at_once
+from tests.helpers import PASSWORD, at_once, set_cookie_value
 
 CHROME_ON_WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
                      "Chrome/131.0.0.0 Safari/537.36")
@@ -20,10 +20,7 @@ NEW_PASSWORD = "a-brand-new-password"
 
 
 def _remember_cookie(response) -> str:
-    for header in response.headers.getlist("Set-Cookie"):
-        if header.startswith("remember_token=") and "Max-Age=0" not in header and "1970" not in header:
-            return header.split(";", 1)[0].split("=", 1)[1]
-    return ""
+    return set_cookie_value(response, "remember_token")
 
 
 def _browser(app, user_agent=CHROME_ON_WINDOWS, address="10.1.2.3"):
