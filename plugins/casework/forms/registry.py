@@ -1,12 +1,13 @@
 """Forms of the registry: a record, the list's search, a move, an account, a note, a merge."""
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Email, Length, Optional
 
 from plugins.casework.models import Gender, LegalStatus, RecordStatus, SupportLevel
 from portal.kit import DayField, Form, YearsBetween, label_of, parse_id
 
 REASONABLE = YearsBetween(1950, 2100)
+GIVE_DATE = _l("Give the date.")
 
 
 def _id(value):
@@ -21,7 +22,7 @@ class RecordForm(Form):
     last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
     first_name = StringField(_l("First name"), validators=[DataRequired(), Length(max=100)])
     middle_name = StringField(_l("Patronymic"), validators=[Optional(), Length(max=100)])
-    birth_date = DayField(_l("Date of birth"), validators=[DataRequired(), REASONABLE])
+    birth_date = DayField(_l("Date of birth"), validators=[InputRequired(GIVE_DATE), REASONABLE])
     gender = SelectField(_l("Gender"), validators=[DataRequired()])
     legal_status = SelectField(_l("Legal status"), validators=[DataRequired()])
     institution = SelectField(_l("Institution they left"), coerce=_id, validate_choice=False)

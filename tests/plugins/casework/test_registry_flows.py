@@ -78,7 +78,7 @@ def test_bad_input_is_refused_with_a_clear_message_and_nothing_lost(client, serv
         ({"birth_date": date(day.year + 1, 1, 1).isoformat()}, "будущем"),
         ({"birth_date": born_aged(belgorod, 8).isoformat()}, "от 14 до 23"),
         ({"birth_date": born_aged(belgorod, 30).isoformat()}, "23"),
-        ({"left_care_on": "1990-01-01"}, "до рождения"),
+        ({"left_care_on": "1990-01-01"}, "раньше даты рождения"),
         ({"birth_date": "31.02.2007"}, "2026-12-25"),
         ({"last_name": "Ива\x00нова"}, ""),
         ({"municipality": "99999999999999"}, ""),
