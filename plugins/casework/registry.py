@@ -553,3 +553,13 @@ def erase(user: User) -> None:
             record.restricted_at = utcnow()
         record.assessment_due_on = None
     db.session.flush()
+
+
+def matching_names(record_filter, found):
+    """The search as ``id IN (matches)``; on PostgreSQL the matches are worked out first (a materialized CTE) by the
+    trigram index: otherwise the planner walks the name index in order, testing every row, to fill one page."""
+    matched = select(GraduateRecord.id).where(record_filter, found)
+    if db.session.get_bind().dialect.name != "postgresql":
+        return GraduateRecord.id.in_(matched)
+    cte = matched.cte("name_matches").prefix_with("MATERIALIZED")
+    return GraduateRecord.id.in_(select(cte.c.id))

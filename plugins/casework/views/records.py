@@ -109,7 +109,7 @@ def registry_query(reach, form: FilterForm, day):
     if form.q.data and not form.q.errors:
         found = registry.search_filter(form.q.data)
         if found is not None:
-            query = query.where(found)
+            query = query.where(registry.matching_names(reach.record_filter(), found))
     known = {value for value, _label in form.municipality.choices}
     if form.municipality.data and form.municipality.data in known:
         query = query.where(GraduateRecord.municipality_id == form.municipality.data)
