@@ -507,6 +507,10 @@ def export(user: User) -> dict:
 #: Functions ``record -> dict`` adding other parts' data (assessments, plan tasks) to the export.
 EXPORTERS: list = []
 
+#: Functions ``record -> None`` clearing other parts' free text about an erased graduate (assessments' reasons,
+#: plan tasks), called by :func:`erase` for each of their records before the record itself is anonymised.
+ERASERS: list = []
+
 ERASED_NAME = "—"
 
 
@@ -531,6 +535,8 @@ def erase(user: User) -> None:
             active.ended_on = active.ended_on or date.today()
         if RECORDS.can(record, "withdraw"):
             move(None, record, "withdraw")
+        for clear in ERASERS:
+            clear(record)
         has_contract = db.session.scalar(select(SupportContract.id).where(SupportContract.record_id == record.id)
                                          .limit(1)) is not None
         record.user_id = None
