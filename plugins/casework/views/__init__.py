@@ -6,9 +6,9 @@ from flask import Blueprint
 
 bp = Blueprint("casework", __name__, template_folder="../templates")
 
-from plugins.casework.views import home, services  # noqa: E402  (the modules add their routes to bp)
+from plugins.casework.views import contracts, home, records, services  # noqa: E402  (the modules add their routes)
 
-MODULES = (home, services)
+MODULES = (home, services, records, contracts)
 
 
 def audit_actions() -> dict:
