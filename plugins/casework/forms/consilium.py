@@ -14,7 +14,7 @@ def _level(value):
 class ConsiliumForm(Form):
     service = SelectField(_l("Service"), coerce=lambda v: parse_id(v) or 0, validate_choice=False)
     held_on = DayField(_l("Held on"), validators=[InputRequired(), YearsBetween()])
-    attendees = PeopleField(_l("Who attended"), coerce=lambda v: parse_id(v) or 0)
+    attendees = PeopleField(_l("Who attended"), coerce=lambda v: parse_id(v) or 0, validate_choice=False)
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=4000)])
 
 
