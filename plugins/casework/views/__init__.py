@@ -6,7 +6,8 @@ from flask import Blueprint
 
 bp = Blueprint("casework", __name__, template_folder="../templates")
 
-from plugins.casework.views import assessments, consilium, home, plans, services  # noqa: E402  (the modules add their routes to bp)
+from plugins.casework.views import (assessments, consilium,  # noqa: E402  (the modules add their routes to bp)
+                                    home, plans, services)
 
 MODULES = (home, services, assessments, consilium, plans)
 

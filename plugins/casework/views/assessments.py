@@ -10,7 +10,8 @@ from flask_login import current_user
 from plugins.casework import assessments as rules
 from plugins.casework import due, levels, plans, scope
 from plugins.casework.forms.assessments import AssessmentForm
-from plugins.casework.models import ASSESSMENT_AREA_LABELS, SCORE_LABELS, Assessment, AssessmentArea, GraduateRecord
+from plugins.casework.models import (ASSESSMENT_AREA_LABELS, SCORE_LABELS, Assessment, AssessmentArea,
+                                     GraduateRecord)
 from plugins.casework.views import bp
 from portal.kit import (Refusal, Role, audit, db, format_day, htmx, members, paginate, region_object,
                         render_audited, template_helpers, today)
