@@ -10,11 +10,10 @@ from flask_login import current_user
 from plugins.casework import assessments as rules
 from plugins.casework import due, levels, plans, scope
 from plugins.casework.forms.assessments import AssessmentForm
-from plugins.casework.models import (ASSESSMENT_AREA_LABELS, SCORE_LABELS, Assessment, AssessmentArea,
-                                     GraduateRecord)
+from plugins.casework.models import Assessment, AssessmentArea, GraduateRecord
 from plugins.casework.views import bp
-from portal.kit import (Refusal, Role, audit, db, format_day, htmx, members, paginate, region_object,
-                        render_audited, template_helpers, today)
+from portal.kit import (Refusal, audit, db, format_day, htmx, members, paginate, region_object, render_audited,
+                        template_helpers, today)
 
 ACTIONS = {
     "casework.assessment.created": _l("Case work: assessment saved"),
@@ -44,9 +43,6 @@ def _assessments_of(record: GraduateRecord) -> dict:
 
 
 template_helpers(bp, casework_assessments_of=_assessments_of, casework_plan_of=plans.plan_of,
-                 casework_areas=lambda: list(AssessmentArea),
-                 casework_area_label=lambda area: ASSESSMENT_AREA_LABELS(area),
-                 casework_score_label=lambda score: SCORE_LABELS(score),
                  casework_sees_details=scope.sees_details)
 
 
@@ -134,9 +130,7 @@ def record_assessments(record_id: int):
 def due_assessments():
     reach = scope.reach(current_user, g.region)
     coordinates = bool(reach.coordinates) or reach.whole_region
-    which = request.args.get("list")
-    mine = which == "mine" or not coordinates or (which != "service" and not current_user.has_role(
-        g.region, Role.coordinator))
+    mine = not coordinates or request.args.get("list") == "mine"  # a coordinator starts from the service's
     when = request.args.get("when") if request.args.get("when") in rules.WHEN else "overdue"
     page = paginate(rules.due_records(current_user, g.region, when=when, mine=mine), PER_PAGE)
     tasks = db.session.scalars(plans.overdue_tasks(current_user, g.region).limit(20)).all() if mine else []
