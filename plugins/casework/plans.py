@@ -15,7 +15,12 @@ from sqlalchemy.orm import selectinload
 from plugins.casework import assessments, scope
 from plugins.casework.models import (ASSESSMENT_AREA_LABELS, Assessment, AssessmentArea, GoalStatus,
                                      GraduateRecord, PlanGoal, PlanTask, RecordStatus, TaskOwner)
-from portal.kit import Refusal, User, audit, db, hold, today, utcnow
+from portal.kit import Lifecycle, Refusal, User, audit, db, hold, today, utcnow
+
+GOALS = Lifecycle("casework.goal", "casework_record")
+GOALS.move("achieve", {GoalStatus.open}, GoalStatus.achieved)
+GOALS.move("drop", {GoalStatus.open}, GoalStatus.dropped)
+GOALS.move("reopen", {GoalStatus.achieved, GoalStatus.dropped}, GoalStatus.open)
 
 NO_TEXT = _l("Say what the goal is.")
 NO_TASK = _l("Say what is to be done.")
@@ -80,6 +85,16 @@ def add_task(goal: PlanGoal, record: GraduateRecord, region, *, text: str, owner
     audit("casework.task.added", target=f"casework_record:{record.id}", region=region, subject=record.user,
           details={"task": task.id, "owner": owner.value, "due_on": due_on.isoformat()})
     return task
+
+
+def move_goal(goal: PlanGoal, record: GraduateRecord, region, move: str) -> None:
+    """A goal achieved, dropped or opened again (audited on the record, as every change of the plan)."""
+    if move not in GOALS.moves:
+        raise Refusal(_l("This cannot be done with a goal."))
+    # The audit target is the record (the Lifecycle's id is the goal's): one line per change, naming both.
+    GOALS.apply(goal, move, region=region, subject=record.user, record=False)
+    audit(f"casework.goal.{move}", target=f"casework_record:{record.id}", region=region, subject=record.user,
+          details={"goal": goal.id})
 
 
 def may_tick(user, region, task: PlanTask, record: GraduateRecord) -> bool:

@@ -13,11 +13,15 @@ from plugins.casework.forms.plans import GoalForm, TaskForm, TickForm
 from plugins.casework.models import AssessmentArea, GraduateRecord, PlanGoal, PlanTask
 from plugins.casework.views import bp
 from plugins.casework.views.assessments import staff_record
-from portal.kit import Form, Refusal, db, htmx, members, region_object, render_audited, template_helpers, today
+from portal.kit import (Form, Refusal, db, htmx, label_of, members, region_object, render_audited,
+                        template_helpers, today)
 
 ACTIONS = {
     "casework.plan.viewed": _l("Case work: individual plan viewed"),
     "casework.goal.added": _l("Case work: plan goal added"),
+    "casework.goal.achieve": _l("Case work: plan goal achieved"),
+    "casework.goal.drop": _l("Case work: plan goal dropped"),
+    "casework.goal.reopen": _l("Case work: plan goal open again"),
     "casework.task.added": _l("Case work: plan task added"),
     "casework.task.done": _l("Case work: plan task done"),
     "casework.task.reopened": _l("Case work: plan task not done after all"),
@@ -114,6 +118,27 @@ def add_task(record_id: int, goal_id: int):
             flash(_("The task is added."), "success")
             return redirect(url_for("casework.plan", record_id=record.id))
     return _plan_page(record, 422, task_form=form, task_goal_id=goal_id)
+
+
+@bp.route("/records/<int:record_id>/plan/goals/<int:goal_id>/status", methods=["POST"])
+@members(*STAFF)
+def move_goal(record_id: int, goal_id: int):
+    record = staff_record(record_id)
+    goal = db.session.get(PlanGoal, goal_id)
+    if goal is None or goal.record_id != record.id:
+        abort(404)
+    if Form().validate_on_submit():
+        try:
+            rules.move_goal(goal, record, g.region, request.form.get("move", ""))
+        except Refusal as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+        else:
+            db.session.commit()
+            flash(_("The goal is %(status)s.", status=label_of(goal.status)), "success")
+    else:
+        flash(_("The form has expired. Please send it again."), "error")
+    return redirect(url_for("casework.plan", record_id=record_id) + f"#goal-{goal_id}")
 
 
 def _record_of(task: PlanTask) -> GraduateRecord:

@@ -148,3 +148,55 @@ def test_a_task_ticked_twice_at_once_is_done_once(app, supported, people, region
         assert db.session.scalar(select(func.count(AuditEvent.id))
                                  .where(AuditEvent.action == "casework.task.done")) == 1
         assert db.session.get(PlanTask, task_id).done_at is not None
+
+
+def test_a_goal_is_achieved_dropped_or_opened_again(client, supported, people, regions):
+    goal = PlanGoal(record_id=supported.id, area="income", text="доход")
+    db.session.add(goal)
+    db.session.commit()
+    client.login_as(people["specialist"])
+    url = f"{BASE}/records/{supported.id}/plan/goals/{goal.id}/status"
+    assert client.post(url, data={"move": "achieve"}).status_code == 302
+    response = client.post(url, data={"move": "drop"}, follow_redirects=True)
+    assert "Это только что изменилось" in response.get_data(as_text=True)
+    assert client.post(url, data={"move": "explode"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(PlanGoal, goal.id).status.value == "achieved"
+    assert client.post(url, data={"move": "reopen"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(PlanGoal, goal.id).status.value == "open"
+    lines = db.session.execute(select(AuditEvent.action).where(AuditEvent.action.like("casework.goal.%"))
+                               .order_by(AuditEvent.id)).scalars().all()
+    assert lines == ["casework.goal.achieve", "casework.goal.reopen"]
+
+
+def test_a_goal_achieved_and_dropped_at_once_moves_once(app, supported, people, regions):
+    goal = PlanGoal(record_id=supported.id, area="income", text="доход")
+    db.session.add(goal)
+    db.session.commit()
+    goal_id = goal.id
+    db.session.remove()
+
+    def work(move, start) -> str:
+        from plugins.casework.models import GraduateRecord
+
+        region = db.session.execute(select(Region).filter_by(code="belgorod")).scalar_one()
+        found = db.session.get(PlanGoal, goal_id)
+        record = db.session.get(GraduateRecord, found.record_id)
+        _ = (record.user, region.timezone)
+        db.session.commit()
+        start()
+        try:
+            plans.move_goal(found, record, region, move)
+            db.session.commit()
+            return move
+        except Refusal:
+            db.session.rollback()
+            return "refused"
+
+    outcomes = at_once(app, ["achieve", "drop"], work)
+
+    assert "refused" in outcomes and len(set(outcomes)) == 2, outcomes
+    with app.test_request_context():
+        assert db.session.scalar(select(func.count(AuditEvent.id))
+                                 .where(AuditEvent.action.like("casework.goal.%"))) == 1
