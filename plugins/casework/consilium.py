@@ -22,7 +22,7 @@ from portal.kit import Refusal, User, db, format_day, hold, refuse_duplicates, t
 IN_FUTURE = _l("A consilium cannot be dated in the future.")
 NOBODY = _l("Name who attended: people who work in the service.")
 NOT_STAFF = _l("Only people who work in the service attend its consilium.")
-NOT_OF_SERVICE = _l("Choose a graduate whose record the service keeps.")
+NOT_OF_SERVICE = _l("Choose a graduate the service supports.")
 DISCUSSED = _l("This graduate has already been discussed at this consilium.")
 STILL_PENDING = _l("A change of this graduate's level to «%(level)s» (of %(date)s) still awaits the "
                    "coordinator's decision; it is decided first.")
@@ -82,7 +82,8 @@ def decide(consilium: Consilium, record: GraduateRecord | None, region, *, decis
            by: User) -> tuple[ConsiliumDecision, LevelChange | None]:
     """The consilium's decision for one graduate; a level other than the current one is proposed for approval."""
     if (record is None or record.service_id != consilium.service_id or record.region_id != region.id
-            or record.merged_into_id is not None):
+            or record.merged_into_id is not None or record.restricted_at is not None
+            or record.status != RecordStatus.under_support):
         raise Refusal(NOT_OF_SERVICE, "record")
     hold(record)  # two consilia deciding on one graduate queue up here
     pending = levels.pending_of(record.id)

@@ -117,7 +117,11 @@ def test_bad_consilium_input_is_refused(client, supported, services, people, reg
     assert db.session.execute(db.select(Consilium)).first() is None
     found = hold_consilium(client, services["city"], [people["specialist"]], day)
     oskol = make_supported(regions["belgorod"], services["oskol"], "Петров", "Иван", "Олегович")
-    for record_id, level in ((oskol.id, "intensive"), (supported.id, "extreme"), ("abc", "intensive")):
+    from tests.plugins.casework.conftest import make_record
+
+    not_supported = make_record(regions["belgorod"], services["city"], "Сидоров", "Павел", "")
+    for record_id, level in ((oskol.id, "intensive"), (supported.id, "extreme"), ("abc", "intensive"),
+                             (not_supported.id, "intensive")):
         response = client.post(f"{BASE}/consilia/{found.id}/decisions",
                                data={"decision-record": record_id, "decision-decision": "x",
                                      "decision-level": level})
