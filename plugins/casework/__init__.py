@@ -95,3 +95,12 @@ def portal_audit_actions():
     from plugins.casework.views import audit_actions
 
     return audit_actions()
+
+
+# --- assessments (issue 15, part B): what the service knows reaches mentorship -----------------------------
+
+@hookimpl
+def portal_support_needs(graduate, region):
+    from plugins.casework.assessments import support_needs
+
+    return support_needs(graduate, region)

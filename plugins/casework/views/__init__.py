@@ -6,9 +6,10 @@ from flask import Blueprint
 
 bp = Blueprint("casework", __name__, template_folder="../templates")
 
-from plugins.casework.views import contracts, home, records, services  # noqa: E402  (the modules add their routes)
+from plugins.casework.views import (assessments, consilium, contracts, home,  # noqa: E402  (the modules add routes)
+                                    imports, plans, records, services)
 
-MODULES = (home, services, records, contracts)
+MODULES = (home, services, records, contracts, imports, assessments, consilium, plans)
 
 
 def audit_actions() -> dict:
