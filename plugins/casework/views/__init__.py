@@ -6,9 +6,9 @@ from flask import Blueprint
 
 bp = Blueprint("casework", __name__, template_folder="../templates")
 
-from plugins.casework.views import home, services  # noqa: E402  (the modules add their routes to bp)
+from plugins.casework.views import home, imports, services  # noqa: E402  (the modules add their routes to bp)
 
-MODULES = (home, services)
+MODULES = (home, services, imports)
 
 
 def audit_actions() -> dict:
