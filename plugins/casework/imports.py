@@ -328,7 +328,7 @@ def parse_gender(cell, middle_name: str) -> Gender | None:
         return Gender.female
     if value in MALE:
         return Gender.male
-    if value:
+    if _text(cell):
         return None
     middle = middle_name.lower()  # not given: the patronymic says it
     if middle.endswith(("вна", "чна", "кызы")):
