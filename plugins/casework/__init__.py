@@ -44,3 +44,12 @@ def portal_audit_actions():
     from plugins.casework.views import audit_actions
 
     return audit_actions()
+
+
+# --- demo data (registry import, demo and benchmark part) ---
+
+@hookimpl
+def portal_demo_data(region, people, password):
+    from plugins.casework.demo import load
+
+    load(region, people, password)
