@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.kit import NavItem, PluginInfo, hookimpl, package_folders
+from portal.kit import DashboardCard, NavItem, PluginInfo, Role, hookimpl, package_folders, today
 
 portal_migrations_folder, portal_translations_folder = package_folders(__file__)
 STAFF = ("specialist", "coordinator")
@@ -36,7 +36,58 @@ def portal_navigation(region, user):
     return [
         NavItem(_l("Graduates"), "casework.index", roles=STAFF),
         NavItem(_l("Support services"), "casework.services", roles=("region_admin", "coordinator")),
+        *_my_support(region, user),
     ]
+
+
+def _my_support(region, user):
+    """"My support" only for a graduate whose record is linked (most graduates on the portal have none)."""
+    from plugins.casework import registry
+
+    if getattr(user, "is_authenticated", False) and user.has_role(region, Role.graduate) \
+            and registry.record_of(user, region) is not None:
+        return [NavItem(_l("My support"), "casework.mine", roles=("graduate",))]
+    return []
+
+
+@hookimpl
+def portal_dashboard_cards(region, user):
+    from flask import url_for
+
+    from plugins.casework import registry
+
+    if user.has_role(region, *STAFF):
+        mine, ageing = registry.dashboard_counts(user, region, today(region))
+        return [DashboardCard(_l("Graduates' records"),
+                              _l("Your records: %(mine)d. Ageing out this quarter: %(ageing)d.")
+                              % {"mine": mine, "ageing": ageing},
+                              url_for("casework.records", region_code=region.code), _l("The registry"))]
+    if user.has_role(region, Role.graduate) and registry.record_of(user, region) is not None:
+        return [DashboardCard(_l("My support"), _l("Your record, your contract and what your specialist wrote "
+                                                   "for you."),
+                              url_for("casework.mine", region_code=region.code), _l("My support"))]
+    return []
+
+
+@hookimpl
+def portal_cli_commands():
+    from plugins.casework.cli import casework
+
+    return [casework]
+
+
+@hookimpl
+def portal_export_person(user):
+    from plugins.casework import registry
+
+    return registry.export(user)
+
+
+@hookimpl
+def portal_erase_person(user):
+    from plugins.casework import registry
+
+    registry.erase(user)
 
 
 @hookimpl

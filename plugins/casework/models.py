@@ -516,3 +516,30 @@ class PlanTask(db.Model):
 
     goal: Mapped[PlanGoal] = relationship(back_populates="tasks")
     owner_user: Mapped[User | None] = relationship(foreign_keys=[owner_user_id])
+
+
+# --- the registry part (issue 15, A): the history of a record's status --------------------------------------
+
+class StatusChange(db.Model):
+    """One move of a record's status (who, when, from what to what), shown on the record as its history.
+
+    The audit log has the same line, but it is not indexed by record; this table is (one page, one query).
+    """
+
+    __tablename__ = "casework_status_change"
+    __table_args__ = (Index("ix_casework_status_change_record", "record_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("casework_record.id", ondelete="CASCADE"))
+    from_status: Mapped[RecordStatus | None] = mapped_column(_enum(RecordStatus))
+    to_status: Mapped[RecordStatus] = mapped_column(_enum(RecordStatus))
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    by: Mapped[User | None] = relationship()
+
+
+#: The registry's name search (every word typed: the start of some word of the name): on PostgreSQL a trigram
+#: index answers ``LIKE 'word%' OR LIKE '% word%'`` at 100,000 records (migration cw002 creates pg_trgm).
+Index("ix_casework_record_name_trgm", GraduateRecord.name_key, postgresql_using="gin",
+      postgresql_ops={"name_key": "gin_trgm_ops"})

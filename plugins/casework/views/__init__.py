@@ -6,9 +6,9 @@ from flask import Blueprint
 
 bp = Blueprint("casework", __name__, template_folder="../templates")
 
-from plugins.casework.views import home, imports, services  # noqa: E402  (the modules add their routes to bp)
+from plugins.casework.views import contracts, home, imports, records, services  # noqa: E402  (they add routes)
 
-MODULES = (home, services, imports)
+MODULES = (home, services, records, contracts, imports)
 
 
 def audit_actions() -> dict:

@@ -1,4 +1,4 @@
-"""Where case work starts: staff go to the registry, a region admin to the services."""
+"""Where case work starts: staff go to the registry, a region admin to the services, a graduate to their page."""
 from __future__ import annotations
 
 from flask import g, redirect, url_for
@@ -14,5 +14,5 @@ ACTIONS: dict = {}
 @members("specialist", "coordinator", "region_admin")
 def index():
     if current_user.has_role(g.region, "specialist", "coordinator"):
-        return redirect(url_for("casework.services"))  # the registry's list replaces this (issue 15, registry part)
+        return redirect(url_for("casework.records"))
     return redirect(url_for("casework.services"))
