@@ -234,7 +234,8 @@ def measure(app, client, urls: list[str]) -> dict:
         sizes.append(len(response.data))
     ordered = sorted(times)
     return {"n": len(times), "median": statistics.median(times), "p95": ordered[max(0, int(len(ordered) * 0.95) - 1)],
-            "max": ordered[-1], "cpu": statistics.median(cpu), "queries": (min(queries), max(queries)), "kib": statistics.median(sizes) / 1024,
+            "max": ordered[-1], "cpu": statistics.median(cpu), "queries": (min(queries), max(queries)),
+            "kib": statistics.median(sizes) / 1024,
             "slowest": urls[times.index(ordered[-1])]}
 
 
@@ -244,7 +245,8 @@ def line(name: str, found: dict, baseline: dict | None = None, target: bool = Tr
     q = found["queries"]
     queries = f"{q[0]}" if q[0] == q[1] else f"{q[0]}-{q[1]}"
     return (f"{name:<34} n={found['n']:<4} median {found['median']:6.1f} ms  p95 {found['p95']:6.1f} ms  "
-            f"max {found['max']:6.1f} ms  (python {found['cpu']:5.1f} ms)  queries {queries:<6} {found['kib']:.0f} KiB{more}{verdict}")
+            f"max {found['max']:6.1f} ms  (python {found['cpu']:5.1f} ms)  queries {queries:<6} "
+            f"{found['kib']:.0f} KiB{more}{verdict}")
 
 
 def search_urls(app, region, chance, rows: int) -> list[str]:

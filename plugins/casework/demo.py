@@ -150,7 +150,8 @@ class _Loader:
         for number, (name, towns, weight) in enumerate(SERVICES, start=1):
             service = existing.get(name)
             if service is None:
-                service = SupportService(region_id=self.region.id, name=name, address=f"{towns[0]}, {STREETS[number % 10]}, {number}",
+                service = SupportService(region_id=self.region.id, name=name,
+                                         address=f"{towns[0]}, {STREETS[number % 10]}, {number}",
                                          contact=f"+7 (4722) {30 + number:02d}-{10 + number:02d}-00")
                 db.session.add(service)
                 db.session.flush()
@@ -237,7 +238,7 @@ class _Loader:
                 region_id=self.region.id, last_name=last, first_name=first, middle_name=middle, name_key=key[0],
                 birth_date=born, gender=gender,
                 legal_status=LegalStatus.orphan if chance.random() < 0.3 else LegalStatus.without_care,
-                placement="" if chance.random() < 0.8 else f"приёмная семья {last[:-1] if last.endswith('а') else last}ых",
+                placement="" if chance.random() < 0.8 else f"приёмная семья {last.removesuffix('а')}ых",
                 left_care_on=born + timedelta(days=365 * 18 + chance.randint(0, 200)),
                 municipality_id=town.id, address=f"{town.name}, {chance.choice(STREETS)}, {chance.randint(1, 120)}",
                 phone=f"+7 9{chance.randint(10, 99)} {chance.randint(100, 999)}-{chance.randint(10, 99)}-"
@@ -284,7 +285,8 @@ class _Loader:
                 record_id=meta["id"], number=f"{meta['row']['service_id']}-{meta['id']}", starts_on=start,
                 ends_on=due.add_months(start, 12 * 3), consent_on=start,
                 service_undertakes="Сопровождение по индивидуальному плану, консультации, помощь в получении мер "
-                                   "поддержки", graduate_undertakes="Участвовать в оценке и выполнять свои задачи плана",
+                                   "поддержки",
+                graduate_undertakes="Участвовать в оценке и выполнять свои задачи плана",
                 status=status, ended_on=ended,
                 end_reason={"aged_out": "Достиг 23 лет", "declined": "Отозвал согласие на сопровождение",
                             "left_region": "Переехал в другой регион"}.get(meta["how"], "") if ended else "",

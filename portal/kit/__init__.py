@@ -38,9 +38,9 @@ from portal.models import (ClaimStatus, Institution, InstitutionKind, Institutio
                            MembershipStatus, Municipality, Region, ReservationClaim, ReservationResource,
                            ReservationUnit, Role, User)
 from portal.models._time import utcnow
+from portal.services import jobs as _jobs
 from portal.services import reservations
 from portal.services.audit import record as audit
-from portal.services import jobs as _jobs
 from portal.services.institutions import institutions_of, is_staff_of, region_institutions
 from portal.services.labels import StatusLabels, label_of, role_label, status_labels
 from portal.services.locking import hold
