@@ -1,7 +1,7 @@
 """Forms of the support contract."""
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from portal.kit import DayField, Form, YearsBetween
 

@@ -1,7 +1,7 @@
 """Forms of the registry: a record, the list's search, a move, an account, a note, a merge."""
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from plugins.casework.models import Gender, LegalStatus, RecordStatus, SupportLevel
 from portal.kit import DayField, Form, YearsBetween, label_of, parse_id

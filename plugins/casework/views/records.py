@@ -12,8 +12,8 @@ from plugins.casework import contracts as contract_rules
 from plugins.casework import registry, scope
 from plugins.casework.forms.contracts import ContractForm, EndForm
 from plugins.casework.forms.registry import FilterForm, LinkForm, MergeForm, MoveForm, NoteForm, RecordForm
-from plugins.casework.models import (Gender, GraduateRecord, LegalStatus, RecordStatus, ServiceStaff,
-                                     SupportLevel, SupportService)
+from plugins.casework.models import (Gender, GraduateRecord, LegalStatus, RecordStatus, ServiceStaff, SupportLevel,
+                                     SupportService)
 from plugins.casework.views import bp
 from portal.kit import (ConfirmForm, Municipality, Refusal, Role, User, db, htmx, invite, members, paginate,
                         redirect_to, region_institutions, region_object, render_audited, today)
@@ -85,7 +85,8 @@ def _record_form(found: GraduateRecord | None = None, formdata=None) -> RecordFo
 def _fields(form: RecordForm) -> registry.Fields:
     return registry.Fields(
         last_name=form.last_name.data, first_name=form.first_name.data, middle_name=form.middle_name.data or "",
-        birth_date=form.birth_date.data, gender=Gender(form.gender.data), legal_status=LegalStatus(form.legal_status.data),
+        birth_date=form.birth_date.data, gender=Gender(form.gender.data),
+        legal_status=LegalStatus(form.legal_status.data),
         institution_id=form.institution.data or None, placement=form.placement.data or "",
         left_care_on=form.left_care_on.data, municipality_id=form.municipality.data or None,
         address=form.address.data or "", phone=form.phone.data or "", email=form.email.data or "",
@@ -321,10 +322,10 @@ def link_account(record_id: int):
         email = form.email.data.strip()
         account = registry.linkable_account(g.region, email)
         try:
-            if account is None or (form.invite.data and not account.has_role(g.region, Role.graduate)):
+            if account is None:
                 if not form.invite.data:
-                    raise Refusal(_l("Nobody has an account with this e-mail yet: tick «send an invitation».")
-                                  , "email")
+                    raise Refusal(_l("Nobody has an account with this e-mail yet: tick «send an invitation»."),
+                                  "email")
                 account, link = invite(email, g.region, Role.graduate, by=current_user)
                 from portal.kit import audit
 

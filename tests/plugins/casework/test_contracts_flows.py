@@ -10,7 +10,7 @@ from plugins.casework.models import ContractStatus, GraduateRecord, RecordNote, 
 from portal.app.extensions import db
 from portal.kit import today
 from tests.helpers import at_once, form_errors, make_user
-from tests.plugins.casework.conftest import born_aged, make_record
+from tests.plugins.casework.conftest import make_record
 
 BASE = "/belgorod/casework"
 

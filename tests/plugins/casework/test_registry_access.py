@@ -6,7 +6,6 @@ from datetime import date
 from plugins.casework import registry
 from plugins.casework.models import GraduateRecord, SupportContract
 from portal.app.extensions import db
-from portal.kit import today
 from tests.helpers import at_once, make_user
 from tests.plugins.casework.conftest import make_record
 

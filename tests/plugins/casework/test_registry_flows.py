@@ -47,7 +47,7 @@ def test_possible_duplicates_are_shown_before_a_record_is_created(client, servic
     response = client.post(f"{BASE}/records/new", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Иванова Анастасия Сергеевна" in page
-    assert f'value="Настя"' in page  # nothing typed is lost
+    assert 'value="Настя"' in page  # nothing typed is lost
     assert db.session.execute(db.select(db.func.count()).select_from(GraduateRecord)).scalar() == 1
 
     response = client.post(f"{BASE}/records/new", data={**data, "different_person": "y"})
@@ -166,8 +166,8 @@ def test_aging_out_lists_and_moves_those_of_23(app, client, services, people, re
     belgorod = regions["belgorod"]
     day = today(belgorod)
     first, last = registry.quarter_of(day)
-    turning = make_record(belgorod, services["city"], "Орлов", "Павел", "",
-                          birth_date=date(last.year - 23, last.month, last.day))
+    make_record(belgorod, services["city"], "Орлов", "Павел", "",
+                birth_date=date(last.year - 23, last.month, last.day))
     over = make_record(belgorod, services["city"], "Ершов", "Иван", "", birth_date=born_aged(belgorod, 23, 3),
                        status=RecordStatus.under_support)
     db.session.add(SupportContract(record_id=over.id, starts_on=date(day.year - 2, 1, 1), ends_on=date(day.year + 1, 1, 1),
@@ -204,3 +204,41 @@ def test_the_registry_is_searched_and_filtered(client, services, people, regions
     assert client.get(f"{BASE}/records?q=%00&page=99999999999999999999&service=junk&status=x").status_code == 200
     partial = client.get(f"{BASE}/records?q=петр", headers={"HX-Request": "true", "HX-Target": "registry-results"})
     assert "<html" not in partial.get_data(as_text=True) and "Петров Иван" in partial.get_data(as_text=True)
+
+
+def test_a_graduate_without_an_account_is_invited_and_an_account_of_another_role_is_refused(client, services, people,
+                                                                                           regions):
+    from portal.models import Invitation
+
+    belgorod = regions["belgorod"]
+    record = make_record(belgorod, services["city"])
+    client.login_as(people["specialist"])
+    response = client.post(f"{BASE}/records/{record.id}/link", data={"email": "new-graduate@example.org"})
+    assert response.status_code == 422 and "приглашение" in " ".join(form_errors(response.get_data(as_text=True)))
+    response = client.post(f"{BASE}/records/{record.id}/link", data={"email": "new-graduate@example.org",
+                                                                      "invite": "y"})
+    assert response.status_code == 302
+    assert db.session.execute(db.select(Invitation.email)).scalar_one() == "new-graduate@example.org"
+    mentor = make_user("a-mentor@example.org", {belgorod: ["mentor"]})
+    response = client.post(f"{BASE}/records/{record.id}/link", data={"email": mentor.email, "invite": "y"})
+    assert response.status_code == 422 and not mentor.has_role(belgorod, "graduate")
+    db.session.expire_all()
+    assert db.session.get(GraduateRecord, record.id).user_id is None
+
+
+def test_status_moves_are_offered_and_guarded(client, services, people, regions):
+    belgorod = regions["belgorod"]
+    record = make_record(belgorod, services["city"])
+    client.login_as(people["specialist"])
+    assert client.post(f"{BASE}/records/{record.id}/status", data={"move": "contact"}).status_code == 302
+    assert client.post(f"{BASE}/records/{record.id}/status", data={"move": "contact"}).status_code == 302  # refused
+    assert client.post(f"{BASE}/records/{record.id}/status", data={"move": "age_out"}).status_code == 302  # not offered
+    db.session.expire_all()
+    assert db.session.get(GraduateRecord, record.id).status == RecordStatus.contacted
+    assert client.post(f"{BASE}/records/{record.id}/status", data={"move": "left_region"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(GraduateRecord, record.id).status == RecordStatus.left_region
+    page = client.get(f"{BASE}/records/{record.id}").get_data(as_text=True)
+    history = page[page.index('id="history"'):]
+    assert history.count("<li>") == 2 and "выбыл из региона" in history  # contacted, then left (made by a fixture)
+    assert "Вернулся в регион" in page  # the move back is offered
