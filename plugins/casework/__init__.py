@@ -104,3 +104,12 @@ def portal_demo_data(region, people, password):
     from plugins.casework.demo import load
 
     load(region, people, password)
+
+
+# --- assessments (issue 15, part B): what the service knows reaches mentorship -----------------------------
+
+@hookimpl
+def portal_support_needs(graduate, region):
+    from plugins.casework.assessments import support_needs
+
+    return support_needs(graduate, region)

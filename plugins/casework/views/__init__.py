@@ -6,9 +6,10 @@ from flask import Blueprint
 
 bp = Blueprint("casework", __name__, template_folder="../templates")
 
-from plugins.casework.views import contracts, home, imports, records, services  # noqa: E402  (they add routes)
+from plugins.casework.views import (assessments, consilium, contracts, home, imports,  # noqa: E402  (they add
+                                    plans, records, services)  # their routes to bp)
 
-MODULES = (home, services, records, contracts, imports)
+MODULES = (home, services, records, contracts, assessments, consilium, plans, imports)
 
 
 def audit_actions() -> dict:

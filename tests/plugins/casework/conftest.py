@@ -73,3 +73,27 @@ def services(regions, people):
         "oskol_specialist": oskol_specialist, "oskol_coordinator": oskol_coordinator,
         "centre_coordinator": centre_coordinator, "smolensk_specialist": smolensk_specialist,
     }
+
+
+# --- assessments, consilium, levels, plans (issue 15, part B) -----------------------------------------------
+
+def make_supported(region, service, last="Иванова", first="Анастасия", middle="Сергеевна", *, starts_on=None,
+                   **more) -> GraduateRecord:
+    """A record under support with a contract in force (from ``starts_on``, by default 100 days ago)."""
+    from plugins.casework import due
+    from plugins.casework.models import SupportContract
+
+    starts_on = starts_on or today(region) - timedelta(days=100)
+    record = make_record(region, service, last, first, middle, status=RecordStatus.under_support,
+                         assessment_due_on=due.first_due(starts_on), **more)
+    db.session.add(SupportContract(record_id=record.id, starts_on=starts_on,
+                                   ends_on=starts_on + timedelta(days=730), consent_on=starts_on))
+    db.session.commit()
+    return record
+
+
+@pytest.fixture
+def supported(services, people, regions):
+    """A Belgorod city graduate under support, assigned to the city's specialist, linked to the graduate's account."""
+    return make_supported(regions["belgorod"], services["city"], specialist=people["specialist"],
+                          user=people["graduate"])
