@@ -1,6 +1,7 @@
 """Case work benchmark: a country's registry on PostgreSQL, the registry search and a record page.
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench python bench/casework.py [--records 100000]
+    ... python bench/casework.py --reuse     # measure again the registry an earlier run built (migrations applied)
 
 Builds (server-side, with generate_series: a couple of minutes) one region holding a country's registry:
 100,000 records over 60 services, half of them under support with a contract, 400,000 quarterly
@@ -63,7 +64,7 @@ def sql_array(words) -> str:
     return "(ARRAY[" + ",".join("'" + w + "'" for w in words) + "])"
 
 
-def build_app(folder: str):
+def build_app(folder: str, reuse: bool = False):
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgresql"):
         sys.exit("bench/casework.py builds its registry with PostgreSQL's generate_series: set DATABASE_URL")
@@ -71,10 +72,11 @@ def build_app(folder: str):
                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
                       "PORTAL_ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}})
     with app.app_context():
-        with db.engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         import flask_migrate
 
+        if not reuse:
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         flask_migrate.upgrade(revision="heads")
     return app
 
@@ -89,7 +91,7 @@ def person(email: str, region: Region, role: str) -> User:
     return user
 
 
-def build(region: Region, records: int) -> tuple[User, dict]:
+def build(region: Region, records: int) -> dict:
     """Services and staff through the ORM; records and everything under them with INSERT ... SELECT."""
     from plugins.casework.models import ServiceMunicipality, ServiceStaff, SupportService
 
@@ -198,7 +200,7 @@ def build(region: Region, records: int) -> tuple[User, dict]:
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
     print(f"  vacuum analyze: {time.perf_counter() - started:.1f} s", flush=True)
-    return coordinator, sizes
+    return sizes
 
 
 class Counter:
@@ -293,22 +295,31 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--reuse", action="store_true", help="measure the registry an earlier run built")
     options = parser.parse_args()
     chance = random.Random(15)
     with tempfile.TemporaryDirectory() as folder:
-        app = build_app(folder)
+        app = build_app(folder, options.reuse)
         print(f"{date.today().isoformat()}: case work benchmark", flush=True)
         with app.app_context():
             server = db.session.execute(text("SHOW server_version")).scalar()
-            region = Region(code="bench", name="Bench", timezone="Europe/Moscow")
-            db.session.add(region)
-            db.session.flush()
-            plugin_host().set_enabled(region, "casework", True)
-            started = time.perf_counter()
-            print(f"building a registry of {options.records:,} records (PostgreSQL {server}):", flush=True)
-            coordinator, _sizes = build(region, options.records)
-            print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
-            email, code = coordinator.email, region.code
+            region = db.session.scalar(db.select(Region).where(Region.code == "bench")) if options.reuse else None
+            if region is None:
+                region = Region(code="bench", name="Bench", timezone="Europe/Moscow")
+                db.session.add(region)
+                db.session.flush()
+                plugin_host().set_enabled(region, "casework", True)
+                started = time.perf_counter()
+                print(f"building a registry of {options.records:,} records (PostgreSQL {server}):", flush=True)
+                build(region, options.records)
+                print(f"built in {time.perf_counter() - started:.0f} s", flush=True)
+            else:
+                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                    conn.execute(text("VACUUM ANALYZE casework_record"))
+            count = db.session.scalar(text("SELECT count(*) FROM casework_record"))
+            assessments = db.session.scalar(text("SELECT count(*) FROM casework_assessment"))
+            print(f"registry: {count:,} records, {assessments:,} assessments (PostgreSQL {server})", flush=True)
+            email, code = "centre@bench.example", region.code
             supported = list(db.session.scalars(text(
                 "SELECT id FROM casework_record WHERE status = 'under_support' ORDER BY random() LIMIT :n"),
                 {"n": options.requests}))
