@@ -543,3 +543,6 @@ class StatusChange(db.Model):
 #: index answers ``LIKE 'word%' OR LIKE '% word%'`` at 100,000 records (migration cw002 creates pg_trgm).
 Index("ix_casework_record_name_trgm", GraduateRecord.name_key, postgresql_using="gin",
       postgresql_ops={"name_key": "gin_trgm_ops"})
+#: The registry's count of a page's total by reach (region; its services or specialist): an index-only scan.
+Index("ix_casework_record_reach", GraduateRecord.region_id, GraduateRecord.service_id, GraduateRecord.specialist_id,
+      postgresql_where=GraduateRecord.merged_into_id.is_(None), sqlite_where=GraduateRecord.merged_into_id.is_(None))

@@ -507,6 +507,10 @@ def export(user: User) -> dict:
 #: Functions ``record -> dict`` adding other parts' data (assessments, plan tasks) to the export.
 EXPORTERS: list = []
 
+#: Functions ``record -> None`` clearing other parts' free text about an erased graduate (assessments' reasons,
+#: plan tasks), called by :func:`erase` for each of their records before the record itself is anonymised.
+ERASERS: list = []
+
 ERASED_NAME = "—"
 
 
@@ -531,6 +535,8 @@ def erase(user: User) -> None:
             active.ended_on = active.ended_on or date.today()
         if RECORDS.can(record, "withdraw"):
             move(None, record, "withdraw")
+        for clear in ERASERS:
+            clear(record)
         has_contract = db.session.scalar(select(SupportContract.id).where(SupportContract.record_id == record.id)
                                          .limit(1)) is not None
         record.user_id = None
@@ -555,11 +561,11 @@ def erase(user: User) -> None:
     db.session.flush()
 
 
-def matching_names(record_filter, found):
-    """The search as ``id IN (matches)``; on PostgreSQL the matches are worked out first (a materialized CTE) by the
-    trigram index: otherwise the planner walks the name index in order, testing every row, to fill one page."""
-    matched = select(GraduateRecord.id).where(record_filter, found)
-    if db.session.get_bind().dialect.name != "postgresql":
-        return GraduateRecord.id.in_(matched)
-    cte = matched.cte("name_matches").prefix_with("MATERIALIZED")
-    return GraduateRecord.id.in_(select(cte.c.id))
+def search_order(searching: bool):
+    """The list's order. By name through the (region, name_key) index; while searching on PostgreSQL, by the same
+    key compared byte by byte (``COLLATE "C"``: name_key is lower case with ё as е, so that is the alphabet's
+    order), which no index offers: the planner then takes the few matches from the trigram index and sorts them,
+    instead of walking the whole name index in order testing every row to fill one page."""
+    if searching and db.session.get_bind().dialect.name == "postgresql":
+        return (GraduateRecord.name_key.collate("C"), GraduateRecord.id)
+    return (GraduateRecord.name_key, GraduateRecord.id)

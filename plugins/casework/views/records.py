@@ -107,10 +107,9 @@ def _filter_form() -> FilterForm:
 def registry_query(reach, form: FilterForm, day):
     """The list's one query: the person's reach and the filters, ordered by name (index: region, name_key)."""
     query = select(GraduateRecord).where(reach.record_filter())
-    if form.q.data and not form.q.errors:
-        found = registry.search_filter(form.q.data)
-        if found is not None:
-            query = query.where(registry.matching_names(reach.record_filter(), found))
+    found = registry.search_filter(form.q.data) if form.q.data and not form.q.errors else None
+    if found is not None:
+        query = query.where(found)
     known = {value for value, _label in form.municipality.choices}
     if form.municipality.data and form.municipality.data in known:
         query = query.where(GraduateRecord.municipality_id == form.municipality.data)
@@ -124,7 +123,7 @@ def registry_query(reach, form: FilterForm, day):
         query = query.where(GraduateRecord.assessment_due_on < day)
     return (query.options(joinedload(GraduateRecord.municipality), joinedload(GraduateRecord.service),
                           joinedload(GraduateRecord.specialist))
-            .order_by(GraduateRecord.name_key, GraduateRecord.id))
+            .order_by(*registry.search_order(found is not None)))
 
 
 @bp.route("/records")

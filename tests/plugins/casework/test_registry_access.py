@@ -146,3 +146,28 @@ def test_two_coordinators_merge_the_same_pair_at_once_and_it_is_merged_once(app,
     db.session.expire_all()
     merged = [r for r in db.session.scalars(db.select(GraduateRecord)) if r.merged_into_id]
     assert len(merged) == 1
+
+
+def test_the_record_page_makes_the_same_number_of_queries_with_more_history(app, services, people, regions):
+    from plugins.casework.models import RecordHandover, RecordNote, StatusChange
+
+    belgorod = regions["belgorod"]
+    record = make_record(belgorod, services["city"], specialist=people["specialist"])
+    client = app.test_client().login_as(people["specialist"])
+    url = f"{BASE}/records/{record.id}"
+
+    def more(count):
+        for n in range(count):
+            author = make_user(f"author{record.id}-{n}-{count}@belgorod.test", {belgorod: ["specialist"]})
+            db.session.add(RecordNote(record_id=record.id, author_id=author.id, text=f"Заметка {n}"))
+            db.session.add(RecordHandover(record_id=record.id, from_service_id=services["oskol"].id,
+                                          to_service_id=services["city"].id, by_id=author.id))
+            db.session.add(StatusChange(record_id=record.id, to_status=record.status, by_id=author.id))
+            make_record(belgorod, services["city"], "Иванова", "Настя", "", birth_date=record.birth_date)
+        db.session.commit()
+
+    more(1)
+    client.get(url)
+    few = _queries(app, client, url)
+    more(6)
+    assert _queries(app, client, url) == few
