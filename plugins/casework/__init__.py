@@ -54,14 +54,15 @@ def _my_support(region, user):
 def portal_dashboard_cards(region, user):
     from flask import url_for
 
-    from plugins.casework import registry
+    from plugins.casework import cards, registry
 
     if user.has_role(region, *STAFF):
         mine, ageing = registry.dashboard_counts(user, region, today(region))
         return [DashboardCard(_l("Graduates' records"),
                               _l("Your records: %(mine)d. Ageing out this quarter: %(ageing)d.")
                               % {"mine": mine, "ageing": ageing},
-                              url_for("casework.records", region_code=region.code), _l("The registry"))]
+                              url_for("casework.records", region_code=region.code), _l("The registry")),
+                *cards.assessment_cards(region, user), *cards.approval_cards(region, user)]
     if user.has_role(region, Role.graduate) and registry.record_of(user, region) is not None:
         return [DashboardCard(_l("My support"), _l("Your record, your contract and what your specialist wrote "
                                                    "for you."),
@@ -95,6 +96,15 @@ def portal_audit_actions():
     from plugins.casework.views import audit_actions
 
     return audit_actions()
+
+
+# --- demo data (registry import, demo and benchmark part) ---
+
+@hookimpl
+def portal_demo_data(region, people, password):
+    from plugins.casework.demo import load
+
+    load(region, people, password)
 
 
 # --- assessments (issue 15, part B): what the service knows reaches mentorship -----------------------------

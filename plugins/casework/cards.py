@@ -1,13 +1,10 @@
-"""The specialist's dashboard card of case work: overdue plan tasks and overdue assessments.
-
-The lead wires :func:`assessment_cards` into the plugin's one ``portal_dashboard_cards`` hook.
-"""
+"""Case work's dashboard cards beyond the registry's: overdue plan tasks and assessments, level changes to approve."""
 from __future__ import annotations
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from plugins.casework import assessments, plans
+from plugins.casework import assessments, levels, plans, scope
 from portal.kit import DashboardCard
 
 STAFF = ("specialist", "coordinator")
@@ -23,3 +20,13 @@ def assessment_cards(region, user) -> list[DashboardCard]:
                           % {"tasks": tasks, "assessments": overdue},
                           url_for("casework.due_assessments", region_code=region.code, list="mine"),
                           _l("Assessments due"))]
+
+
+def approval_cards(region, user) -> list[DashboardCard]:
+    """A service coordinator (or the resource centre's) sees how many level changes wait for them."""
+    if not user.has_role(region, "coordinator") or not scope.reach(user, region).coordinates:
+        return []
+    count = levels.count_waiting(user, region)
+    return [DashboardCard(_l("Support levels"), _l("Level changes awaiting your approval: %(count)d")
+                          % {"count": count},
+                          url_for("casework.level_changes", region_code=region.code), _l("Decide"))]

@@ -7,7 +7,7 @@ through :data:`LEVEL_CHANGES`, so two coordinators pressing at once make one dec
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from plugins.casework import scope
@@ -37,14 +37,22 @@ def history_of(record: GraduateRecord) -> list[LevelChange]:
         .order_by(LevelChange.proposed_at.desc(), LevelChange.id.desc())))
 
 
-def waiting(user, region):
-    """A select of the pending changes this person decides, oldest first."""
+def _waiting(user, region, *columns):
     reach = scope.reach(user, region)
-    query = (select(LevelChange).join(GraduateRecord, GraduateRecord.id == LevelChange.record_id)
+    query = (select(*columns).join(GraduateRecord, GraduateRecord.id == LevelChange.record_id)
              .where(LevelChange.status == LevelChangeStatus.pending, reach.record_filter()))
     if not reach.whole_region:
         query = query.where(GraduateRecord.service_id.in_(sorted(reach.coordinates) or [0]))
-    return query.options(selectinload(LevelChange.record).selectinload(GraduateRecord.service),
+    return query
+
+
+def count_waiting(user, region) -> int:
+    return db.session.scalar(_waiting(user, region, func.count(LevelChange.id)).select_from(LevelChange)) or 0
+
+
+def waiting(user, region):
+    """A select of the pending changes this person decides, oldest first."""
+    return _waiting(user, region, LevelChange).options(selectinload(LevelChange.record).selectinload(GraduateRecord.service),
                          selectinload(LevelChange.proposed_by),
                          selectinload(LevelChange.decision)).order_by(LevelChange.proposed_at, LevelChange.id)
 

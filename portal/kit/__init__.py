@@ -18,6 +18,7 @@ fails on any other ``portal.`` import under ``plugins/``. What two plugins both 
   :func:`institutions_of`, :func:`is_staff_of`, :func:`region_institutions`; people: :func:`notify`,
   :func:`graduate_needs`, :func:`demo_member`.
 - Plugin shape: :func:`package_folders` (the folder hooks), :data:`SUPPORT_STAFF`.
+- Background work: :func:`enqueue` (a job by its import path: RQ when configured, a thread otherwise).
 - Forms and pages: :class:`Form`, :class:`ConfirmForm`, :class:`YearsBetween`, :class:`DayField`,
   :class:`LocalTimeField`, :class:`NumberField`, :class:`PeopleField`, :func:`parse_id`,
   :func:`paginate`, :func:`redirect_to`, :func:`template_helpers`.
@@ -37,6 +38,7 @@ from portal.models import (ClaimStatus, Institution, InstitutionKind, Institutio
                            MembershipStatus, Municipality, Region, ReservationClaim, ReservationResource,
                            ReservationUnit, Role, User)
 from portal.models._time import utcnow
+from portal.services import jobs as _jobs
 from portal.services import reservations
 from portal.services.audit import record as audit
 from portal.services.institutions import institutions_of, is_staff_of, region_institutions
@@ -80,6 +82,16 @@ def package_folders(plugin_file: str):
     return portal_migrations_folder, portal_translations_folder
 
 
+def enqueue(path: str, *args) -> None:
+    """Run the function at ``path`` (``"plugins.<name>.<module>.<function>"``) with ``args`` in the background.
+
+    Pass plain values (ids), not rows: the job runs later, maybe on another machine (RQ with
+    ``PORTAL_REDIS_URL``), else in a thread of this process; with its own application context and
+    database session. Commit what the job must see before calling this. The tests wait for the job.
+    """
+    _jobs.run(path, *args)
+
+
 def template_helpers(blueprint: Blueprint, **functions) -> None:
     """Functions the plugin's own templates call, visible only to its own views: two plugins cannot collide.
 
@@ -93,7 +105,7 @@ __all__ = [
     "InstitutionStaff", "Lifecycle", "LocalTimeField", "Membership",
     "MembershipStatus", "Municipality", "NavItem", "NumberField", "PeopleField", "PluginInfo", "Refusal", "Region", "ReservationClaim",
     "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "SUPPORT_STAFF", "StatusLabels", "User", "YearsBetween",
-    "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny",
+    "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny", "enqueue",
     "format_day", "format_moment", "format_span", "grant_role", "graduate_needs", "hold", "hookimpl", "htmx", "invite", "label_of",
     "institutions_of", "is_staff_of", "members", "notify", "now", "package_folders", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
     "region_institutions", "region_object", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
