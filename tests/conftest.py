@@ -170,11 +170,13 @@ def app(request, tmp_path_factory):
 
     settings = dict(TEST_SETTINGS, DATABASE_URL=database_url(request.param, tmp_path_factory),
                     INSTANCE_PATH=str(tmp_path_factory.mktemp("instance")))
+    # The at_once tests start 40 threads against a pool of 15: on a loaded machine the last ones wait
+    # longer than the default 30 s for a connection, which is the machine's slowness, not the race tested.
+    settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "pool_timeout": 180}
     if request.param == "postgresql":
         # A commit need not wait for its WAL to reach the disk (~10 ms each here): a crash of the
         # test server is the only thing that would notice. What other sessions see is unchanged.
-        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True,
-                                                 "connect_args": {"options": "-c synchronous_commit=off"}}
+        settings["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] = {"options": "-c synchronous_commit=off"}
     application = create_app(settings)
     application.test_client_class = PortalClient
     with application.app_context():

@@ -561,11 +561,11 @@ def erase(user: User) -> None:
     db.session.flush()
 
 
-def search_order(searching: bool):
-    """The list's order. By name through the (region, name_key) index; while searching on PostgreSQL, by the same
+def search_order(narrow: bool):
+    """The list's order. By name through the (region, name_key) index; for a narrow filter on PostgreSQL, by the same
     key compared byte by byte (``COLLATE "C"``: name_key is lower case with ё as е, so that is the alphabet's
     order), which no index offers: the planner then takes the few matches from the trigram index and sorts them,
     instead of walking the whole name index in order testing every row to fill one page."""
-    if searching and db.session.get_bind().dialect.name == "postgresql":
+    if narrow and db.session.get_bind().dialect.name == "postgresql":
         return (GraduateRecord.name_key.collate("C"), GraduateRecord.id)
     return (GraduateRecord.name_key, GraduateRecord.id)

@@ -21,4 +21,7 @@ def _configure_sqlite(dbapi_connection, _record):
     # Foreign keys (and their ON DELETE rules) are enforced, as on PostgreSQL.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # A writer waits for another's transaction to end (as a PostgreSQL row lock makes it wait), up to
+    # 30 s, instead of failing with "database is locked" after Python's default 5 s on a busy machine.
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

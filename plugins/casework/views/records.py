@@ -108,13 +108,18 @@ def registry_query(reach, form: FilterForm, day):
     """The list's one query: the person's reach and the filters, ordered by name (index: region, name_key)."""
     query = select(GraduateRecord).where(reach.record_filter())
     found = registry.search_filter(form.q.data) if form.q.data and not form.q.errors else None
+    # A filter that keeps few rows (a name, a place, a service, the overdue) sorts its matches rather than walking
+    # the whole name index to fill a page (bench/casework.py: ?overdue=1&service=… 701 ms -> 2 ms).
+    narrow = found is not None or bool(form.overdue.data)
     if found is not None:
         query = query.where(found)
     known = {value for value, _label in form.municipality.choices}
     if form.municipality.data and form.municipality.data in known:
         query = query.where(GraduateRecord.municipality_id == form.municipality.data)
+        narrow = True
     if form.service.data and form.service.data in {value for value, _label in form.service.choices}:
         query = query.where(GraduateRecord.service_id == form.service.data)
+        narrow = True
     if form.status.data in {s.value for s in RecordStatus}:
         query = query.where(GraduateRecord.status == RecordStatus(form.status.data))
     if form.level.data in {s.value for s in SupportLevel}:
@@ -123,7 +128,7 @@ def registry_query(reach, form: FilterForm, day):
         query = query.where(GraduateRecord.assessment_due_on < day)
     return (query.options(joinedload(GraduateRecord.municipality), joinedload(GraduateRecord.service),
                           joinedload(GraduateRecord.specialist))
-            .order_by(*registry.search_order(found is not None)))
+            .order_by(*registry.search_order(narrow)))
 
 
 @bp.route("/records")
