@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import selectinload
 
 from plugins.casework import due, scope
@@ -178,3 +178,21 @@ def support_needs(user, region) -> list[str]:
     found = latest(record.id)
     return sorted({SUPPORT_AREA_OF[row.area] for row in difficulties(found) if row.area in SUPPORT_AREA_OF})
 
+
+
+# --- a graduate's own data: export and erasure (registered in registry.EXPORTERS / ERASERS) ----------------
+
+def export_of(record: GraduateRecord) -> dict:
+    """The record's assessments as the graduate sees them: scores and goals, not staff's reasons."""
+    found = db.session.scalars(select(Assessment).where(Assessment.record_id == record.id)
+                               .options(selectinload(Assessment.areas)).order_by(Assessment.quarter_start))
+    return {"assessments": [{"quarter_start": a.quarter_start.isoformat(), "assessed_on": a.assessed_on.isoformat(),
+                             "areas": [{"area": s.area.value, "score": s.score.value, "goal": s.goal}
+                                       for s in a.areas]} for a in found]}
+
+
+def erase_of(record: GraduateRecord) -> None:
+    """An erased graduate: the reasons and goals written about them go; the scores stay for the region's counts."""
+    db.session.execute(update(AreaScore).where(AreaScore.assessment_id.in_(
+        select(Assessment.id).where(Assessment.record_id == record.id))).values(reason="", goal="")
+        .execution_options(synchronize_session=False))

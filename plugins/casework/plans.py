@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from plugins.casework import assessments, scope
@@ -129,3 +129,20 @@ def overdue_tasks(user, region):
 
 def count_overdue_tasks(user, region) -> int:
     return db.session.scalar(select(func.count()).select_from(overdue_tasks(user, region).order_by(None).subquery()))
+
+
+# --- a graduate's own data: export and erasure (registered in registry.EXPORTERS / ERASERS) ----------------
+
+def export_of(record: GraduateRecord) -> dict:
+    return {"plan": [{"area": goal.area.value, "goal": goal.text, "status": goal.status.value,
+                      "tasks": [{"task": t.text, "owner": t.owner.value, "due_on": t.due_on.isoformat(),
+                                 "done": t.done_at is not None} for t in goal.tasks]}
+                     for goal in plan_of(record)]}
+
+
+def erase_of(record: GraduateRecord) -> None:
+    """An erased graduate: what the plan says about them goes; goals and tasks stay as dated, empty lines."""
+    db.session.execute(update(PlanGoal).where(PlanGoal.record_id == record.id).values(text="—")
+                       .execution_options(synchronize_session=False))
+    db.session.execute(update(PlanTask).where(PlanTask.record_id == record.id).values(text="—", owner_name="")
+                       .execution_options(synchronize_session=False))

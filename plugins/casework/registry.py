@@ -569,3 +569,13 @@ def search_order(narrow: bool):
     if narrow and db.session.get_bind().dialect.name == "postgresql":
         return (GraduateRecord.name_key.collate("C"), GraduateRecord.id)
     return (GraduateRecord.name_key, GraduateRecord.id)
+
+
+def _register_other_parts() -> None:
+    from plugins.casework import assessments, plans
+
+    EXPORTERS.extend([assessments.export_of, plans.export_of])
+    ERASERS.extend([assessments.erase_of, plans.erase_of])
+
+
+_register_other_parts()
