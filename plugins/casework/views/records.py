@@ -12,8 +12,8 @@ from plugins.casework import contracts as contract_rules
 from plugins.casework import registry, scope
 from plugins.casework.forms.contracts import ContractForm, EndForm
 from plugins.casework.forms.registry import FilterForm, LinkForm, MergeForm, MoveForm, NoteForm, RecordForm
-from plugins.casework.models import (Gender, GraduateRecord, LegalStatus, RecordStatus, ServiceStaff, SupportLevel,
-                                     SupportService)
+from plugins.casework.models import (ContractStatus, Gender, GraduateRecord, LegalStatus, RecordStatus,
+                                     ServiceStaff, SupportLevel, SupportService)
 from plugins.casework.views import bp
 from portal.kit import (ConfirmForm, Municipality, Refusal, Role, User, db, htmx, invite, members, paginate,
                         redirect_to, region_institutions, region_object, render_audited, today)
@@ -213,11 +213,13 @@ def record_page(found: GraduateRecord, status: int = 200, **forms):
     end_form = forms.get("end_form") or EndForm(formdata=None)
     if end_form.ended_on.data is None and not end_form.errors:
         end_form.ended_on.data = day
+    contracts = contract_rules.contracts_of(found)
     context = dict(
         record=found, reach=reach, full=details, day=day,
         history=registry.status_history(found), handovers=registry.handovers_of(found),
-        levels=registry.level_history(found), contracts=contract_rules.contracts_of(found),
-        active=registry.active_contract(found),
+        # With details shown, the assessments' section shows the level and its history; without, this page does.
+        levels=[] if details else registry.level_history(found), contracts=contracts,
+        active=next((c for c in contracts if c.status == ContractStatus.active), None),
         notes=registry.notes_of(found) if details else [],
         duplicates=registry.possible_duplicates(g.region, found.last_name, found.first_name, found.birth_date,
                                                 exclude_id=found.id),
