@@ -180,7 +180,7 @@ def support_needs(user, region) -> list[str]:
 
 
 
-# --- a graduate's own data: export and erasure (registered in registry.EXPORTERS / ERASERS) ----------------
+# --- a graduate's own data: export and erasure (called by registry.export / erase) ----------------
 
 def export_of(record: GraduateRecord) -> dict:
     """The record's assessments as the graduate sees them: scores and goals, not staff's reasons."""

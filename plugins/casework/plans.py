@@ -131,7 +131,7 @@ def count_overdue_tasks(user, region) -> int:
     return db.session.scalar(select(func.count()).select_from(overdue_tasks(user, region).order_by(None).subquery()))
 
 
-# --- a graduate's own data: export and erasure (registered in registry.EXPORTERS / ERASERS) ----------------
+# --- a graduate's own data: export and erasure (called by registry.export / erase) ----------------
 
 def export_of(record: GraduateRecord) -> dict:
     return {"plan": [{"area": goal.area.value, "goal": goal.text, "status": goal.status.value,

@@ -472,10 +472,9 @@ def dashboard_counts(user: User, region, day: date) -> tuple[int, int]:
 def export(user: User) -> dict:
     """The graduate's record linked to their account, their contracts and what staff wrote for them.
 
-    Staff's own notes are not the graduate's data to take; assessments and plans are added by
-    :data:`EXPORTERS` (the assessments and plans part registers its function there).
+    Staff's own notes are not the graduate's data to take; the assessments and plan parts add theirs.
     """
-    from plugins.casework import contracts
+    from plugins.casework import assessments, contracts, plans
 
     out = []
     for record in db.session.scalars(select(GraduateRecord).where(GraduateRecord.user_id == user.id)
@@ -498,18 +497,11 @@ def export(user: User) -> dict:
             "notes_for_you": [{"text": n.text, "written_at": n.created_at.isoformat()}
                               for n in notes_of(record, for_graduate_only=True)],
         }
-        for extend in EXPORTERS:
-            entry.update(extend(record))
+        entry.update(assessments.export_of(record))
+        entry.update(plans.export_of(record))
         out.append(entry)
     return {"records": out}
 
-
-#: Functions ``record -> dict`` adding other parts' data (assessments, plan tasks) to the export.
-EXPORTERS: list = []
-
-#: Functions ``record -> None`` clearing other parts' free text about an erased graduate (assessments' reasons,
-#: plan tasks), called by :func:`erase` for each of their records before the record itself is anonymised.
-ERASERS: list = []
 
 ERASED_NAME = "—"
 
@@ -527,7 +519,7 @@ def erase(user: User) -> None:
     for record in db.session.scalars(select(GraduateRecord).where(GraduateRecord.user_id == user.id)
                                      .order_by(GraduateRecord.id)).all():
         hold(record)
-        from plugins.casework import contracts
+        from plugins.casework import assessments, contracts, plans
 
         active = active_contract(record)
         if active is not None:
@@ -535,8 +527,8 @@ def erase(user: User) -> None:
             active.ended_on = active.ended_on or date.today()
         if RECORDS.can(record, "withdraw"):
             move(None, record, "withdraw")
-        for clear in ERASERS:
-            clear(record)
+        assessments.erase_of(record)  # the free text written about them; scores stay for the counts
+        plans.erase_of(record)
         has_contract = db.session.scalar(select(SupportContract.id).where(SupportContract.record_id == record.id)
                                          .limit(1)) is not None
         record.user_id = None
@@ -569,13 +561,3 @@ def search_order(narrow: bool):
     if narrow and db.session.get_bind().dialect.name == "postgresql":
         return (GraduateRecord.name_key.collate("C"), GraduateRecord.id)
     return (GraduateRecord.name_key, GraduateRecord.id)
-
-
-def _register_other_parts() -> None:
-    from plugins.casework import assessments, plans
-
-    EXPORTERS.extend([assessments.export_of, plans.export_of])
-    ERASERS.extend([assessments.erase_of, plans.erase_of])
-
-
-_register_other_parts()
