@@ -101,14 +101,15 @@ def prepare(tree: Path, env: dict, database_url: str) -> None:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+    loading = dict(env, PORTAL_ENV="development")  # the demo's known password belongs to development
     for command in (["db", "upgrade"], ["demo", "--password", PASSWORD]):
-        subprocess.run([sys.executable, "-m", cli_module(tree), *command], cwd=tree, env=env, check=True,
+        subprocess.run([sys.executable, "-m", cli_module(tree), *command], cwd=tree, env=loading, check=True,
                        stdout=subprocess.DEVNULL)
 
 
-def serve(tree: Path, env: dict, port: int) -> subprocess.Popen:
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}", "--timeout",
-                               "120", "portal:create_app()"], cwd=tree, env=env,
+def serve(tree: Path, env: dict, port: int, workers: int = 4, app: str = "portal:create_app()") -> subprocess.Popen:
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+                               "--timeout", "120", app], cwd=tree, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     for _ in range(100):
         try:

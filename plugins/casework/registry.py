@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import joinedload
@@ -374,9 +375,13 @@ def record_of(user: User, region) -> GraduateRecord | None:
     """The graduate's own record in the region (linked to their account), if any."""
     if not getattr(user, "is_authenticated", False):
         return None
-    return db.session.scalar(select(GraduateRecord).where(GraduateRecord.region_id == region.id,
-                                                          GraduateRecord.user_id == user.id,
-                                                          GraduateRecord.merged_into_id.is_(None)))
+    key = (user.id, region.id)  # the navigation and the dashboard card both ask: one query per request
+    known = g.setdefault("casework_own_record", {}) if has_request_context() else {}
+    if key not in known:
+        known[key] = db.session.scalar(select(GraduateRecord).where(GraduateRecord.region_id == region.id,
+                                                                    GraduateRecord.user_id == user.id,
+                                                                    GraduateRecord.merged_into_id.is_(None)))
+    return known[key]
 
 
 # --- aging out --------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import uuid
 from typing import Any, Iterable
 
 import pluggy
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -75,12 +75,15 @@ class PluginHost:
     def enabled_in(self, region: Region | None) -> set[str]:
         if region is None:
             return set()
-        rows = db.session.scalars(
-            select(RegionPlugin.plugin).where(
-                RegionPlugin.region_id == region.id, RegionPlugin.enabled.is_(True)
+        known = _asked_this_request()  # the guard, the navigation and the cards all ask: one query per request
+        if region.id not in known:
+            rows = db.session.scalars(
+                select(RegionPlugin.plugin).where(
+                    RegionPlugin.region_id == region.id, RegionPlugin.enabled.is_(True)
+                )
             )
-        )
-        return set(rows) & set(self.names())
+            known[region.id] = frozenset(rows)
+        return set(known[region.id]) & set(self.names())
 
     def set_enabled(self, region: Region, name: str, enabled: bool) -> None:
         row = db.session.scalar(
@@ -90,6 +93,14 @@ class PluginHost:
             row = RegionPlugin(region_id=region.id, plugin=name)
             db.session.add(row)
         row.enabled = enabled
+        _asked_this_request().pop(region.id, None)
+
+
+def _asked_this_request() -> dict:
+    """The regions' plugins read during this request (kept on the request itself, so never stale across two)."""
+    if not has_request_context():
+        return {}
+    return request.__dict__.setdefault("_portal_enabled_plugins", {})
 
 
 def plugin_host() -> PluginHost:

@@ -1,0 +1,166 @@
+"""Pages under gunicorn, driven by wrk: requests per second next to a bare Flask route in the same run.
+
+    apt-get install wrk; pip install gunicorn        # (the production extra has gunicorn)
+    python bench/web.py                              # SQLite in a temporary folder
+    python bench/web.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/portal_web_bench
+
+Fills a fresh database with the demo data (every plugin's), serves the portal with gunicorn (2 sync workers,
+production settings) and, under the same gunicorn settings, a bare Flask route (bench/bare_app.py). Signs in as
+each role as a browser does (CSRF token, cookies), then drives each main page with wrk (2 threads, 4 connections,
+``--seconds`` each) and prints per page: requests/s, its ratio to the bare route's, latency p50 / p95 / p99 (wrk's)
+and the queries per request (counted in-process with the test client on the same database). The bare route is
+measured before and after the pages: the machine is shared, quote the ratios. Target: every main page ≥ 0.15× the
+bare route (issue 17).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import event
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.races import PASSWORD, ROOT, Client, free_port, prepare, serve  # noqa: E402
+
+REGION = "belgorod"
+TARGET = 0.15
+# (who, path): the main pages each role opens first; None is a visitor who is not signed in.
+PAGES = [
+    (None, "/"),
+    ("graduate", f"/{REGION}/"),
+    ("graduate", f"/{REGION}/social_hotel/"),
+    ("graduate", f"/{REGION}/graduate_clubs/"),
+    ("mentor", f"/{REGION}/mentorship/"),
+    ("volunteer@smolensk", "/smolensk/volunteer_festivals/"),  # Belgorod does not run festivals
+    ("coordinator", f"/{REGION}/"),
+    ("coordinator", f"/{REGION}/mentorship/board"),
+    ("coordinator", f"/{REGION}/social_hotel/chart"),
+    ("specialist", f"/{REGION}/casework/records"),
+    ("specialist", f"/{REGION}/casework/assessments/due"),
+    ("region_admin", f"/{REGION}/admin/audit"),
+    ("region_admin", f"/{REGION}/admin/members"),
+]
+SCRIPT = """
+done = function(summary, latency, requests)
+  local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
+               + summary.errors.timeout
+  io.write(string.format("RESULT %d %d %.3f %.3f %.3f\\n", summary.requests, errors,
+           latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+  io.write(string.format("RATE %.1f\\n", summary.requests / (summary.duration / 1e6)))
+end
+"""
+
+
+def drive(url: str, cookie: str, seconds: int, script: str) -> dict:
+    command = ["wrk", "-t2", "-c4", f"-d{seconds}s", "-s", script, url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    result = next(line.split() for line in out.splitlines() if line.startswith("RESULT"))
+    rate = next(float(line.split()[1]) for line in out.splitlines() if line.startswith("RATE"))
+    return {"requests": int(result[1]), "errors": int(result[2]), "p50": float(result[3]),
+            "p95": float(result[4]), "p99": float(result[5]), "rate": rate}
+
+
+def email_of(who: str) -> str:
+    """The demo account: "coordinator" is Belgorod's, "volunteer@smolensk" Smolensk's."""
+    role, _, region = who.partition("@")
+    return f"{role}@{region or REGION}.demo"
+
+
+def cookie_of(client: Client) -> str:
+    jar = next(h for h in client.opener.handlers if hasattr(h, "cookiejar")).cookiejar
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def queries_per_page(env: dict) -> dict:
+    """Each page's SQL statements, counted in-process (the test client, signed in as each role)."""
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "SECRET_KEY", "PORTAL_ENV")})
+    from portal import create_app
+    from portal.app.extensions import db
+
+    app = create_app({"WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        engine = db.engine
+    counts, clients = {}, {}
+    for who, path in PAGES:
+        if who not in clients:
+            clients[who] = app.test_client()
+            if who:
+                clients[who].post("/login", data={"email": email_of(who), "password": PASSWORD})
+        client = clients[who]
+        client.get(path)  # warm
+        statements = []
+
+        def count(*_args):
+            statements.append(1)
+
+        event.listen(engine, "before_cursor_execute", count)
+        response = client.get(path)
+        event.remove(engine, "before_cursor_execute", count)
+        counts[(who, path)] = (len(statements), response.status_code, len(response.data))
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--seconds", type=int, default=5)
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    with tempfile.TemporaryDirectory() as folder, tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(SCRIPT)
+        script.flush()
+        database_url = options.database_url or f"sqlite:///{folder}/web.sqlite3"
+        env = dict(os.environ, PYTHONPATH=str(ROOT), DATABASE_URL=database_url, SECRET_KEY="bench-web",
+                   PORTAL_ENV="production", PORTAL_RATELIMIT_STORAGE_URI="memory://")
+        for name in ("PORTAL_SMTP_HOST", "PORTAL_REDIS_URL"):
+            env.pop(name, None)
+        prepare(ROOT, env, database_url)
+        counts = queries_per_page(env)
+        portal_port, bare_port = free_port(), free_port()
+        portal = serve(ROOT, env, portal_port, workers=2)
+        bare = serve(ROOT, env, bare_port, workers=2, app="bench.bare_app:app")
+        try:
+            base = f"http://127.0.0.1:{portal_port}"
+            cookies = {None: ""}
+            for who in {who for who, _ in PAGES if who}:
+                cookies[who] = cookie_of(Client(base).sign_in(email_of(who)))
+            bare_runs = [drive(f"http://127.0.0.1:{bare_port}/", "", options.seconds, script.name)]
+            pages = {(who, path): drive(base + path, cookies[who], options.seconds, script.name)
+                     for who, path in PAGES}
+            bare_runs.append(drive(f"http://127.0.0.1:{bare_port}/", "", options.seconds, script.name))
+        finally:
+            for server in (portal, bare):
+                os.killpg(server.pid, 15)
+                server.wait()
+    engine_name = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+    bare_rate = statistics.mean(run["rate"] for run in bare_runs)
+    print(f"{date.today().isoformat()}: pages under gunicorn (2 workers, {engine_name}, demo data), "
+          f"wrk 2 threads × 4 connections × {options.seconds} s; load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")
+    print(f"bare Flask route: {bare_runs[0]['rate']:,.0f} and {bare_runs[1]['rate']:,.0f} req/s "
+          f"(p50 {bare_runs[0]['p50']:.1f} ms)")
+    print(f"{'who':<19}{'page':<36}{'req/s':>8}{'× bare':>8}{'p50':>8}{'p95':>8}{'p99':>8}"
+          f"{'queries':>9}{'KiB':>6}")
+    for who, path in PAGES:
+        found, (queries, status, size) = pages[(who, path)], counts[(who, path)]
+        ratio = found["rate"] / bare_rate
+        verdict = "OK" if ratio >= TARGET and not found["errors"] and status == 200 else "MISSES"
+        if found["errors"] or status != 200:
+            verdict += f" ({found['errors']} errors, status {status})"
+        print(f"{who or 'visitor':<19}{path:<36}{found['rate']:>8,.0f}{ratio:>8.3f}{found['p50']:>7.1f}"
+              f"{found['p95']:>8.1f}{found['p99']:>8.1f}{queries:>9}{size / 1024:>6.0f}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
