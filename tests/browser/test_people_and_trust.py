@@ -1,5 +1,6 @@
 """In Chromium: a site admin opens a region and invites its first admin, who takes it over;
-a coordinator suspends a member and reinstates them — in Russian and in English."""
+a coordinator suspends a member and reinstates them; a region admin filters the members, grants a role and is
+asked before removing it — in Russian and in English."""
 from __future__ import annotations
 
 
@@ -75,4 +76,32 @@ def test_coordinator_suspends_and_reinstates_a_member(page, live_server, people,
     expect(page.locator("#roles")).to_contain_text("Проверка жалобы")
     page.locator("#roles form.inline [type=submit]").click()  # reinstate
     expect(page.locator("#roles")).to_contain_text(translated(app, "active", locale))
+    assert not console_errors
+
+
+@pytest.mark.parametrize("locale", ["ru", "en"])
+def test_region_admin_filters_members_grants_a_role_and_is_asked_before_removing_it(page, live_server, people, app,
+                                                                                     console_errors, locale):
+    base, volunteer = live_server, people["volunteer"]
+    _speaks(people["region_admin"], locale)
+    page.context.add_cookies([{"name": "portal_lang", "value": locale, "url": base}])
+    sign_in(page, base, people["region_admin"].email)
+    page.goto(f"{base}/belgorod/admin/members")
+    page.select_option("#member-role", "volunteer")
+    page.locator("form[role=search] [type=submit]").click()
+    row = page.locator(f"#member-{volunteer.id}")
+    expect(row).to_be_visible()
+    expect(page.locator(f"#member-{people['graduate'].id}")).to_have_count(0)
+    expect(row.locator("select")).to_have_value("")  # nothing preselected
+    row.locator("select").select_option("specialist")
+    row.get_by_role("button", name=translated(app, "Grant", locale)).click()
+    expect(page.locator(f"#member-{volunteer.id} ul.roles")).to_contain_text(translated(app, "Support specialist", locale))
+    page.evaluate("window.notReloaded = true")
+    page.locator(f"#member-{volunteer.id} ul.roles a.link").click()
+    question = page.locator(f"#member-{volunteer.id} form.confirm")
+    expect(question).to_contain_text(volunteer.name)
+    question.get_by_role("button", name=translated(app, "Remove the role", locale)).click()
+    expect(page.locator(f"#member-{volunteer.id} ul.roles")).not_to_contain_text(
+        translated(app, "Support specialist", locale))
+    assert page.evaluate("window.notReloaded") is True  # asked and removed in place
     assert not console_errors

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from portal.app.extensions import db
-from portal.models import AuditEvent
+from portal.models import AuditEvent, MembershipStatus
 from portal.services import audit
 from tests.helpers import make_user
 
@@ -132,3 +132,53 @@ def test_sign_ins_of_the_regions_people_appear_in_its_log(client, people, app):
     assert f"user:{people['graduate'].id}" in page  # the graduate's sign-in
     assert people["mentor"].email in page  # the failed sign-in on the mentor's account
     assert f"user:{stranger.id}" not in page  # a Smolensk admin's sign-in stays in Smolensk
+
+
+def test_members_filter_by_role_and_status(client, people, regions):
+    belgorod = regions["belgorod"]
+    waiting = make_user("waiting@belgorod.test", {belgorod: ["mentor"]}, name="Ждущий Наставник")
+    waiting.memberships[0].status = MembershipStatus.pending
+    make_user("active-mentor@belgorod.test", {belgorod: ["mentor"]}, name="Активный Наставник")
+    db.session.commit()
+    client.login_as(people["region_admin"])
+    page = client.post("/belgorod/admin/members", data={"role": "mentor"}, follow_redirects=True).get_data(as_text=True)
+    assert "Ждущий Наставник" in page and "Активный Наставник" in page and people["graduate"].email not in page
+    page = client.post("/belgorod/admin/members", data={"role": "mentor", "status": "pending"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Ждущий Наставник" in page and "Активный Наставник" not in page
+    assert 'selected value="pending"' in page  # the filter is kept on the page it leads to
+    bad = client.post("/belgorod/admin/members", data={"role": "emperor"})
+    assert bad.status_code == 422  # an unknown role is refused with the form, not a 500
+
+
+def test_no_role_is_preselected_and_an_empty_choice_grants_nothing(client, people, regions):
+    newcomer = make_user("newcomer@belgorod.test", {regions["belgorod"]: ["volunteer"]}, name="Пётр Новиков")
+    client.login_as(people["region_admin"])
+    page = client.get("/belgorod/admin/members").get_data(as_text=True)
+    row = page.split(f'id="member-{newcomer.id}"', 1)[1].split("</tr>", 1)[0]
+    assert '<option value="">' in row and "selected" not in row
+    response = client.post(f"/belgorod/admin/members/{newcomer.id}/roles", data={"role": ""}, follow_redirects=True)
+    assert "Choose a staff role" in response.get_data(as_text=True) or "Выберите" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert newcomer.active_roles(regions["belgorod"]) == {"volunteer"}
+
+
+def test_removing_a_role_asks_first_with_and_without_htmx(client, people, regions):
+    belgorod = regions["belgorod"]
+    target = make_user("staff@belgorod.test", {belgorod: ["volunteer", "specialist"]}, name="Анна Специалистова")
+    client.login_as(people["region_admin"])
+    path = f"/belgorod/admin/members/{target.id}/roles/specialist/remove"
+    page = client.get("/belgorod/admin/members").get_data(as_text=True)
+    assert f'href="{path}"' in page  # a link to the question, not a button that removes at once
+    question = client.get(path)
+    assert question.status_code == 200 and "Анна Специалистова" in question.get_data(as_text=True)
+    row = client.get(path, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert row.startswith("<tr") or f'id="member-{target.id}"' in row
+    assert f'hx-post="{path}"' in row
+    db.session.expire_all()
+    assert target.has_role(belgorod, "specialist")  # asking removed nothing
+    response = client.post(path, headers={"HX-Request": "true"})
+    assert response.status_code == 200 and f'href="{path}"' not in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert not target.has_role(belgorod, "specialist")
+    assert client.get(path).status_code == 302  # nothing left to remove: back to the list

@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from portal.models import Role
+from portal.models import MembershipStatus, Role
+from portal.services.labels import label_of, role_label
 from portal.web.forms import Form, YearsBetween
 
 STAFF_ROLE_CHOICES = [
@@ -15,7 +16,9 @@ STAFF_ROLE_CHOICES = [
 
 
 class GrantRoleForm(Form):
-    role = SelectField(_l("Staff role"), choices=STAFF_ROLE_CHOICES)
+    # Nothing chosen at first: a role preselected in every row is one slip away from being granted.
+    role = SelectField(_l("Staff role"), choices=[("", _l("Choose a role"))] + STAFF_ROLE_CHOICES,
+                       validators=[DataRequired()])
     submit = SubmitField(_l("Grant"))
 
 
@@ -25,6 +28,13 @@ class PluginSwitchForm(Form):
 
 class MemberSearchForm(Form):
     q = StringField(_l("Name or e-mail"), validators=[Optional(), Length(max=100)])
+    role = SelectField(_l("Role"), validators=[Optional()])
+    status = SelectField(_l("Status"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [("", _l("Any role"))] + [(r.value, role_label(r)) for r in Role]
+        self.status.choices = [("", _l("Any status"))] + [(s.value, label_of(s)) for s in MembershipStatus]
 
 
 class AuditFilterForm(Form):

@@ -20,6 +20,7 @@ from portal.pages.admin.forms import AuditFilterForm, GrantRoleForm, MemberSearc
 from portal.pages.invitations.forms import InvitePersonForm
 from portal.services import audit, region_time
 from portal.services.audit import ACTION_LABELS
+from portal.services.labels import role_label
 from portal.services.mail import mail_configured
 from portal.services.refusals import Refusal, refuse_duplicates
 from portal.web import access
@@ -91,22 +92,25 @@ def _kept_search(name: str) -> str:
 def members():
     key = _kept_search("members_search")
     status = 200
+    kept = session.get(key) if isinstance(session.get(key), dict) else {}
     if request.method == "POST":
         search = MemberSearchForm()
         if search.validate_on_submit():
-            session[key] = (search.q.data or "").strip()
+            session[key] = {"q": (search.q.data or "").strip(), "role": search.role.data or "",
+                            "status": search.status.data or ""}
             if not htmx:
                 return redirect(url_for("admin.members"))
         else:
             status = 422
     else:
-        search = MemberSearchForm(formdata=None, q=session.get(key, ""))
-    query = (
-        select(User)
-        .where(User.id.in_(select(Membership.user_id).where(Membership.region_id == g.region.id)))
-        .options(selectinload(User.memberships))
-        .order_by(User.name, User.id)
-    )
+        search = MemberSearchForm(formdata=None, **kept)
+    query = select(User).options(selectinload(User.memberships)).order_by(User.name, User.id)
+    held = select(Membership.user_id).where(Membership.region_id == g.region.id)
+    if status == 200 and search.role.data:
+        held = held.where(Membership.role == Role(search.role.data))
+    if status == 200 and search.status.data:
+        held = held.where(Membership.status == MembershipStatus(search.status.data))
+    query = query.where(User.id.in_(held))
     if status == 200 and search.q.data:
         pattern = f"%{search.q.data.strip()}%"
         query = query.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
@@ -152,26 +156,35 @@ def grant_role(user_id: int):
     return _member_row(user)
 
 
-@bp.route("/<region_code>/admin/members/<int:user_id>/roles/<role>/remove", methods=["POST"])
+@bp.route("/<region_code>/admin/members/<int:user_id>/roles/<role>/remove", methods=["GET", "POST"])
 @access.members(Role.region_admin)
 def remove_role(user_id: int, role: str):
+    """Asks first (GET: a page, or the row with the question when htmx asks), removes on POST."""
     user = _region_member(user_id)
     if role not in {r.value for r in Role.staff()}:
         abort(404)
     refresh = require_fresh_login(url_for("admin.members"))
     if refresh is not None:
         return refresh
+    membership = next((m for m in user.memberships if m.region_id == g.region.id and m.role.value == role), None)
+    if request.method == "GET":
+        if membership is None:
+            return redirect_to(url_for("admin.members"))
+        if htmx:
+            return render_template("admin/partials/member_row.html", user=user, confirm_role=role,
+                                   **_member_controls())
+        return render_template("admin/remove_role.html", user=user, role=Role(role), form=ConfirmForm())
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if user.id == current_user.id and role == Role.region_admin.value:
         flash(_("You cannot remove your own region admin role; ask another region admin."), "error")
         return redirect_to(url_for("admin.members"))
-    membership = next((m for m in user.memberships if m.region_id == g.region.id and m.role.value == role), None)
     if membership is not None:
         user.memberships.remove(membership)
         audit.record("role.removed", target=f"user:{user.id}", region=g.region, subject=user,
                      details={"role": role})
         db.session.commit()
+        flash(_("%(name)s no longer has the role %(role)s.", name=user.name, role=role_label(Role(role))), "success")
     return _member_row(user)
 
 
