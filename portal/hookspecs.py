@@ -74,6 +74,18 @@ def portal_dashboard_cards(region: Region, user: User) -> list[DashboardCard]:
 
 
 @hookspec
+def portal_in_use(region: Region) -> list[str]:
+    """What of the region's current work the plugin holds: asked before a region admin switches it off.
+
+    Called only for the plugin being switched off. The admin is shown the answer and asked to confirm;
+    nothing is asked when every plugin answers with an empty list. Count with SQL (this runs on a click).
+
+    :param region: the region whose admin is switching the plugin off.
+    :return: short translated sentences with their counts ("3 guests checked in", "5 events ahead").
+    """
+
+
+@hookspec
 def portal_cli_commands() -> list[click.Command]:
     """Commands added to the ``portal`` command line.
 

@@ -107,3 +107,23 @@ def portal_audit_actions():
         "graduate_clubs.attendees.viewed": _l("Clubs: list of participants viewed"),
         "graduate_clubs.attendance.marked": _l("Clubs: attendance marked"),
     }
+
+
+@hookimpl
+def portal_in_use(region):
+    from flask_babel import ngettext
+    from sqlalchemy import func, select
+
+    from plugins.graduate_clubs.models import Club, Event, EventStatus, Registration, RegistrationStatus
+
+    ahead = (select(Event.id).join(Club, Club.id == Event.club_id)
+             .where(Club.region_id == region.id, Event.status == EventStatus.scheduled, Event.ends_at > utcnow()))
+    events = db.session.scalar(select(func.count()).select_from(ahead.subquery()))
+    if not events:
+        return []
+    people = db.session.scalar(select(func.count()).select_from(Registration).where(
+        Registration.event_id.in_(ahead), Registration.status != RegistrationStatus.cancelled))
+    lines = [ngettext("%(num)d event ahead", "%(num)d events ahead", events)]
+    if people:
+        lines.append(ngettext("%(num)d registration for them", "%(num)d registrations for them", people))
+    return lines

@@ -116,3 +116,30 @@ def portal_audit_actions():
         "social_hotel.stay.extension_asked": _l("Hotel: extension asked"),
         "social_hotel.settings.changed": _l("Hotel: settings changed"),
     }
+
+
+@hookimpl
+def portal_in_use(region):
+    from flask_babel import ngettext
+    from sqlalchemy import func, select
+
+    from portal.kit import today
+    from plugins.social_hotel.models import Hotel, Stay, StayStatus
+
+    day = today(region)
+    counts = dict(db.session.execute(
+        select(Stay.status, func.count()).join(Hotel, Hotel.id == Stay.hotel_id)
+        .where(Hotel.region_id == region.id,
+               (Stay.status == StayStatus.checked_in) | (Stay.status == StayStatus.requested)
+               | ((Stay.status == StayStatus.confirmed) & (Stay.departure > day)))
+        .group_by(Stay.status)).all())
+    lines = []
+    if counts.get(StayStatus.checked_in):
+        lines.append(ngettext("%(num)d guest checked in", "%(num)d guests checked in", counts[StayStatus.checked_in]))
+    if counts.get(StayStatus.confirmed):
+        lines.append(ngettext("%(num)d confirmed stay ahead", "%(num)d confirmed stays ahead",
+                              counts[StayStatus.confirmed]))
+    if counts.get(StayStatus.requested):
+        lines.append(ngettext("%(num)d request waiting for staff", "%(num)d requests waiting for staff",
+                              counts[StayStatus.requested]))
+    return lines

@@ -107,3 +107,25 @@ def portal_audit_actions():
         "training_apartments.programme.changed": _l("Apartments: programme changed"),
         "training_apartments.settings.changed": _l("Apartments: settings changed"),
     }
+
+
+@hookimpl
+def portal_in_use(region):
+    from flask_babel import ngettext
+    from sqlalchemy import func, select
+
+    from plugins.training_apartments.models import Apartment, Stay, StayStatus
+    from portal.kit import Institution, db
+
+    day = today(region)
+    stays = db.session.execute(
+        select(func.count().filter(Stay.arrival <= day), func.count().filter(Stay.arrival > day))
+        .join(Apartment, Apartment.id == Stay.apartment_id).join(Institution, Institution.id == Apartment.institution_id)
+        .where(Institution.region_id == region.id, Stay.status == StayStatus.planned, Stay.departure > day)).one()
+    lines = []
+    if stays[0]:
+        lines.append(ngettext("%(num)d pupil living in an apartment now", "%(num)d pupils living in apartments now",
+                              stays[0]))
+    if stays[1]:
+        lines.append(ngettext("%(num)d stay planned ahead", "%(num)d stays planned ahead", stays[1]))
+    return lines

@@ -121,3 +121,16 @@ def portal_audit_actions():
         "volunteer_festivals.certificate.made": _l("Festivals: certificate downloaded"),
         "volunteer_festivals.people.viewed": _l("Festivals: list of people viewed"),
     }
+
+
+@hookimpl
+def portal_in_use(region):
+    from flask_babel import ngettext
+    from sqlalchemy import func, select
+
+    from plugins.volunteer_festivals.models import Festival
+    from portal.kit import today
+
+    count = db.session.scalar(select(func.count()).select_from(Festival).where(
+        Festival.region_id == region.id, Festival.last_day >= today(region)))
+    return [ngettext("%(num)d festival not over yet", "%(num)d festivals not over yet", count)] if count else []

@@ -21,7 +21,9 @@ bp = Blueprint("home", __name__)
 def index():
     regions = db.session.scalars(select(Region).order_by(Region.name)).all()
     mine = current_user.regions() if current_user.is_authenticated else []
-    return render_template("home.html", regions=regions, my_regions=mine)
+    # Any membership, even one waiting for approval: registering again there is not what the person wants.
+    joined = {m.region_id for m in current_user.memberships} if current_user.is_authenticated else set()
+    return render_template("home.html", regions=regions, my_regions=mine, joined=joined)
 
 
 @bp.route("/language", methods=["POST"])

@@ -73,3 +73,12 @@ def test_the_menu_marks_one_entry_for_the_page(client, people, regions):
         nav = html[html.index('id="region-nav"'):html.index("</nav>", html.index('id="region-nav"'))]
         current = re.findall(r'aria-current="page">([^<]+)</a>', nav)
         assert current == [label], (path, current)
+
+
+def test_home_offers_register_only_in_regions_the_person_does_not_belong_to(client, people, regions):
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/belgorod/register"' in page and 'href="/smolensk/register"' in page
+    client.login_as(people["graduate"])  # a member in Belgorod only
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/belgorod/register"' not in page and 'href="/smolensk/register"' in page
+    assert 'href="/belgorod/"' in page

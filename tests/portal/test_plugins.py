@@ -209,3 +209,29 @@ def test_switching_a_plugin_is_audited(client, people):
     assert 'id="plugin-sample"' in body and 'hx-swap-oob="true"' in body
     assert 'data-plugin="sample"' not in body  # the navigation swapped in without it
     assert AuditEvent.query.filter_by(action="plugin.disabled", target="plugin:sample").count() == 1
+
+
+def test_switching_off_a_plugin_in_use_asks_first_and_says_what_is_in_use(client, people, regions):
+    from tests.sample_plugin.models import SampleNote
+
+    belgorod = regions["belgorod"]
+    client.login_as(people["region_admin"])
+    db.session.add(SampleNote(region_id=belgorod.id, user_id=people["graduate"].id, text="kept"))
+    db.session.commit()
+    question = client.post("/belgorod/admin/plugins/sample", data={"enabled": "0"})
+    assert question.status_code == 200 and "1 sample notes" in question.get_data(as_text=True)
+    assert 'name="confirmed" value="1"' in question.get_data(as_text=True)
+    row = client.post("/belgorod/admin/plugins/sample", data={"enabled": "0"}, headers={"HX-Request": "true"})
+    assert row.get_data(as_text=True).startswith('<tr id="plugin-sample"') and "1 sample notes" in row.get_data(as_text=True)
+    assert "sample" in plugin_host().enabled_in(belgorod)  # asking switched nothing off
+    done = client.post("/belgorod/admin/plugins/sample", data={"enabled": "0", "confirmed": "1"})
+    assert done.status_code == 302
+    assert "sample" not in plugin_host().enabled_in(belgorod)
+    assert client.post("/belgorod/admin/plugins/sample", data={"enabled": "1"}).status_code == 302  # on: no question
+    assert "sample" in plugin_host().enabled_in(belgorod)
+
+
+def test_switching_off_a_plugin_nothing_uses_is_one_click(client, people, regions):
+    client.login_as(people["region_admin"])
+    assert client.post("/belgorod/admin/plugins/sample", data={"enabled": "0"}).status_code == 302
+    assert "sample" not in plugin_host().enabled_in(regions["belgorod"])

@@ -92,3 +92,11 @@ def portal_membership_changed(membership, reason):
 @hookimpl
 def portal_audit_actions():
     return {"sample.note.viewed": _l("Sample note viewed")}
+
+
+@hookimpl
+def portal_in_use(region):
+    from tests.sample_plugin.models import SampleNote
+
+    count = SampleNote.query.filter_by(region_id=region.id).count()
+    return [f"{count} sample notes"] if count else []

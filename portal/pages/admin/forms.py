@@ -1,7 +1,7 @@
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from portal.models import MembershipStatus, Role
@@ -24,6 +24,8 @@ class GrantRoleForm(Form):
 
 class PluginSwitchForm(Form):
     enabled = SelectField(choices=[("1", "on"), ("0", "off")])
+    # "1" once the admin has seen what is in use and still switches the plugin off.
+    confirmed = HiddenField(default="")
 
 
 class MemberSearchForm(Form):

@@ -59,6 +59,12 @@ def switch_plugin(plugin_name: str):
     if not form.validate_on_submit():
         abort(400)
     enabled = form.enabled.data == "1"
+    in_use = [] if enabled or form.confirmed.data == "1" else _in_use(plugin_name)
+    if in_use:
+        row = {"name": plugin_name, "info": host.info(plugin_name), "enabled": True, "in_use": in_use}
+        if htmx:
+            return render_template("admin/partials/plugin_row.html", row=row, form=PluginSwitchForm())
+        return render_template("admin/plugin_off.html", row=row, form=PluginSwitchForm())
     host.set_enabled(g.region, plugin_name, enabled)
     audit.record("plugin.enabled" if enabled else "plugin.disabled", target=f"plugin:{plugin_name}",
                  region=g.region)
@@ -70,6 +76,12 @@ def switch_plugin(plugin_name: str):
     title = host.info(plugin_name).title
     flash(_("%(title)s is on.", title=title) if enabled else _("%(title)s is off.", title=title), "success")
     return redirect(url_for("admin.plugins"))
+
+
+def _in_use(plugin_name: str) -> list[str]:
+    """What the plugin holds in the region now (its own answer to ``portal_in_use``), asked before it goes off."""
+    return [line for _name, lines in plugin_host().each("portal_in_use", only=[plugin_name], tolerant=True,
+                                                         region=g.region) for line in lines]
 
 
 # --- members and staff roles ---------------------------------------------

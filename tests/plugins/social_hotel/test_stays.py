@@ -11,6 +11,7 @@ from portal.app.extensions import db
 from portal.kit import today
 from portal.models import AuditEvent, ClaimedSlot, Notification
 from tests.helpers import form_errors, make_user
+from tests.plugins.social_hotel.conftest import requested
 
 BASE = "/belgorod/social_hotel"
 
@@ -241,3 +242,14 @@ def test_the_chart_makes_a_bounded_number_of_queries(app, people, regions, hotel
         bed = rules.suggest_bed(stay)
         staff.post(f"{BASE}/stays/{stay.id}/act/confirm", data={"bed": bed.id})
     assert _queries_for(app, staff, url) == few
+
+
+def test_switching_the_hotel_off_says_who_is_checked_in_and_what_waits(app, client, hotel, people, regions, soon):
+    staying = requested(hotel, people["graduate"], date.today() - timedelta(days=1), 5)
+    staying.status = StayStatus.checked_in
+    requested(hotel, people["graduate"], soon, 3)
+    db.session.commit()
+    client.login_as(people["region_admin"])
+    page = client.post("/belgorod/admin/plugins/social_hotel", data={"enabled": "0"}).get_data(as_text=True)
+    assert "1 гость заселён" in page or "1 guest checked in" in page
+    assert "1 заявка ждёт" in page or "1 request waiting" in page

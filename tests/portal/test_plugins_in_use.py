@@ -1,0 +1,44 @@
+"""What each plugin says is in use before a region admin switches it off (``portal_in_use``), counted in SQL."""
+from __future__ import annotations
+
+from flask_babel import force_locale
+
+from plugins.graduate_clubs import portal_in_use as clubs_in_use
+from plugins.training_apartments import portal_in_use as apartments_in_use
+from plugins.volunteer_festivals import portal_in_use as festivals_in_use
+from portal.app.extensions import db
+from tests.plugins.graduate_clubs.conftest import club, event, soon  # noqa: F401  (fixtures)
+from tests.plugins.graduate_clubs.conftest import add_event
+from tests.plugins.training_apartments.conftest import apartment, home, pupil, stay_now  # noqa: F401
+from tests.plugins.volunteer_festivals.conftest import festival  # noqa: F401
+
+
+def _english(app, answer):
+    with app.test_request_context(), force_locale("en"):
+        return [str(line) for line in answer()]
+
+
+def test_clubs_count_the_events_ahead_and_their_registrations(app, club, regions, people, soon):  # noqa: F811
+    from plugins.graduate_clubs import clubs
+
+    belgorod = regions["belgorod"]
+    assert _english(app, lambda: clubs_in_use(belgorod)) == []
+    ahead = add_event(club, soon)
+    add_event(club, soon)
+    clubs.register(ahead, people["graduate"])
+    db.session.commit()
+    assert _english(app, lambda: clubs_in_use(belgorod)) == ["2 events ahead", "1 registration for them"]
+    assert _english(app, lambda: clubs_in_use(regions["smolensk"])) == []
+
+
+def test_apartments_count_who_lives_there_now(app, apartment, pupil, regions):  # noqa: F811
+    belgorod = regions["belgorod"]
+    assert _english(app, lambda: apartments_in_use(belgorod)) == []
+    stay_now(apartment, pupil)
+    assert _english(app, lambda: apartments_in_use(belgorod)) == ["1 pupil living in an apartment now"]
+    assert _english(app, lambda: apartments_in_use(regions["smolensk"])) == []
+
+
+def test_festivals_count_those_not_over(app, festival, regions):  # noqa: F811
+    assert _english(app, lambda: festivals_in_use(regions["belgorod"])) == ["1 festival not over yet"]
+    assert _english(app, lambda: festivals_in_use(regions["smolensk"])) == []
