@@ -56,3 +56,20 @@ def test_graduate_asks_specialist_confirms_from_the_chart(page, hotel, live_serv
     expect(page.locator(".stay .status")).to_have_text("подтверждена")
     expect(page.locator(".stay")).to_contain_text("Комната 1 · Кровать 1")
     expect(page.locator("#bell .count")).to_have_text("1")
+
+
+def test_cancelling_a_long_stay_asks_first(page, hotel, live_server, people):
+    from plugins.social_hotel.models import Stay
+
+    arrival = date.today() + timedelta(days=5)
+    db.session.add(Stay(hotel=hotel, graduate_id=people["graduate"].id, arrival=arrival,
+                        departure=arrival + timedelta(days=16), reason="Выселили из общежития"))
+    db.session.commit()
+    base = live_server
+    sign_in(page, base, people["graduate"].email)
+    page.goto(f"{base}/belgorod/social_hotel/")
+    expect(page.get_by_role("button", name="Да, отменить проживание")).to_be_hidden()  # behind the question
+    page.locator(".stay details.confirm summary").click()
+    expect(page.locator(".stay details.confirm")).to_contain_text("на 16 ночей")
+    page.get_by_role("button", name="Да, отменить проживание").click()
+    expect(page.locator(".flashes")).to_contain_text("отменено")
