@@ -129,9 +129,10 @@ def test_sign_ins_of_the_regions_people_appear_in_its_log(client, people, app):
     app.test_client().post("/login", data={"email": people["mentor"].email, "password": "wrong password!"})
     client.login_as(people["region_admin"])
     page = client.get("/belgorod/admin/audit").get_data(as_text=True)
-    assert f"user:{people['graduate'].id}" in page  # the graduate's sign-in
+    assert f"/belgorod/people/{people['graduate'].id}\">{people['graduate'].name}</a>" in page  # named, linked
+    assert f"user:{people['graduate'].id}" not in page  # not an internal id
     assert people["mentor"].email in page  # the failed sign-in on the mentor's account
-    assert f"user:{stranger.id}" not in page  # a Smolensk admin's sign-in stays in Smolensk
+    assert f"user:{stranger.id}" not in page and stranger.email not in page  # a Smolensk sign-in stays there
 
 
 def test_members_filter_by_role_and_status(client, people, regions):
@@ -182,3 +183,19 @@ def test_removing_a_role_asks_first_with_and_without_htmx(client, people, region
     db.session.expire_all()
     assert not target.has_role(belgorod, "specialist")
     assert client.get(path).status_code == 302  # nothing left to remove: back to the list
+
+
+def test_the_audit_log_names_who_did_what_to_whom(client, people, regions):
+    target = make_user("newcomer@belgorod.test", {regions["belgorod"]: ["volunteer"]}, name="Ирина Петрова")
+    outsider = make_user("outsider@smolensk.test", {regions["smolensk"]: ["volunteer"]}, name="Чужой Человек")
+    audit.record("role.granted", target=f"user:{target.id}", region=regions["belgorod"], subject=target,
+                 actor=people["region_admin"], details={"role": "coordinator"})
+    audit.record("plugin.disabled", target="plugin:sample", region=regions["belgorod"], actor=people["region_admin"])
+    audit.record("role.granted", target=f"user:{outsider.id}", region=regions["belgorod"],
+                 actor=people["region_admin"], details={"role": "specialist"})
+    db.session.commit()
+    client.login_as(people["region_admin"])
+    page = client.get("/belgorod/admin/audit").get_data(as_text=True)
+    assert "Координатор" in page and f'/belgorod/people/{target.id}">Ирина Петрова</a>' in page
+    assert f"user:{target.id}" not in page and "plugin:sample" not in page and "Пробная служба" in page
+    assert "Чужой Человек" not in page and f"user:{outsider.id}" in page  # not the region's: not named

@@ -268,10 +268,29 @@ def audit_log():
     page = paginate(query, per_page=current_app.config["PORTAL_AUDIT_PAGE_SIZE"], count_cap=AUDIT_COUNT_CAP)
     template = "admin/partials/audit_table.html" if htmx and htmx.target == "audit-results" else "admin/audit.html"
     response = make_response(render_template(template, form=form, page=page, labels=labels,
+                                             named=_named_in(page.items, region), role_label=role_label,
                                              args=_audit_args(form) if valid else {}), status)
     if request.method == "POST" and valid:
         response.headers["HX-Push-Url"] = url_for("admin.audit_log", **_audit_args(form))
     return response
+
+
+def _named_in(events, region) -> dict[str, tuple[str, str | None]]:
+    """What the page's events are about, by name: "user:166" → (the person's name, their page), "plugin:x" → its
+    title. One query for the people; only the region's own people are named, others stay as stored."""
+    wanted = {int(e.target[5:]) for e in events if e.target.startswith("user:") and e.target[5:].isdigit()}
+    wanted |= {e.subject_id for e in events if e.subject_id}
+    named: dict[str, tuple[str, str | None]] = {}
+    if wanted:
+        members = select(Membership.user_id).where(Membership.region_id == region.id)
+        for user_id, name in db.session.execute(select(User.id, User.name).where(User.id.in_(wanted),
+                                                                                 User.id.in_(members))):
+            named[f"user:{user_id}"] = (name, url_for("people.person", user_id=user_id))
+    host = plugin_host()
+    for e in events:
+        if e.target.startswith("plugin:") and e.target[7:] in host.names():
+            named[e.target] = (str(host.info(e.target[7:]).title), None)
+    return named
 
 
 def _audit_args(form: AuditFilterForm) -> dict:
