@@ -74,3 +74,34 @@ def format_span(first: date, last: date, locale=None) -> str:
         return format_day(first, locale, DAY_MONTH)
     pattern = DAY_MONTH if first.year == last.year else DAY
     return f"{format_day(first, locale, pattern)} – {format_day(last, locale, pattern)}"
+
+
+#: Russia's time zones, west to east: the choices a region admin picks from.
+RUSSIAN_ZONES = (
+    "Europe/Kaliningrad", "Europe/Moscow", "Europe/Kirov", "Europe/Volgograd", "Europe/Samara", "Europe/Saratov",
+    "Europe/Ulyanovsk", "Europe/Astrakhan", "Asia/Yekaterinburg", "Asia/Omsk", "Asia/Novosibirsk", "Asia/Barnaul",
+    "Asia/Tomsk", "Asia/Novokuznetsk", "Asia/Krasnoyarsk", "Asia/Irkutsk", "Asia/Chita", "Asia/Yakutsk",
+    "Asia/Khandyga", "Asia/Vladivostok", "Asia/Ust-Nera", "Asia/Sakhalin", "Asia/Magadan", "Asia/Srednekolymsk",
+    "Asia/Kamchatka", "Asia/Anadyr",
+)
+
+
+def zone_label(name: str, locale=None) -> str:
+    """A time zone as people say it: its city in the reader's language and its offset, "Москва (UTC+3)"."""
+    try:
+        city = babel_dates.get_timezone_location(name, locale=locale or get_locale() or "ru", return_city=True)
+        offset = datetime.now(ZoneInfo(name)).utcoffset()
+    except (LookupError, ValueError):
+        return name
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{city} (UTC{sign}{hours}{f':{rest:02d}' if rest else ''})"
+
+
+def zone_choices(current: str | None = None, locale=None) -> list[tuple[str, str]]:
+    """Russia's zones by offset then city, in the reader's language (and the region's own if it is elsewhere)."""
+    names = list(RUSSIAN_ZONES) + ([current] if current and current not in RUSSIAN_ZONES else [])
+    moments = {name: datetime.now(ZoneInfo(name)).utcoffset() for name in names}
+    labelled = [(name, zone_label(name, locale)) for name in names]
+    return sorted(labelled, key=lambda item: (moments[item[0]], item[1]))

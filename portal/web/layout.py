@@ -107,6 +107,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(_context)
     app.jinja_env.filters["datetime"] = _moment
     app.jinja_env.filters["date"] = _day
+    app.jinja_env.filters["zone"] = region_time.zone_label
     app.jinja_env.globals["status_label"] = label_of
     app.jinja_env.globals["stored_status_label"] = lambda value: label_of_value(value) or value
     app.jinja_env.globals["get_locale"] = get_locale

@@ -199,3 +199,13 @@ def test_the_audit_log_names_who_did_what_to_whom(client, people, regions):
     assert "Координатор" in page and f'/belgorod/people/{target.id}">Ирина Петрова</a>' in page
     assert f"user:{target.id}" not in page and "plugin:sample" not in page and "Пробная служба" in page
     assert "Чужой Человек" not in page and f"user:{outsider.id}" in page  # not the region's: not named
+
+
+def test_time_zones_are_offered_by_their_cities_in_the_readers_language(client, people):
+    client.login_as(people["site_admin"])
+    page = client.get("/admin/regions/new").get_data(as_text=True)
+    assert '<option selected value="Europe/Moscow">Москва (UTC+3)</option>' in page
+    assert "Красноярск (UTC+7)" in page and page.index("Калининград") < page.index("Москва (UTC+3)")
+    assert "Europe/Moscow</td>" not in client.get("/admin/regions").get_data(as_text=True)
+    client.post("/language", data={"language": "en"})
+    assert "Moscow (UTC+3)" in client.get("/admin/regions/new").get_data(as_text=True)

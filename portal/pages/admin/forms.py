@@ -57,12 +57,18 @@ class RegionForm(Form):
         Regexp(r"^[a-z][a-z0-9-]*$", message=_l("Use small Latin letters, digits and hyphens.")),
     ])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    timezone = StringField(_l("Time zone"), default="Europe/Moscow",
-                           validators=[DataRequired(), Length(max=64)])
+    timezone = SelectField(_l("Time zone"), default="Europe/Moscow", validators=[DataRequired()])
     default_locale = SelectField(_l("Default language"), choices=[("ru", "Русский"), ("en", "English")])
     municipalities = TextAreaField(_l("Municipalities, one per line"),
                                    validators=[Optional(), Length(max=20000)])
     submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, current_zone: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from portal.services.region_time import zone_choices
+
+        current = kwargs["obj"].timezone if kwargs.get("obj") is not None else current_zone
+        self.timezone.choices = zone_choices(current if current in available_timezones() else None)
 
     def validate_timezone(self, field):
         if field.data not in available_timezones():

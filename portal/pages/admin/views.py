@@ -376,7 +376,7 @@ def edit_region(code: str):
     if request.method == "GET":
         form = RegionForm(obj=region, municipalities="\n".join(m.name for m in region.municipalities))
     else:
-        form = RegionForm()
+        form = RegionForm(current_zone=region.timezone)
     if form.validate_on_submit() and _save_region(form, region) is not None:
         flash(_("The region is saved."), "success")
         return redirect(url_for("admin.regions"))
