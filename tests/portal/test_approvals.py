@@ -312,3 +312,25 @@ def test_only_waiting_registrations_are_listed(client, people, regions):
     listed = re.findall(r'id="membership-(\d+)"', page)
     assert listed == [str(membership.id)]  # not the active people, not the rejected one
     assert rejected.email not in page and people["volunteer"].email not in page
+
+
+def test_the_coordinators_dashboard_counts_registrations_waiting_and_the_list_is_paged(app, client, people, regions):
+    from tests.plugins.casework.test_assessments_queries import queries_for
+
+    for number in range(3):
+        make_user(f"early-{number}@example.org", {regions["belgorod"]: ["volunteer"]}, status=MembershipStatus.pending)
+    client.login_as(people["coordinator"])
+    page = client.get("/belgorod/").get_data(as_text=True)
+    assert "Ждут вашего решения: 3" in page and 'href="/belgorod/members/pending"' in page
+    few = queries_for(app, client, "/belgorod/members/pending")
+    for number in range(3, 25):
+        make_user(f"early-{number}@example.org", {regions["belgorod"]: ["volunteer"]}, status=MembershipStatus.pending)
+    many = queries_for(app, client, "/belgorod/members/pending")
+    assert many == few  # the same work for 3 and for 25
+    first = client.get("/belgorod/members/pending").get_data(as_text=True)
+    assert first.count('class="pending-row"') == 20 and "Ждут вашего решения: 25" in first
+    second = client.get("/belgorod/members/pending?page=2", headers={"HX-Request": "true", "HX-Target": "pending"})
+    assert second.get_data(as_text=True).count('class="pending-row"') == 5
+    assert "<html" not in second.get_data(as_text=True)
+    client.login_as(people["graduate"])
+    assert 'href="/belgorod/members/pending"' not in client.get("/belgorod/").get_data(as_text=True)

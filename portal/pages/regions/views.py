@@ -5,10 +5,11 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.app.extensions import db, htmx
+from portal.app.plugin_types import DashboardCard
 from portal.app.plugins import plugin_host
 from portal.models import Membership, MembershipStatus, Role
 from portal.models._time import utcnow
@@ -20,6 +21,7 @@ from portal.services.notifications import notify
 from portal.services.refusals import Refusal
 from portal.web import access
 from portal.web.http import redirect_to
+from portal.web.paging import paginate
 
 bp = Blueprint("regions", __name__, url_prefix="/<region_code>")
 bp.add_app_template_global(needs_representative, "needs_representative")
@@ -35,12 +37,22 @@ def dashboard():
     region = g.region
     mine = [m for m in current_user.memberships if m.region_id == region.id]
     cards = []
-    if current_user.active_roles(region):
+    held = current_user.active_roles(region)
+    if Role.coordinator.value in held:
+        waiting = db.session.scalar(select(func.count()).select_from(Membership).where(
+            Membership.region_id == region.id, Membership.status == MembershipStatus.pending))
+        cards.append(DashboardCard(_("Registrations"), _("Waiting for your approval: %(num)d", num=waiting),
+                                   url_for("regions.pending"), _("Decide")))
+    if held:
         host = plugin_host()
         for _name, answer in host.each("portal_dashboard_cards", only=host.enabled_in(region), tolerant=True,
                                        region=region, user=current_user):
             cards.extend(answer)
     return render_template("regions/dashboard.html", region=region, memberships=mine, cards=cards)
+
+
+#: Registrations per page: a region's open day can bring hundreds at once.
+PENDING_PAGE_SIZE = 20
 
 
 def _pending_query(region):
@@ -70,8 +82,9 @@ def _rows(memberships, submitted_for=None, forms=None):
 @bp.route("/members/pending")
 @access.members(Role.coordinator)
 def pending():
-    rows = _rows(db.session.scalars(_pending_query(g.region)).all())
-    return render_template("regions/pending.html", rows=rows)
+    page = paginate(_pending_query(g.region), per_page=PENDING_PAGE_SIZE)
+    template = "regions/partials/pending_list.html" if htmx and htmx.target == "pending" else "regions/pending.html"
+    return render_template(template, rows=_rows(page.items), page=page)
 
 
 def _pending_membership(membership_id: int) -> Membership:
@@ -87,8 +100,11 @@ def _render_with_errors(membership, forms):
         m, approve_form, reject_form = membership, *forms
         return render_template("regions/partials/pending_row.html", m=m, approve_form=approve_form,
                                reject_form=reject_form), 422
-    rows = _rows(db.session.scalars(_pending_query(g.region)).all(), membership.id, forms)
-    return render_template("regions/pending.html", rows=rows), 422
+    page = paginate(_pending_query(g.region), per_page=PENDING_PAGE_SIZE)
+    rows = _rows(page.items, membership.id, forms)
+    if not any(m.id == membership.id for m, *_forms in rows):  # on a later page: shown first, with its errors
+        rows.insert(0, (membership, *forms))
+    return render_template("regions/pending.html", rows=rows, page=page), 422
 
 
 @bp.route("/members/<int:membership_id>/approve", methods=["POST"])
