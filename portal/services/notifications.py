@@ -4,7 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import current_app, g, has_request_context, request
-from flask_babel import force_locale
+from zoneinfo import ZoneInfo
+
+from flask_babel import force_locale, gettext, ngettext, pgettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -25,14 +27,76 @@ def notify(user: User, message, link: str = "", *, times_of=None, **params) -> N
     transaction; the e-mail (when SMTP is set and the address is confirmed) goes to the outbox and is sent
     after the commit.
     """
+    source = _source(message, params, user, times_of)
     with force_locale(user.locale or "ru"):
-        params = {name: _written(value, user, times_of) for name, value in params.items()}
-        text = str(message) % params if params else str(message)
+        written = {name: _written(value, user, times_of) for name, value in params.items()}
+        text = str(message) % written if written else str(message)
         subject = _("Portal: a new notification")
-    note = Notification(user_id=user.id, message=text, link=link)
+    note = Notification(user_id=user.id, message=text, link=link, source=source)
     db.session.add(note)
     mail_person(user, subject, f"{text}\n{absolute(link)}".strip())
     return note
+
+
+# --- what happened, kept so that it is read in the reader's language of the day ------------------------
+
+_TRANSLATORS = {"gettext": gettext, "pgettext": pgettext, "ngettext": ngettext}
+
+
+def _text_of(message) -> list | None:
+    """A lazy string's translator and arguments (["pgettext", context, msgid]); None for a plain string."""
+    function = getattr(message, "_func", None)
+    name = getattr(function, "__name__", "")
+    if name not in _TRANSLATORS or getattr(message, "_kwargs", None):
+        return None
+    return [name, *message._args]
+
+
+def _source(message, params: dict, user: User, times_of) -> dict | None:
+    text = _text_of(message)
+    if text is None:
+        return None
+    kept = {}
+    for name, value in params.items():
+        if isinstance(value, datetime):
+            zone = region_time.zone(times_of) if times_of is not None else _zone_for(user)
+            kept[name] = {"moment": value.isoformat(), "zone": zone.key}
+        elif isinstance(value, date):
+            kept[name] = {"day": value.isoformat()}
+        elif _text_of(value) is not None:
+            kept[name] = {"text": _text_of(value)}
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            kept[name] = value
+        else:
+            kept[name] = str(value)
+    return {"text": text, "params": kept}
+
+
+def _param(value):
+    if isinstance(value, dict) and "moment" in value:
+        return region_time.format_moment(datetime.fromisoformat(value["moment"]), tz=ZoneInfo(value["zone"]))
+    if isinstance(value, dict) and "day" in value:
+        return region_time.format_day(date.fromisoformat(value["day"]))
+    if isinstance(value, dict) and "text" in value:
+        return _translated(value["text"])
+    return value
+
+
+def _translated(text: list) -> str:
+    name, *arguments = text
+    return _TRANSLATORS[name](*arguments)
+
+
+def text_of(note: Notification) -> str:
+    """The notification in the language of the page it is read on (its stored text when it keeps no source)."""
+    if not note.source:
+        return note.message
+    try:
+        params = {name: _param(value) for name, value in note.source.get("params", {}).items()}
+        text = _translated(note.source["text"])
+        return text % params if params else text
+    except (KeyError, TypeError, ValueError, LookupError):
+        return note.message  # a source this code no longer reads: what was written then
 
 
 def mail_person(user: User, subject: str, body: str) -> bool:

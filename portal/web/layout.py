@@ -112,3 +112,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["stored_status_label"] = lambda value: label_of_value(value) or value
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["role_label"] = role_label
+    from portal.services.notifications import text_of
+
+    app.jinja_env.globals["notification_text"] = text_of

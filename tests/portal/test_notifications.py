@@ -329,3 +329,28 @@ def test_times_are_written_at_the_clock_of_the_region_they_belong_to(app, people
                    times_of=far)
     assert "7 декабря 2026, 11:00" in first.message  # Belgorod: Moscow time
     assert "7 декабря 2026, 18:00" in there.message
+
+
+def test_a_notification_is_read_in_the_language_its_reader_reads_now(app, client, people, regions):
+    from flask_babel import lazy_pgettext
+
+    from portal.services.labels import ROLE_LABELS
+
+    graduate = people["graduate"]  # speaks Russian when it is written
+    with app.test_request_context():
+        notify(graduate, APPROVED, region=ROLE_LABELS["coordinator"])  # a lazy label as a parameter
+        notify(graduate, _l("Your registration in %(region)s is approved. Welcome!"), region=date(2026, 12, 13))
+        notify(graduate, lazy_pgettext("graduate_clubs", "Register"))  # a plugin's word, with its context
+        notify(graduate, "Уже готовый текст")  # a plain string has no source: shown as written
+    db.session.commit()
+    client.login_as(graduate)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Координатор" in page and "13 декабря 2026" in page and "Уже готовый текст" in page
+    graduate.locale = "en"
+    db.session.commit()
+    client.post("/language", data={"language": "en"})
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "Your registration in Coordinator is approved" in page and "13 December 2026" in page
+    assert "Уже готовый текст" in page and "Координатор" not in page
+    stored = db.session.scalars(select(Notification).where(Notification.user_id == graduate.id)).all()
+    assert any("Координатор" in note.message for note in stored)  # the e-mail's text stays as it was sent
