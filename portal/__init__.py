@@ -15,7 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
     from portal.app import sqlite  # noqa: F401  (SQLite behaves like PostgreSQL)
     from portal.app import wiring
     from portal.app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
-    from portal.web import errors, i18n, layout, regions_context, security
+    from portal.web import errors, i18n, layout, regions_context, security, static_files
     from portal.web.ids import IdConverter
 
     instance_path = Path((config or {}).get("INSTANCE_PATH") or PROJECT_ROOT / "instance")
@@ -52,4 +52,5 @@ def create_app(config: dict | None = None) -> Flask:
     wiring.register_core_blueprints(app)
     wiring.register_plugin_blueprints(app, host)
     wiring.register_cli(app, host)
+    static_files.init_app(app)
     return app

@@ -45,7 +45,7 @@ def test_pages_are_well_formed(app, people, regions, visitor):
             labelled = f'for="{field_id}"' in page or re.search(
                 rf'<label class="check">\s*<input[^>]*id="{re.escape(field_id)}"', page)
             assert labelled, (path, field_id)
-        assert "/static/htmx.min.js" in page and "cdn" not in page.lower()
+        assert re.search(r"/static/htmx\.min\.[0-9a-f]{12}\.js", page) and "cdn" not in page.lower()
 
 
 def test_htmx_is_served_from_the_portal_with_its_version(client):
@@ -82,3 +82,23 @@ def test_home_offers_register_only_in_regions_the_person_does_not_belong_to(clie
     page = client.get("/").get_data(as_text=True)
     assert 'href="/belgorod/register"' not in page and 'href="/smolensk/register"' in page
     assert 'href="/belgorod/"' in page
+
+
+def test_static_files_carry_their_hash_are_cached_for_long_and_compressed(client):
+    page = client.get("/").get_data(as_text=True)
+    found = re.search(r'src="(/static/htmx\.min\.[0-9a-f]{12}\.js)"', page)
+    assert found, "the page names htmx by its hash"
+    response = client.get(found.group(1), headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"]
+    assert response.headers["Content-Encoding"] == "gzip" and response.headers["X-Content-Type-Options"] == "nosniff"
+    assert len(response.data) < len(client.get("/static/htmx.min.js").data) / 2
+    plain = client.get("/static/portal.css")
+    assert plain.status_code == 200 and "immutable" not in plain.headers["Cache-Control"]
+
+
+def test_every_page_a_visitor_opens_stays_under_100_kb(client, people):
+    for person, path in ((None, "/"), (people["region_admin"], "/belgorod/admin/members"),
+                         (people["region_admin"], "/belgorod/admin/audit"), (people["coordinator"], "/belgorod/")):
+        if person is not None:
+            client.login_as(person)
+        assert len(client.get(path).data) < 100 * 1024, path
