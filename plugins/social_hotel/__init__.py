@@ -115,6 +115,10 @@ def portal_audit_actions():
         "social_hotel.stay.cancelled": _l("Hotel: stay cancelled"),
         "social_hotel.stay.extension_asked": _l("Hotel: extension asked"),
         "social_hotel.settings.changed": _l("Hotel: settings changed"),
+        "social_hotel.room.renamed": _l("Hotel: room renamed"),
+        "social_hotel.bed.renamed": _l("Hotel: bed renamed"),
+        "social_hotel.bed.retired": _l("Hotel: bed retired"),
+        "social_hotel.bed.returned": _l("Hotel: bed in use again"),
     }
 
 

@@ -42,6 +42,17 @@ class HotelForm(Form):
     submit = SubmitField(_l("Save"))
 
 
+class RoomNameForm(Form):
+    name = StringField(_l("Room"), validators=[DataRequired(), Length(max=100)])
+    submit = SubmitField(_l("Rename"))
+
+
+class BedNameForm(Form):
+    label = StringField(_l("Bed"), validators=[DataRequired(), Length(max=100)])
+    notes = StringField(_l("Notes"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Save"))
+
+
 class RoomForm(Form):
     name = StringField(_l("Room"), validators=[DataRequired(), Length(max=100)])
     beds = TextAreaField(_l("Beds, one per line: name | notes"), validators=[DataRequired(), Length(max=5000)])

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from plugins.social_hotel.models import Bed, Hotel, HotelSettings, Room, Stay, StayStatus
-from portal.kit import (Lifecycle, Refusal, Role, db, format_day, format_span, hold, refuse_duplicates,
+from portal.kit import (Lifecycle, Refusal, ReservationUnit, Role, db, format_day, format_span, hold, refuse_duplicates,
                         reservations, today)
 
 NAME = "social_hotel"
@@ -88,11 +88,46 @@ def add_bed(room: Room, label: str, notes: str = "") -> Bed:
     return bed
 
 
-def hotel_beds(hotel: Hotel) -> list[Bed]:
-    return list(db.session.scalars(
-        select(Bed).join(Room).where(Room.hotel_id == hotel.id).order_by(Room.id, Bed.id)
-        .options(contains_eager(Bed.room))
-    ))
+def hotel_beds(hotel: Hotel, retired: bool = False) -> list[Bed]:
+    """The hotel's beds in use (with ``retired``, the retired ones too: the chart still shows who slept there)."""
+    query = (select(Bed).join(Room).join(Bed.unit).where(Room.hotel_id == hotel.id).order_by(Room.id, Bed.id)
+             .options(contains_eager(Bed.room), contains_eager(Bed.unit)))
+    if not retired:
+        query = query.where(ReservationUnit.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def free_beds(hotel: Hotel, arrival: date, departure: date) -> set[int]:
+    """Ids of the beds free for every night of [arrival, departure)."""
+    units = {u.id for u in reservations.free_units(hotel.resource, *reservations.nights(arrival, departure))}
+    return {b.id for b in hotel_beds(hotel) if b.unit_id in units}
+
+
+# --- rooms and beds: renamed, retired and brought back; never deleted (the history names them) -----------
+
+def rename_room(room: Room, name: str) -> None:
+    room.name = name
+    for bed in room.beds:
+        bed.unit.label = f"{room.name} · {bed.label}"[:200]
+
+
+def rename_bed(bed: Bed, label: str, notes: str) -> None:
+    bed.label, bed.notes = label, notes
+    bed.unit.label = f"{bed.room.name} · {label}"[:200]
+
+
+def retire_bed(bed: Bed, region) -> None:
+    """No more stays on the bed. Refused while a stay ahead holds it: move those guests first."""
+    ahead = db.session.scalar(select(func.count()).select_from(Stay).where(
+        Stay.bed_id == bed.id, Stay.status.in_([confirmed, checked_in]), Stay.departure > today(region)))
+    if ahead:
+        raise Refusal(_("%(bed)s still holds stays ahead (%(count)d): move them to other beds first.",
+                        bed=bed.title, count=ahead))
+    reservations.retire_unit(bed.unit)
+
+
+def return_bed(bed: Bed) -> None:
+    bed.unit.active = True
 
 
 def _taken(error: reservations.SlotsTaken, field: str | None = None) -> Refusal:
@@ -150,6 +185,8 @@ def suggest_bed(stay: Stay) -> Bed | None:
 def _same_hotel(stay: Stay, bed: Bed | None) -> Bed:
     if bed is None or bed.room.hotel_id != stay.hotel_id:
         raise Refusal(_("This bed is in another hotel."), "bed")
+    if not bed.unit.active:
+        raise Refusal(_("This bed is retired; choose another."), "bed")
     return bed
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from plugins.social_hotel import stays as rules
-from plugins.social_hotel.forms import (BedForm, ChartForm, DepartureForm, ExtensionRequestForm, HotelForm,
-                                        ReasonForm, RoomForm, SettingsForm, StayRequestForm)
+from plugins.social_hotel.forms import (BedForm, BedNameForm, ChartForm, DepartureForm, ExtensionRequestForm,
+                                        HotelForm, ReasonForm, RoomForm, RoomNameForm, SettingsForm, StayRequestForm)
 from plugins.social_hotel.models import LABELS, Bed, Hotel, Room, Stay, StayStatus
 from portal.kit import (SUPPORT_STAFF, CalendarEntry, ConfirmForm, Refusal, audit, calendar_response, csv_response,
                         db, htmx, members, notify, redirect_to, region_object, region_year, render_audited,
@@ -156,9 +156,11 @@ def chart():
     hotel = next((h for h in hotels if h.id == form.hotel.data), hotels[0])
     form.hotel.data = hotel.id
     start, days = _window(form)
-    beds = rules.hotel_beds(hotel)
+    beds = rules.hotel_beds(hotel, retired=True)
     first = start.toordinal()
     grid = reservations.occupancy([b.unit_id for b in beds], first, first + days)
+    used = {unit for unit, _night in grid}
+    beds = [b for b in beds if b.unit.active or b.unit_id in used]  # a retired bed while it still had guests
     by_claim = {s.claim_id: s for s in db.session.scalars(
         select(Stay).where(Stay.claim_id.in_(set(grid.values()))).options(selectinload(Stay.graduate)))}
     requests = rules.open_requests(g.region, hotel)
@@ -168,19 +170,27 @@ def chart():
         names=[s.graduate_id for s in [*by_claim.values(), *requests]],
         details={"from": start.isoformat(), "days": days, "stays": sorted(s.id for s in by_claim.values())},
         form=form, hotel=hotel, timedelta=timedelta, beds=beds, grid=grid, stays=by_claim, start=start, days=days,
-        nights=[start + timedelta(days=i) for i in range(days)], span=form.span.data or "week", requests=requests)
+        nights=[start + timedelta(days=i) for i in range(days)], span=form.span.data or "week", requests=requests,
+        statuses=StayStatus)
 
 
-def _bed_form(stay: Stay, formdata=True, prefix: str = "") -> BedForm:
+def _bed_form(stay: Stay, formdata=True, prefix: str = "", free: set[int] | None = None) -> BedForm:
+    """The hotel's beds in use, those taken on some of the stay's nights marked so (they stay choosable: the
+    answer then says which nights)."""
     form = BedForm(prefix=prefix) if formdata else BedForm(formdata=None, prefix=prefix)
-    form.bed.choices = [(b.id, f"{b.title}{' — ' + b.notes if b.notes else ''}") for b in rules.hotel_beds(stay.hotel)]
+    free = rules.free_beds(stay.hotel, stay.arrival, stay.departure) if free is None else free
+    taken = _("taken on some of these nights")
+    form.bed.choices = [(b.id, f"{b.title}{' — ' + b.notes if b.notes else ''}"
+                               f"{'' if b.id in free or b.id == stay.bed_id else ' (' + taken + ')'}")
+                        for b in rules.hotel_beds(stay.hotel)]
     return form
 
 
 def _stay_page(stay: Stay, status: int = 200, **forms):
     """The stay page, first render or re-render after a form error or a refusal: audited every time."""
-    bed_form = forms.get("bed_form") or _bed_form(stay, formdata=False)
-    move_form = forms.get("move_form") or _bed_form(stay, formdata=False, prefix="move")
+    free = rules.free_beds(stay.hotel, stay.arrival, stay.departure)
+    bed_form = forms.get("bed_form") or _bed_form(stay, formdata=False, free=free)
+    move_form = forms.get("move_form") or _bed_form(stay, formdata=False, prefix="move", free=free)
     suggestion = rules.suggest_bed(stay) if stay.status == StayStatus.requested else None
     if suggestion is not None and not bed_form.bed.data:
         bed_form.bed.data = suggestion.id
@@ -315,8 +325,78 @@ def hotel(hotel_id: int):
             flash(_("The room is added."), "success")
             return redirect(url_for("social_hotel.hotel", hotel_id=found.id))
     status = 422 if hotel_form.errors or room_form.errors else 200
-    return render_template("social_hotel/hotel.html", hotel=found, hotel_form=hotel_form,
-                           room_form=room_form), status
+    beds = rules.hotel_beds(found, retired=True)
+    return render_template("social_hotel/hotel.html", hotel=found, hotel_form=hotel_form, room_form=room_form,
+                           beds=beds, room_names={room.id: RoomNameForm(prefix=f"room{room.id}", formdata=None,
+                                                                        obj=room) for room in found.rooms},
+                           bed_names={bed.id: BedNameForm(prefix=f"bed{bed.id}", formdata=None, obj=bed)
+                                      for bed in beds}, confirm_form=ConfirmForm()), status
+
+
+def _hotel_bed(hotel_id: int, bed_id: int) -> tuple[Hotel, Bed]:
+    found = region_object(Hotel, hotel_id)
+    bed = db.session.get(Bed, bed_id)
+    if bed is None or bed.room.hotel_id != found.id:
+        abort(404)
+    return found, bed
+
+
+@bp.route("/hotels/<int:hotel_id>/rooms/<int:room_id>", methods=["POST"])
+@members(*STAFF)
+def rename_room(hotel_id: int, room_id: int):
+    found = region_object(Hotel, hotel_id)
+    room = db.session.get(Room, room_id)
+    if room is None or room.hotel_id != found.id:
+        abort(404)
+    form = RoomNameForm(prefix=f"room{room.id}")
+    if form.validate_on_submit():
+        rules.rename_room(room, form.name.data.strip())
+        audit("social_hotel.room.renamed", target=f"room:{room.id}", region=g.region)
+        db.session.commit()
+        flash(_("The room is renamed."), "success")
+    else:
+        flash(_("Give the room a name (up to 100 characters)."), "error")
+    return redirect(url_for("social_hotel.hotel", hotel_id=found.id))
+
+
+@bp.route("/hotels/<int:hotel_id>/beds/<int:bed_id>", methods=["POST"])
+@members(*STAFF)
+def rename_bed(hotel_id: int, bed_id: int):
+    found, bed = _hotel_bed(hotel_id, bed_id)
+    form = BedNameForm(prefix=f"bed{bed.id}")
+    if form.validate_on_submit():
+        rules.rename_bed(bed, form.label.data.strip(), (form.notes.data or "").strip())
+        audit("social_hotel.bed.renamed", target=f"bed:{bed.id}", region=g.region)
+        db.session.commit()
+        flash(_("The bed is saved."), "success")
+    else:
+        flash(_("Give the bed a name (up to 100 characters) and notes of up to 300."), "error")
+    return redirect(url_for("social_hotel.hotel", hotel_id=found.id))
+
+
+@bp.route("/hotels/<int:hotel_id>/beds/<int:bed_id>/use", methods=["POST"])
+@members(*STAFF)
+def bed_use(hotel_id: int, bed_id: int):
+    """Retire a bed (no more stays on it) or bring it back."""
+    found, bed = _hotel_bed(hotel_id, bed_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        if request.form.get("use") == "retire":
+            rules.retire_bed(bed, g.region)
+            audit("social_hotel.bed.retired", target=f"bed:{bed.id}", region=g.region)
+            message = _("%(bed)s is retired: no new stays on it.", bed=bed.title)
+        else:
+            rules.return_bed(bed)
+            audit("social_hotel.bed.returned", target=f"bed:{bed.id}", region=g.region)
+            message = _("%(bed)s is in use again.", bed=bed.title)
+    except Refusal as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("social_hotel.hotel", hotel_id=found.id))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
