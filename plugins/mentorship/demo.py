@@ -112,6 +112,14 @@ def _past_decisions(region, coordinator, specialist, graduates, chance) -> None:
         mentor, _left, _suggestion = cannot_help[-1] if reject else helps[0]
         row = pairs.propose(region, profile, mentor, coordinator)
         row.proposed_at = utcnow() - timedelta(days=200 - n * 5)
+        if n % 6 == 5:  # the graduate said no: a decision too, and theirs to make
+            pairs.answer(row, "graduate", False, "Хочу сначала сам попробовать.")
+            row.graduate_answered_at = row.proposed_at + timedelta(days=2)
+            continue
+        if not reject:  # both sides said yes first; the coordinator's approval starts the pair
+            for side in ("graduate", "mentor"):
+                pairs.answer(row, side, True)
+                setattr(row, f"{side}_answered_at", row.proposed_at + timedelta(days=1))
         pairs.decide(row, not reject, CANNOT_HELP if reject else "Хорошая пара, познакомили.",
                      coordinator)
         row.decided_at = row.proposed_at + timedelta(days=3)

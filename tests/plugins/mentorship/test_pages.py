@@ -14,7 +14,7 @@ from plugins.mentorship.models import Meeting, MentorProfile, Mentorship, Mentor
 from portal.app.extensions import db
 from portal.models import AuditEvent
 from tests.helpers import make_user
-from tests.plugins.mentorship.conftest import add_graduate, add_mentor
+from tests.plugins.mentorship.conftest import add_graduate, add_mentor, agree
 
 BASE = "/belgorod/mentorship"
 NUL = "a\x00b"
@@ -29,8 +29,7 @@ def _proposal(people, belgorod, *, graduate=None, mentor=None) -> Mentorship:
 
 
 def _active(people, belgorod, **who) -> Mentorship:
-    row = _proposal(people, belgorod, **who)
-    pairs.decide(row, True, "", people["coordinator"])
+    row = agree(_proposal(people, belgorod, **who), people["coordinator"])
     db.session.commit()
     return row
 
@@ -58,7 +57,7 @@ def test_a_decision_on_a_pair_decided_a_moment_ago_says_what_happened(client, pe
     pairs.decide(row, False, "Далеко ехать", people["coordinator"])  # ... when someone else rejects it
     db.session.commit()
     headers = {"HX-Request": "true", "HX-Target": f"proposal-{row.id}"} if htmx else {}
-    late = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "approve"}, headers=headers)
+    late = client.post(f"{BASE}/mentorships/{row.id}/approve", headers=headers)
     html = late.get_data(as_text=True)
     assert late.status_code == 422 and "Это только что изменилось: теперь «отклонено»" in html
     assert ("<html" in html) is not htmx
@@ -73,13 +72,13 @@ def test_a_decision_on_a_pair_decided_a_moment_ago_says_what_happened(client, pe
 def test_the_mentorship_page_shown_again_after_a_form_error_is_audited(client, people, pool, belgorod, regions):
     proposal = _proposal(people, belgorod)
     client.login_as(people["coordinator"])
-    decide = f"{BASE}/mentorships/{proposal.id}/decide"
+    reject = f"{BASE}/mentorships/{proposal.id}/reject"
     for headers in ({}, {"HX-Request": "true", "HX-Target": f"proposal-{proposal.id}"}):
         before = len(_views(proposal))
-        assert client.post(decide, data={}, headers=headers).status_code == 422
+        assert client.post(reject, data={"reason": " "}, headers=headers).status_code == 422
         assert len(_views(proposal)) == before + 1, headers
 
-    pairs.decide(proposal, True, "", people["coordinator"])
+    agree(proposal, people["coordinator"])
     db.session.commit()
     stranger = make_user("specialist@smolensk.test", {regions["smolensk"]: ["specialist"]})
     for form, data in (("meetings", {"met_on": "вчера", "what_was_done": "МФЦ"}), ("end", {"outcome": "x"}),
@@ -196,8 +195,7 @@ def test_a_nul_in_a_decision_reason(client, people, pool, belgorod, headers):
     if headers:
         headers = dict(headers, **{"HX-Target": f"proposal-{row.id}"})
     client.login_as(people["coordinator"])
-    response = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "reject", "reason": NUL},
-                           headers=headers)
+    response = client.post(f"{BASE}/mentorships/{row.id}/reject", data={"reason": NUL}, headers=headers)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     reason = re.search(rf'id="reason-{row.id}".*?</textarea>\s*<p class="error">(.*?)</p>', html, re.S)
