@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from portal.kit import SUPPORT_STAFF, DashboardCard, NavItem, PluginInfo, hookimpl, package_folders
+from portal.kit import DashboardCard, NavItem, PluginInfo, hookimpl, package_folders
 
 portal_migrations_folder, portal_translations_folder = package_folders(__file__)
 

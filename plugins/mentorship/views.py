@@ -9,12 +9,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 import matching
-from plugins.mentorship import pairs
-from plugins.mentorship import words
+from plugins.mentorship import pairs, words
 from plugins.mentorship.forms import (AskEndForm, DeclineForm, EndForm, GraduateProfileForm, MeetingForm,
                                       MentorProfileForm, ProposeForm, RejectForm, SpecialistsForm)
-from plugins.mentorship.models import (ANSWER_LABELS, STATUS_LABELS, GraduateProfile, MentorProfile,
-                                       Mentorship, MentorshipStatus, Outcome)
+from plugins.mentorship.models import (ANSWER_LABELS, STATUS_LABELS, GraduateProfile, MentorProfile, Mentorship,
+                                       MentorshipStatus, Outcome)
 from portal.kit import (SUPPORT_AREAS, SUPPORT_STAFF, ConfirmForm, Gone, Refusal, audit, db, hold, htmx, members,
                         notify, paginate, parse_id, redirect_to, region_object, render_audited, template_helpers,
                         today)
