@@ -203,3 +203,39 @@ def test_a_nul_in_a_decision_reason(client, people, pool, belgorod, headers):
     db.session.expire_all()
     row = db.session.get(Mentorship, row.id)
     assert (row.status, row.decision_reason) == (MentorshipStatus.proposed, "")
+
+
+# --- the mentor's home does not grow its queries with its mentees and proposals ------------------------
+
+def _queries(app, client, url: str) -> int:
+    from sqlalchemy import event
+
+    count = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args, **kwargs: count.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(count)
+
+
+def test_the_mentors_home_costs_the_same_queries_for_one_pair_or_six(app, client, people, belgorod):
+    mentor = add_mentor(belgorod, "busy@belgorod.test", capacity=3)
+    _active(people, belgorod, graduate=add_graduate(belgorod, email="g0@belgorod.test"), mentor=mentor)
+    client.login_as(mentor)
+    one = _queries(app, client, f"{BASE}/")
+    for n in range(1, 3):
+        row = _active(people, belgorod, graduate=add_graduate(belgorod, email=f"g{n}@belgorod.test"), mentor=mentor)
+        db.session.add(Meeting(mentorship=row, author_id=mentor.id, met_on=date.today(), what_was_done="МФЦ"))
+    for n in range(3, 6):  # proposals to answer, beyond the places: they do not bind the mentor
+        graduate = add_graduate(belgorod, email=f"g{n}@belgorod.test")
+        row = Mentorship(region_id=belgorod.id, graduate_id=graduate.id, mentor_id=mentor.id, reasons=[],
+                         snapshot={})
+        db.session.add(row)
+    db.session.commit()
+    page = client.get(f"{BASE}/").get_data(as_text=True)
+    assert page.count('class="match active"') == 3 and page.count('class="match proposed"') == 3
+    assert _queries(app, client, f"{BASE}/") == one
