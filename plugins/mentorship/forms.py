@@ -84,7 +84,7 @@ class DeclineForm(Form):
 
     reason = TextAreaField(_l("Why (optional; only the coordinator reads it)"),
                            validators=[Optional(), Length(max=2000)])
-    submit = SubmitField(_l("Decline"))
+    submit = SubmitField(lazy_pgettext("mentorship", "Decline"))
 
 
 OUTCOMES = [(outcome.value, label) for outcome, label in OUTCOME_LABELS.items()]
