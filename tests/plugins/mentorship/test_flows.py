@@ -252,6 +252,8 @@ def test_a_pending_mentor_sees_what_to_bring_and_where(client, people, belgorod)
     page = client.get(f"{BASE}/").get_data(as_text=True)
     assert "Прежде чем стать наставником" in page and "справку об отсутствии судимости" in page
     assert "ул. Попова, 25" in page and "паспорт" in page
+    welcome = client.get("/belgorod/welcome").get_data(as_text=True)  # where the dashboard sends them
+    assert "справку об отсутствии судимости" in welcome and "ул. Попова, 25" in welcome
     assert client.get(f"{BASE}/board").status_code == 403
     client.login_as(people["mentor"])  # an approved mentor is past that
     assert "Прежде чем стать наставником" not in client.get(f"{BASE}/").get_data(as_text=True)
