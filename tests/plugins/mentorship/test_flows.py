@@ -684,3 +684,22 @@ def test_retraining_keeps_the_current_model_when_it_ranks_the_latest_decisions_b
     page = client.post(f"{BASE}/board/retrain", follow_redirects=True).get_data(as_text=True).replace("\xa0", " ")
     assert "текущая — в 100 %: оставлена текущая." in page
     assert db.session.scalars(select(TrainedModel.version)).all() == [1]
+
+
+def test_a_persons_answers_are_in_their_export_and_a_mentors_reason_goes_with_them(app_context, people, pool,
+                                                                                   belgorod):
+    from portal.accounts.people import erase_person, export_person
+
+    row = pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
+                        pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
+    pairs.answer(row, "graduate", True)
+    pairs.answer(row, "mentor", False, "Переезжаю в другой город")
+    db.session.commit()
+    mine = export_person(people["mentor"])["plugins"]["mentorship"]["mentorships"][0]["answer"]
+    assert (mine["answer"], mine["reason"]) == ("declined", "Переезжаю в другой город")
+    theirs = export_person(people["graduate"])["plugins"]["mentorship"]["mentorships"][0]["answer"]
+    assert (theirs["answer"], theirs["reason"]) == ("accepted", "")  # the mentor's reason is not theirs
+    erase_person(people["mentor"])
+    db.session.expire_all()
+    kept = db.session.get(Mentorship, row.id)
+    assert (kept.mentor_id, kept.mentor_reason, kept.status) == (None, "", MentorshipStatus.declined)
