@@ -95,7 +95,17 @@ def load(region, people, password: str) -> None:
             prefers_gender="female" if kind == 4 else None, wants_mentor=n % 9 != 8))
     db.session.flush()
     _past_decisions(region, people["coordinator"], people["specialist"], graduates[1:19], chance)
+    _open_proposal(region, people["coordinator"], graduates[0])
     pairs.retrain(region, people["coordinator"])
+
+
+def _open_proposal(region, coordinator, graduate) -> None:
+    """The demo graduate has a mentor proposed, whom the mentor already accepted: their decision is next."""
+    profile = pairs.graduate_profile(graduate, region)
+    found = pairs.suggestions_for(pairs.as_graduate(profile, region), region, k=1)
+    if found:
+        row = pairs.propose(region, profile, found[0][0], coordinator)
+        pairs.answer(row, "mentor", True)
 
 
 def _past_decisions(region, coordinator, specialist, graduates, chance) -> None:
