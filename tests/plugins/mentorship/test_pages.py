@@ -239,3 +239,22 @@ def test_the_mentors_home_costs_the_same_queries_for_one_pair_or_six(app, client
     page = client.get(f"{BASE}/").get_data(as_text=True)
     assert page.count('class="match active"') == 3 and page.count('class="match proposed"') == 3
     assert _queries(app, client, f"{BASE}/") == one
+
+
+def test_answers_through_htmx_come_back_in_place_with_what_went_wrong(client, people, pool, belgorod):
+    row = _proposal(people, belgorod)
+    headers = {"HX-Request": "true", "HX-Target": f"answer-{row.id}"}
+    client.login_as(people["graduate"])
+    long = client.post(f"{BASE}/mentorships/{row.id}/decline", data={"reason": "я" * 2001}, headers=headers)
+    html = long.get_data(as_text=True)
+    assert long.status_code == 422 and "<html" not in html and f'id="answer-{row.id}"' in html
+    assert "я" * 2001 in html and 'class="error"' in html
+    pairs.decide(row, False, "Далеко", people["coordinator"])  # meanwhile the coordinator says no
+    db.session.commit()
+    late = client.post(f"{BASE}/mentorships/{row.id}/accept", headers=headers)
+    html = late.get_data(as_text=True)
+    assert late.status_code == 422 and "<html" not in html
+    assert "Это только что изменилось" in html and "Это предложение не состоится" in html
+    assert "Далеко" not in html  # the coordinator's reason is not the graduate's to read
+    db.session.expire_all()
+    assert db.session.get(Mentorship, row.id).graduate_answer is None
