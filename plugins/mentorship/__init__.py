@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from portal.kit import SUPPORT_STAFF, DashboardCard, NavItem, PluginInfo, hookimpl, package_folders
+from portal.kit import DashboardCard, NavItem, PluginInfo, hookimpl, package_folders
 
 portal_migrations_folder, portal_translations_folder = package_folders(__file__)
 
@@ -40,9 +40,20 @@ def portal_dashboard_cards(region, user):
 
     link = url_for("mentorship.index", region_code=region.code)
     if user.has_role(region, "coordinator"):
+        board = url_for("mentorship.board", region_code=region.code)
         waiting = len(pairs.waiting_graduates(region))
+        counts = pairs.waiting_counts(region)
         cards = [DashboardCard(_l("Mentorship"), _l("Graduates waiting for a mentor: %(count)d") % {"count": waiting},
-                               url_for("mentorship.board", region_code=region.code), _l("Matching board"))]
+                               board, _l("Matching board"))]
+        cards.append(DashboardCard(
+            _l("Proposals to decide"), _l("Waiting for your decision: %(count)d") % {"count": counts["coordinator"]},
+            board + "#proposals", _l("Decide")))
+        if counts["graduate"] or counts["mentor"]:
+            cards.append(DashboardCard(
+                _l("Proposals waiting for an answer"),
+                _l("From the graduate: %(graduates)d; from the mentor: %(mentors)d")
+                % {"graduates": counts["graduate"], "mentors": counts["mentor"]},
+                board + "#proposals", _l("Matching board")))
         flagged = pairs.flagged_count(region)
         if flagged:
             cards.append(DashboardCard(
@@ -55,9 +66,16 @@ def portal_dashboard_cards(region, user):
         return [DashboardCard(_l("Mentorship"), _l("Active pairs you follow: %(count)d") % {"count": following},
                               url_for("mentorship.mentorships", region_code=region.code), _l("Mentorships"))]
     if user.has_role(region, "mentor"):
+        asked = pairs.answers_awaited(user, region, "mentor")
+        if asked:
+            return [DashboardCard(_l("Mentorship"), _l("Proposals waiting for your answer: %(count)d")
+                                  % {"count": asked}, link + "#mentor-proposals", _l("Answer"))]
         return [DashboardCard(_l("Mentorship"), _l("Your mentees, proposals and meeting log."), link,
                               _l("My mentorship"))]
     if user.has_role(region, "graduate"):
+        if pairs.answers_awaited(user, region, "graduate"):
+            return [DashboardCard(_l("Mentorship"), _l("A mentor is proposed to you: see why and say whether you "
+                                                       "agree."), link, _l("Answer"))]
         return [DashboardCard(_l("Mentorship"), _l("An adult who is on your side: ask for a mentor."), link,
                               _l("Mentorship"))]
     return []
@@ -109,6 +127,9 @@ def portal_audit_actions():
         "mentorship.optimised": _l("Mentorship: pairs proposed for everyone"),
         "mentorship.approved": _l("Mentorship: pair approved"),
         "mentorship.rejected": _l("Mentorship: pair rejected"),
+        "mentorship.accepted": _l("Mentorship: proposal accepted by the graduate or the mentor"),
+        "mentorship.declined": _l("Mentorship: proposal declined by the graduate or the mentor"),
+        "mentorship.activated": _l("Mentorship: pair started (everyone agreed)"),
         "mentorship.pinned": _l("Mentorship: pair pinned"),
         "mentorship.unpinned": _l("Mentorship: pair unpinned"),
         "mentorship.viewed": _l("Mentorship: viewed"),

@@ -95,7 +95,17 @@ def load(region, people, password: str) -> None:
             prefers_gender="female" if kind == 4 else None, wants_mentor=n % 9 != 8))
     db.session.flush()
     _past_decisions(region, people["coordinator"], people["specialist"], graduates[1:19], chance)
+    _open_proposal(region, people["coordinator"], graduates[0])
     pairs.retrain(region, people["coordinator"])
+
+
+def _open_proposal(region, coordinator, graduate) -> None:
+    """The demo graduate has a mentor proposed, whom the mentor already accepted: their decision is next."""
+    profile = pairs.graduate_profile(graduate, region)
+    found = pairs.suggestions_for(pairs.as_graduate(profile, region), region, k=1)
+    if found:
+        row = pairs.propose(region, profile, found[0][0], coordinator)
+        pairs.answer(row, "mentor", True)
 
 
 def _past_decisions(region, coordinator, specialist, graduates, chance) -> None:
@@ -112,6 +122,14 @@ def _past_decisions(region, coordinator, specialist, graduates, chance) -> None:
         mentor, _left, _suggestion = cannot_help[-1] if reject else helps[0]
         row = pairs.propose(region, profile, mentor, coordinator)
         row.proposed_at = utcnow() - timedelta(days=200 - n * 5)
+        if n % 6 == 5:  # the graduate said no: a decision too, and theirs to make
+            pairs.answer(row, "graduate", False, "Хочу сначала сам попробовать.")
+            row.graduate_answered_at = row.proposed_at + timedelta(days=2)
+            continue
+        if not reject:  # both sides said yes first; the coordinator's approval starts the pair
+            for side in ("graduate", "mentor"):
+                pairs.answer(row, side, True)
+                setattr(row, f"{side}_answered_at", row.proposed_at + timedelta(days=1))
         pairs.decide(row, not reject, CANNOT_HELP if reject else "Хорошая пара, познакомили.",
                      coordinator)
         row.decided_at = row.proposed_at + timedelta(days=3)

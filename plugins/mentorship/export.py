@@ -29,11 +29,22 @@ def export_person(user) -> dict:
              "status": m.status.value, "proposed_at": m.proposed_at.isoformat(),
              "decided_at": m.decided_at.isoformat() if m.decided_at else None,
              "ended_at": m.ended_at.isoformat() if m.ended_at else None,
+             # The person's own answer to the proposal, and the reason they gave for a decline.
+             "answer": _own_answer(m, "mentor" if m.mentor_id == user.id else "graduate"),
              "meetings": [{"date": x.met_on.isoformat(), "what_was_done": x.what_was_done,
                            "next_step": x.next_step} for x in m.meetings]}
             for m in rows
         ],
     }
+
+
+def _own_answer(row, side: str) -> dict | None:
+    answer = row.answer_of(side)
+    if answer is None:
+        return None
+    moment = getattr(row, f"{side}_answered_at")
+    return {"answer": answer.value, "at": moment.isoformat() if moment else None,
+            "reason": getattr(row, f"{side}_reason")}
 
 
 def erase_person(user) -> None:
@@ -44,7 +55,7 @@ def erase_person(user) -> None:
     db.session.execute(delete(GraduateProfile).where(GraduateProfile.user_id == user.id))
     theirs = list(db.session.scalars(select(Mentorship.id).where(
         or_(Mentorship.graduate_id == user.id,
-            (Mentorship.mentor_id == user.id) & (Mentorship.status == MentorshipStatus.proposed)))))
+            (Mentorship.mentor_id == user.id) & (Mentorship.status.in_(MentorshipStatus.open_proposal()))))))
     db.session.execute(delete(Meeting).where(Meeting.mentorship_id.in_(theirs)))
     db.session.execute(delete(Mentorship).where(Mentorship.id.in_(theirs)))
     db.session.execute(update(Meeting).where(Meeting.author_id == user.id).values(author_id=None))
@@ -52,6 +63,7 @@ def erase_person(user) -> None:
         if row.status == MentorshipStatus.active:
             row.status, row.ended_at, row.outcome = MentorshipStatus.ended, utcnow(), Outcome.other
         row.snapshot = {key: value for key, value in (row.snapshot or {}).items() if key != "mentor"}
+        row.mentor_reason = ""
         row.mentor_id = None
 
 
@@ -65,6 +77,6 @@ def flag_pairs_of(membership, reason: str) -> None:
     db.session.execute(
         update(Mentorship)
         .where(person == membership.user_id, Mentorship.region_id == membership.region_id,
-               Mentorship.status.in_([MentorshipStatus.active, MentorshipStatus.proposed]))
+               Mentorship.status.in_(MentorshipStatus.taking_a_place()))
         .values(flagged_at=None if back else utcnow(), flag_reason="" if back else reason)
     )

@@ -1,8 +1,8 @@
 """The mentorship forms; each is a kit Form, so input no one types gets a message next to its field."""
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField,
+                     StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -72,12 +72,19 @@ class ProposeForm(Form):
     submit = SubmitField(_l("Propose"))
 
 
-class DecisionForm(Form):
-    decision = RadioField(_l("Decision"), choices=[("approve", lazy_pgettext("mentorship", "Approve")),
-                                                   ("reject", lazy_pgettext("mentorship", "Reject"))],
-                          validators=[InputRequired(message=_l("Choose approve or reject."))])
+class RejectForm(Form):
+    """The coordinator's "Reject" (the reason is asked by pairs.decide); "Approve" is a ConfirmForm."""
+
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
-    submit = SubmitField(_l("Decide"))
+    submit = SubmitField(lazy_pgettext("mentorship", "Reject"))
+
+
+class DeclineForm(Form):
+    """The graduate's or the mentor's "Decline"; "Accept" is a ConfirmForm."""
+
+    reason = TextAreaField(_l("Why (optional; only the coordinator reads it)"),
+                           validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(lazy_pgettext("mentorship", "Decline"))
 
 
 OUTCOMES = [(outcome.value, label) for outcome, label in OUTCOME_LABELS.items()]

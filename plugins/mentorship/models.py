@@ -62,15 +62,33 @@ class GraduateProfile(_Profile, db.Model):
 
 
 class MentorshipStatus(str, enum.Enum):
-    proposed = "proposed"
-    active = "active"
+    proposed = "proposed"   # waiting for the coordinator's decision (the sides may answer meanwhile)
+    approved = "approved"   # the coordinator said yes; waiting for the graduate's or the mentor's acceptance
+    active = "active"       # the coordinator, the graduate and the mentor all said yes
     ended = "ended"
-    rejected = "rejected"
+    rejected = "rejected"   # by a coordinator
+    declined = "declined"   # by the graduate or the mentor: taking part is their choice
 
     @classmethod
     def taking_a_place(cls) -> tuple[MentorshipStatus, ...]:
         """A proposal already holds the mentor's place until it is decided."""
-        return (cls.proposed, cls.active)
+        return (cls.proposed, cls.approved, cls.active)
+
+    @classmethod
+    def open_proposal(cls) -> tuple[MentorshipStatus, ...]:
+        """Proposals not yet active nor closed: the graduate and the mentor may still answer."""
+        return (cls.proposed, cls.approved)
+
+
+class Answer(str, enum.Enum):
+    """A side's answer to a proposal: the graduate's and the mentor's own choice."""
+
+    accepted = "accepted"
+    declined = "declined"
+
+
+#: The two sides who answer a proposal, as the columns ``<side>_answer`` and the matching library name them.
+SIDES = ("graduate", "mentor")
 
 
 class Outcome(str, enum.Enum):
@@ -84,9 +102,15 @@ class Outcome(str, enum.Enum):
 #: What pages, the audit log and exports call each status and each way a mentorship ended.
 STATUS_LABELS = status_labels(MentorshipStatus, {
     MentorshipStatus.proposed: lazy_pgettext("mentorship", "proposed"),
+    MentorshipStatus.approved: lazy_pgettext("mentorship", "approved, waiting for answers"),
     MentorshipStatus.active: lazy_pgettext("mentorship", "active"),
     MentorshipStatus.ended: lazy_pgettext("mentorship", "ended"),
     MentorshipStatus.rejected: lazy_pgettext("mentorship", "rejected"),
+    MentorshipStatus.declined: lazy_pgettext("mentorship", "declined"),
+})
+ANSWER_LABELS = status_labels(Answer, {
+    Answer.accepted: lazy_pgettext("mentorship", "agreed"),
+    Answer.declined: lazy_pgettext("mentorship", "said no"),
 })
 OUTCOME_LABELS = status_labels(Outcome, {
     Outcome.goals_reached: _l("the goals are reached"),
@@ -98,7 +122,12 @@ OUTCOME_LABELS = status_labels(Outcome, {
 
 
 class Mentorship(db.Model):
-    """A pairing: proposed → active (approved) → ended, or rejected. Every decision is training data."""
+    """A pairing: proposed → approved (by a coordinator) → active → ended; or rejected (by a coordinator),
+    or declined (by the graduate or the mentor, while proposed or approved).
+
+    The graduate and the mentor answer in any order, before or after the coordinator; the pair is active
+    once all three said yes. Every decision, a side's decline too, is training data.
+    """
 
     __tablename__ = "mentorship_mentorship"
     __table_args__ = (Index("ix_mentorship_mentorship_region_status", "region_id", "status"),)
@@ -120,6 +149,13 @@ class Mentorship(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
     decision_reason: Mapped[str] = mapped_column(Text, default="")
+    # Each side's answer; a decline's reason is private: coordinators alone read it.
+    graduate_answer: Mapped[Answer | None] = mapped_column(Enum(Answer, native_enum=False, length=10))
+    graduate_answered_at: Mapped[datetime | None]
+    graduate_reason: Mapped[str] = mapped_column(Text, default="")
+    mentor_answer: Mapped[Answer | None] = mapped_column(Enum(Answer, native_enum=False, length=10))
+    mentor_answered_at: Mapped[datetime | None]
+    mentor_reason: Mapped[str] = mapped_column(Text, default="")
     ended_at: Mapped[datetime | None]
     outcome: Mapped[Outcome | None] = mapped_column(Enum(Outcome, native_enum=False, length=20))
     outcome_note: Mapped[str] = mapped_column(Text, default="")
@@ -131,6 +167,7 @@ class Mentorship(db.Model):
     graduate: Mapped[User] = relationship(foreign_keys=[graduate_id])
     mentor: Mapped[User | None] = relationship(foreign_keys=[mentor_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
     meetings: Mapped[list[Meeting]] = relationship(back_populates="mentorship", cascade="all, delete-orphan",
                                                    order_by="(Meeting.met_on.desc(), Meeting.id.desc())")
     followers: Mapped[list[PairSpecialist]] = relationship(back_populates="mentorship",
@@ -139,6 +176,29 @@ class Mentorship(db.Model):
     @property
     def specialist_ids(self) -> set[int]:
         return {f.user_id for f in self.followers}
+
+    @property
+    def coordinator_approved(self) -> bool:
+        """The coordinator said yes (a rejection is a status of its own)."""
+        return self.decided_at is not None and self.status != MentorshipStatus.rejected
+
+    def answer_of(self, side: str) -> Answer | None:
+        return getattr(self, f"{side}_answer")
+
+    def side_of(self, user) -> str | None:
+        """Which side of the pair this person is: "graduate", "mentor" or None."""
+        if user is None:
+            return None
+        if self.graduate_id == user.id:
+            return "graduate"
+        return "mentor" if self.mentor_id is not None and self.mentor_id == user.id else None
+
+    def waits_for(self) -> list[str]:
+        """Who has still to say yes: "coordinator", "graduate", "mentor" (empty once active or closed)."""
+        if self.status not in MentorshipStatus.open_proposal():
+            return []
+        return ([] if self.status == MentorshipStatus.approved else ["coordinator"]) + [
+            s for s in SIDES if self.answer_of(s) is None]
 
 
 class PairSpecialist(db.Model):

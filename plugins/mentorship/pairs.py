@@ -9,24 +9,30 @@ from collections import Counter
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import selectinload
 
 import matching
-from plugins.mentorship.models import (GraduateProfile, Meeting, MentorProfile, Mentorship, MentorshipStatus,
-                                       Outcome, PairSpecialist, TrainedModel)
+from plugins.mentorship.models import (SIDES, Answer, GraduateProfile, Meeting, MentorProfile, Mentorship,
+                                       MentorshipStatus, Outcome, PairSpecialist, TrainedModel)
 from portal.kit import (Lifecycle, Membership, MembershipStatus, Refusal, Role, User, db, format_day,
                         graduate_needs, hold, refuse_duplicates, to_local, today, utcnow)
 
 TAKING = MentorshipStatus.taking_a_place()
+OPEN = MentorshipStatus.open_proposal()
 BREAKS_A_RULE = _l("This pair breaks a rule: a language in common, or the graduate's preference about the "
                    "mentor's gender.")
 
 #: Every status change of a pair: the row is held and its status read again, so of two people deciding
-#: at once the second is told what the first did. Audit actions: mentorship.approved / .rejected / .ended.
+#: at once the second is told what the first did. The coordinator approves or rejects; the graduate and
+#: the mentor accept (no change of status until the third yes activates it) or decline, before or after
+#: the coordinator. Audit actions: mentorship.<move>.
 LIFECYCLE = Lifecycle("mentorship", "mentorship")
-LIFECYCLE.move("approved", [MentorshipStatus.proposed], MentorshipStatus.active)
+LIFECYCLE.move("approved", [MentorshipStatus.proposed], MentorshipStatus.approved)
 LIFECYCLE.move("rejected", [MentorshipStatus.proposed], MentorshipStatus.rejected)
+LIFECYCLE.move("accepted", OPEN)
+LIFECYCLE.move("declined", OPEN, MentorshipStatus.declined)
+LIFECYCLE.move("activated", [MentorshipStatus.approved], MentorshipStatus.active)
 LIFECYCLE.move("ended", [MentorshipStatus.active], MentorshipStatus.ended)
 
 
@@ -109,10 +115,10 @@ def mentors_with_room(region) -> list[tuple[MentorProfile, int]]:
 
 
 def excluded_pairs(region) -> set[tuple[str, str]]:
-    """Pairs never proposed again: rejected by a coordinator, or a mentorship that has already ended."""
+    """Pairs never proposed again: rejected by a coordinator, declined by a side, or ended already."""
     rows = db.session.execute(select(Mentorship.graduate_id, Mentorship.mentor_id).where(
         Mentorship.region_id == region.id,
-        Mentorship.status.in_((MentorshipStatus.rejected, MentorshipStatus.ended))))
+        Mentorship.status.in_((MentorshipStatus.rejected, MentorshipStatus.declined, MentorshipStatus.ended))))
     return {(str(g), str(m)) for g, m in rows}
 
 
@@ -162,30 +168,40 @@ def min_decisions() -> int:
     return matching.model.MIN_DECISIONS
 
 
-def _decided(region):
-    return (Mentorship.region_id == region.id, Mentorship.decided_at.is_not(None),
-            Mentorship.status.in_((MentorshipStatus.active, MentorshipStatus.ended, MentorshipStatus.rejected)))
+def _declined_by(side: str):
+    return getattr(Mentorship, f"{side}_answer") == Answer.declined
 
 
 def decisions_count(region) -> int:
-    return db.session.scalar(select(func.count()).select_from(Mentorship).where(*_decided(region)))
+    """The coordinators' approvals and rejections plus the graduates' and mentors' declines: one SQL query."""
+    counted = [func.coalesce(func.sum(case((Mentorship.decided_at.is_not(None), 1), else_=0)), 0)]
+    counted += [func.coalesce(func.sum(case((_declined_by(side), 1), else_=0)), 0) for side in SIDES]
+    return sum(db.session.execute(select(*counted).where(Mentorship.region_id == region.id)).one())
 
 
 def decisions(region) -> list[matching.Decision]:
-    """Every approval and rejection of the region, oldest first, on the profiles the coordinator saw.
-
-    Graduates and mentors do not decline proposals on this branch yet; when they do, their declines go
-    in here as ``matching.Decision(..., approved=False, side="graduate" | "mentor")``.
+    """Every decision of the region, oldest first, on the profiles as they were proposed: the coordinators'
+    approvals and rejections, and the graduates' and mentors' declines
+    (``matching.Decision(..., approved=False, side="graduate" | "mentor")``). A side's acceptance is not
+    one: the pair's outcome is the coordinator's, and two yeses would count one pair twice.
     """
-    rows = db.session.scalars(select(Mentorship).where(*_decided(region))
-                              .order_by(Mentorship.decided_at, Mentorship.id))
+    rows = db.session.scalars(select(Mentorship).where(
+        Mentorship.region_id == region.id,
+        (Mentorship.decided_at.is_not(None)) | _declined_by("graduate") | _declined_by("mentor"))
+        .order_by(Mentorship.id))
     found = []
     for row in rows:
         snap = row.snapshot or {}
-        if "graduate" in snap and "mentor" in snap:
-            found.append(matching.Decision(matching.Profile(**snap["graduate"]), matching.Profile(**snap["mentor"]),
-                                           row.status != MentorshipStatus.rejected, at=row.decided_at))
-    return found
+        if "graduate" not in snap or "mentor" not in snap:
+            continue
+        graduate, mentor = matching.Profile(**snap["graduate"]), matching.Profile(**snap["mentor"])
+        if row.decided_at is not None:
+            found.append(matching.Decision(graduate, mentor, row.coordinator_approved, at=row.decided_at))
+        for side in SIDES:
+            if row.answer_of(side) == Answer.declined:
+                found.append(matching.Decision(graduate, mentor, False, side=side,
+                                               at=getattr(row, f"{side}_answered_at")))
+    return sorted(found, key=lambda d: d.at)
 
 
 RETRAINED_JUST_NOW = _l("Another coordinator has just retrained the model. Try again in a moment if you wish.")
@@ -294,17 +310,18 @@ def _new_proposal(region, graduate: matching.Profile, mentor: matching.Profile, 
 def propose_optimal(region, by, model=None) -> list[Mentorship]:
     """Withdraws unpinned proposals and proposes the best assignment of everyone around the fixed pairs."""
     # One conditional statement: a proposal approved, rejected or pinned a moment ago by another
-    # coordinator no longer matches it (PostgreSQL re-reads each row it waited for), so it stays.
+    # coordinator, or answered by its graduate or mentor, no longer matches it (PostgreSQL re-reads each
+    # row it waited for), so it stays.
     db.session.execute(delete(Mentorship).where(
         Mentorship.region_id == region.id, Mentorship.status == MentorshipStatus.proposed,
-        Mentorship.pinned.is_(False)).execution_options(synchronize_session="fetch"))
+        Mentorship.pinned.is_(False), Mentorship.graduate_answer.is_(None),
+        Mentorship.mentor_answer.is_(None)).execution_options(synchronize_session="fetch"))
     db.session.flush()
     active = places_taken(region, (MentorshipStatus.active,))
     mentors = {str(p.user_id): as_mentor(p, max(p.capacity - active[p.user_id], 0))
                for p in mentor_profiles(region)}
-    pinned = db.session.scalars(select(Mentorship).where(
-        Mentorship.region_id == region.id, Mentorship.status == MentorshipStatus.proposed,
-        Mentorship.pinned.is_(True))).all()
+    pinned = db.session.scalars(select(Mentorship).where(  # what the delete left: pinned, approved or answered
+        Mentorship.region_id == region.id, Mentorship.status.in_(OPEN))).all()
     fixed = {str(p.graduate_id): str(p.mentor_id) for p in pinned if str(p.mentor_id) in mentors}
     pinned_profiles = db.session.scalars(select(GraduateProfile).where(
         GraduateProfile.region_id == region.id, GraduateProfile.user_id.in_([int(g) for g in fixed]))).all()
@@ -322,10 +339,11 @@ def propose_optimal(region, by, model=None) -> list[Mentorship]:
     return made
 
 
-def decide(row: Mentorship, approve: bool, reason: str, by) -> None:
+def decide(row: Mentorship, approve: bool, reason: str, by) -> bool:
     """A coordinator's decision on a proposal; kept, since decisions teach the model.
 
     The row is held first: of an approval and a rejection at the same moment, the second is refused.
+    :return: whether the pair became active (both sides had accepted already).
     """
     reason = reason.strip()
     if not approve and not reason:
@@ -337,12 +355,59 @@ def decide(row: Mentorship, approve: bool, reason: str, by) -> None:
     row.decided_by_id = by.id
     row.decided_at = utcnow()
     row.decision_reason = reason
+    return _activate_if_ready(row, checked=True)
 
 
-def _counted(region_id: int, status: MentorshipStatus, *where) -> int:
-    """Mentorships of the region in ``status`` matching ``where``: one SQL count."""
+ANSWERED = _l("You have already accepted this proposal.")
+
+
+def answer(row: Mentorship, side: str, accept: bool, reason: str = "") -> bool:
+    """The graduate's or the mentor's answer to a proposal: taking part is their choice.
+
+    A decline closes the proposal at once (its reason, optional, is for coordinators only); one who
+    accepted may still decline until the pair is active. The row is held first, so of the two sides
+    answering at once the second sees the first's answer, and the pair becomes active exactly once.
+    :return: whether the pair became active now.
+    :raises Refusal: the proposal moved on meanwhile, or this side has accepted already.
+    """
+    if side not in SIDES:
+        raise ValueError(f"unknown side {side!r}")
+    hold(row)
+    if accept and row.status in OPEN and row.answer_of(side) == Answer.accepted:
+        raise Refusal(ANSWERED)
+    LIFECYCLE.apply(row, "accepted" if accept else "declined", region=row.region, subject=row.graduate,
+                    details={"side": side})  # the reason stays out of the audit log: it is the coordinators'
+    setattr(row, f"{side}_answer", Answer.accepted if accept else Answer.declined)
+    setattr(row, f"{side}_answered_at", utcnow())
+    setattr(row, f"{side}_reason", "" if accept else reason.strip())
+    return _activate_if_ready(row) if accept else False
+
+
+def _activate_if_ready(row: Mentorship, checked: bool = False) -> bool:
+    """The third yes makes the pair active, after a look at what may have changed since it was proposed."""
+    if row.status != MentorshipStatus.approved or any(row.answer_of(s) != Answer.accepted for s in SIDES):
+        return False
+    if not checked:
+        _check_approvable(row)
+    LIFECYCLE.apply(row, "activated", region=row.region, subject=row.graduate)
+    return True
+
+
+def waiting_counts(region) -> dict[str, int]:
+    """Open proposals waiting for the coordinator, for the graduate, for the mentor: one SQL query."""
+    is_open = Mentorship.status.in_(OPEN)
+    columns = [func.coalesce(func.sum(case((Mentorship.status == MentorshipStatus.proposed, 1), else_=0)), 0)]
+    columns += [func.coalesce(func.sum(case((is_open & getattr(Mentorship, f"{side}_answer").is_(None), 1),
+                                            else_=0)), 0) for side in SIDES]
+    found = db.session.execute(select(*columns).where(Mentorship.region_id == region.id)).one()
+    return dict(zip(("coordinator", *SIDES), (int(n) for n in found)))
+
+
+def _counted(region_id: int, status: MentorshipStatus | tuple, *where) -> int:
+    """Mentorships of the region in ``status`` (one or a tuple) matching ``where``: one SQL count."""
+    statuses = status if isinstance(status, tuple) else (status,)
     return db.session.scalar(select(func.count()).select_from(Mentorship).where(
-        Mentorship.region_id == region_id, Mentorship.status == status, *where))
+        Mentorship.region_id == region_id, Mentorship.status.in_(statuses), *where))
 
 
 def _active_besides(row: Mentorship, *where) -> int:
@@ -412,7 +477,7 @@ def offer_places(profile: MentorProfile, capacity: int, region) -> int:
                                "You have %(num)d active mentees, so you cannot take fewer. Ask the coordinator "
                                "if a mentorship should end.", active), field="capacity")
     profile.capacity = capacity
-    return max(active + _counted(region.id, MentorshipStatus.proposed, mine) - capacity, 0)
+    return max(active + _counted(region.id, OPEN, mine) - capacity, 0)
 
 
 def keep_new_profile(profile) -> None:
@@ -441,7 +506,7 @@ def flagged_count(region) -> int:
     """Pairs whose mentor's or graduate's role stopped, still open: a coordinator decides what happens."""
     return db.session.scalar(select(func.count()).select_from(Mentorship).where(
         Mentorship.region_id == region.id, Mentorship.flagged_at.is_not(None),
-        Mentorship.status.in_([MentorshipStatus.active, MentorshipStatus.proposed])))
+        Mentorship.status.in_(TAKING)))
 
 
 def active_followed_count(user, region) -> int:
@@ -449,7 +514,9 @@ def active_followed_count(user, region) -> int:
         Mentorship.id.in_(followed_by(user, region)), Mentorship.status == MentorshipStatus.active))
 
 
-NOT_FOLLOWED = _l("This pair is no longer followed: it has ended or was rejected.")
+NOT_FOLLOWED = _l("This pair is no longer followed: it has ended, was rejected or declined.")
+#: A pair nobody follows any more.
+CLOSED = (MentorshipStatus.rejected, MentorshipStatus.declined, MentorshipStatus.ended)
 FOLLOWERS_JUST_CHANGED = _l("Another coordinator has just changed who follows this pair. Reload the page to "
                             "see it.")
 
@@ -460,7 +527,7 @@ def name_specialists(row: Mentorship, user_ids: set[int], by) -> list[User]:
     The pair's row is held first: a pair ended a moment ago is not followed any more.
     """
     hold(row)
-    if row.status in (MentorshipStatus.rejected, MentorshipStatus.ended):
+    if row.status in CLOSED:
         raise Refusal(NOT_FOLLOWED)
     allowed = {u.id: u for u in region_specialists(row.region)}
     wanted = {i for i in user_ids if i in allowed}
@@ -472,3 +539,22 @@ def name_specialists(row: Mentorship, user_ids: set[int], by) -> list[User]:
         for user_id in sorted(new):
             row.followers.append(PairSpecialist(user_id=user_id, named_by_id=by.id if by is not None else None))
     return [allowed[i] for i in sorted(new)]
+
+
+def own_needs(graduate_ids, region) -> dict[int, set[str]]:
+    """What each graduate said themself they would like help with (their profile), one query.
+
+    A mentor reads these among a proposal's reasons, never what other services know of the graduate.
+    """
+    ids = sorted(set(graduate_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(select(GraduateProfile.user_id, GraduateProfile.areas).where(
+        GraduateProfile.region_id == region.id, GraduateProfile.user_id.in_(ids)))
+    return {user_id: set(areas or ()) for user_id, areas in rows}
+
+
+def answers_awaited(user, region, side: str) -> int:
+    """Open proposals where this person, as ``side``, has not answered yet: one SQL count."""
+    person = Mentorship.graduate_id if side == "graduate" else Mentorship.mentor_id
+    return _counted(region.id, OPEN, person == user.id, getattr(Mentorship, f"{side}_answer").is_(None))

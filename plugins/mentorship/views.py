@@ -9,11 +9,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 import matching
-from plugins.mentorship import pairs
-from plugins.mentorship.forms import (AskEndForm, DecisionForm, EndForm, GraduateProfileForm, MeetingForm,
-                                      MentorProfileForm, ProposeForm, SpecialistsForm)
-from plugins.mentorship.models import (STATUS_LABELS, GraduateProfile, MentorProfile, Mentorship, MentorshipStatus,
-                                       Outcome)
+from plugins.mentorship import pairs, words
+from plugins.mentorship.forms import (AskEndForm, DeclineForm, EndForm, GraduateProfileForm, MeetingForm,
+                                      MentorProfileForm, ProposeForm, RejectForm, SpecialistsForm)
+from plugins.mentorship.models import (ANSWER_LABELS, STATUS_LABELS, GraduateProfile, MentorProfile, Mentorship,
+                                       MentorshipStatus, Outcome)
 from portal.kit import (SUPPORT_AREAS, SUPPORT_STAFF, ConfirmForm, Gone, Refusal, audit, db, hold, htmx, members,
                         notify, paginate, parse_id, redirect_to, region_object, render_audited, template_helpers,
                         today)
@@ -86,21 +86,23 @@ def mentor_name(row: Mentorship) -> str:
     return row.mentor.name if row.mentor is not None else _("a mentor whose data was erased")
 
 
-template_helpers(bp, area_label=area_label, area_labels=area_labels, reason_text=reason_text, mentor_name=mentor_name)
+template_helpers(bp, area_label=area_label, area_labels=area_labels, reason_text=reason_text, mentor_name=mentor_name,
+                 side_reasons=words.side_reasons, answer_label=ANSWER_LABELS, waiting_for=words.waiting_for)
 
 
 def _is(*roles) -> bool:
     return current_user.has_role(g.region, *roles)
 
 
+def _my_side(row: Mentorship) -> str | None:
+    """The person's side of the pair ("graduate" or "mentor"), only while they hold that role here."""
+    side = row.side_of(current_user)
+    return side if side is not None and _is(side) else None
+
+
 def _may_see(row: Mentorship) -> bool:
-    """Who knows a pair exists: the staff who follow it, its mentor (unless rejected), its graduate once approved."""
-    if _follows(row):
-        return True
-    if _is("mentor") and row.mentor_id == current_user.id and row.status != MentorshipStatus.rejected:
-        return True
-    return _is("graduate") and row.graduate_id == current_user.id and row.status in (
-        MentorshipStatus.active, MentorshipStatus.ended)
+    """Who knows a pair exists: the staff who follow it, and its graduate and mentor from the proposal on."""
+    return _follows(row) or _my_side(row) is not None
 
 
 def _mentorship(mentorship_id: int) -> Mentorship:
@@ -137,22 +139,38 @@ def _list_read(rows) -> dict:
                 details={"mentorships": [row.id for row in rows]}, audit_if=bool(rows))
 
 
+def _pending_as(role: str) -> bool:
+    """The person registered here as ``role`` and waits for the coordinator's approval."""
+    return any(m.region_id == g.region.id and m.role.value == role and m.status.value == "pending"
+               for m in current_user.memberships)
+
+
 @bp.route("/")
-@members(*PEOPLE)
+@members(*PEOPLE, pending_ok=True)
 def index():
+    """Everyone's start: a mentor's proposals, mentees and next steps; a graduate's proposal and mentor;
+    a mentor still waiting for approval, what to bring and where."""
+    sides = [side for side in ("mentor", "graduate") if _is(side)]
     mine = db.session.scalars(
         select(Mentorship).where(Mentorship.region_id == g.region.id,
                                  or_(Mentorship.mentor_id == current_user.id, Mentorship.graduate_id == current_user.id))
-        .options(selectinload(Mentorship.mentor), selectinload(Mentorship.graduate))
-        .order_by(Mentorship.proposed_at.desc())).all()
-    as_mentor = [m for m in mine if m.mentor_id == current_user.id and m.status != MentorshipStatus.rejected]
-    as_graduate = [m for m in mine if m.graduate_id == current_user.id
-                   and m.status in (MentorshipStatus.active, MentorshipStatus.ended)]
+        .options(selectinload(Mentorship.mentor), selectinload(Mentorship.graduate),
+                 selectinload(Mentorship.meetings))
+        .order_by(Mentorship.proposed_at.desc(), Mentorship.id.desc())).all() if sides else []
+    as_mentor = [m for m in mine if m.mentor_id == current_user.id and "mentor" in sides]
+    as_graduate = [m for m in mine if m.graduate_id == current_user.id and "graduate" in sides]
+    mentor_profile_ = pairs.mentor_profile(current_user, g.region) if "mentor" in sides else None
     return render_audited(
         "mentorship/index.html", **_list_read(as_mentor), as_mentor=as_mentor, as_graduate=as_graduate,
-        mentor_profile=pairs.mentor_profile(current_user, g.region) if _is("mentor") else None,
-        graduate_profile=pairs.graduate_profile(current_user, g.region) if _is("graduate") else None,
-        ask_end_form=AskEndForm(), is_staff=_is(*STAFF), is_coordinator=_is("coordinator"))
+        mentor_profile=mentor_profile_,
+        graduate_profile=pairs.graduate_profile(current_user, g.region) if "graduate" in sides else None,
+        own_needs=pairs.own_needs([m.graduate_id for m in as_mentor], g.region),
+        next_steps=words.mentor_next_steps(as_mentor, mentor_profile_, current_user, g.region)
+        if "mentor" in sides else [],
+        pending_mentor=_pending_as("mentor") and "mentor" not in sides,
+        pending_graduate=_pending_as("graduate") and "graduate" not in sides,
+        ask_end_form=AskEndForm(), decline_form=DeclineForm(formdata=None), confirm_form=ConfirmForm(),
+        is_staff=_is(*STAFF), is_coordinator=_is("coordinator"))
 
 
 # --- profiles ----------------------------------------------------------------
@@ -240,25 +258,29 @@ def _board_context():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     pages = max((len(waiting) + BOARD_PAGE - 1) // BOARD_PAGE, 1)
     page = min(page, pages)
-    proposals = db.session.scalars(
+    open_rows = db.session.scalars(
         select(Mentorship).where(Mentorship.region_id == g.region.id,
-                                 Mentorship.status == MentorshipStatus.proposed)
+                                 Mentorship.status.in_(MentorshipStatus.open_proposal()))
         .options(selectinload(Mentorship.mentor), selectinload(Mentorship.graduate))
         .order_by(Mentorship.proposed_at, Mentorship.id)).all()
+    proposals = [row for row in open_rows if row.status == MentorshipStatus.proposed]
+    answering = [row for row in open_rows if row.status == MentorshipStatus.approved]
     model_row = pairs.latest_model(g.region)
     learnt = pairs.load_model(g.region) if model_row is not None else None
     return dict(waiting=waiting[(page - 1) * BOARD_PAGE:page * BOARD_PAGE], waiting_count=len(waiting),
-                page=page, pages=pages, proposals=proposals, mentors=pairs.mentors_with_room(g.region),
+                page=page, pages=pages, proposals=proposals, answering=answering,
+                mentors=pairs.mentors_with_room(g.region),
                 model=model_row, learnt=learnt, lessons=model_lessons(learnt), percent=percent,
                 decisions_count=pairs.decisions_count(g.region), min_decisions=pairs.min_decisions(),
-                confirm_form=ConfirmForm(), decision_form=DecisionForm())
+                confirm_form=ConfirmForm(), reject_form=RejectForm(formdata=None))
 
 
 @bp.route("/board")
 @members("coordinator")
 def board():
     context = _board_context()
-    shown = [p.user_id for p in context["waiting"]] + [row.graduate_id for row in context["proposals"]]
+    shown = [p.user_id for p in context["waiting"]] + [row.graduate_id for row in
+                                                       context["proposals"] + context["answering"]]
     return render_audited("mentorship/board.html", action="mentorship.board.viewed", target="board", names=shown,
                           **context)
 
@@ -290,6 +312,20 @@ def _pair_read(row: Mentorship) -> dict:
                 audit_if=row.graduate_id != current_user.id)
 
 
+def _pair_link(row: Mentorship) -> str:
+    return url_for("mentorship.mentorship", mentorship_id=row.id)
+
+
+def _tell_proposed(row: Mentorship) -> None:
+    """Both sides hear of a proposal at once: each decides for themself."""
+    link = _pair_link(row)
+    notify(row.graduate, _l("A mentor is proposed to you: %(mentor)s. See why, and say whether you agree."),
+           link=link, **_people_of(row))
+    if row.mentor is not None:
+        notify(row.mentor, _l("A graduate is proposed to you as a mentee: %(graduate)s. See why, and say whether "
+                              "you agree."), link=link, **_people_of(row))
+
+
 @bp.route("/board/propose", methods=["POST"])
 @members("coordinator")
 def propose():
@@ -307,10 +343,11 @@ def propose():
         flash(str(refusal), "error")
         return redirect_to(url_for("mentorship.board"))
     audit("mentorship.proposed", target=f"mentorship:{row.id}", region=g.region, subject=profile.user)
+    _tell_proposed(row)
     db.session.commit()
     if htmx:  # the proposal itself appears in the list: no message left over for the next page
         return render_audited("mentorship/partials/proposed.html", **_pair_read(row), row=row,
-                              decision_form=DecisionForm(formdata=None))
+                              reject_form=RejectForm(formdata=None), confirm_form=ConfirmForm())
     flash(_("Proposed: %(graduate)s with %(mentor)s. Approve or reject it below.",
             graduate=profile.user.name, mentor=mentor.user.name), "success")
     return redirect(url_for("mentorship.board") + f"#proposal-{row.id}")
@@ -323,6 +360,8 @@ def optimise():
         abort(400)
     made = pairs.propose_optimal(g.region, current_user, model=pairs.load_model(g.region))
     audit("mentorship.optimised", target="board", region=g.region, details={"proposals": [row.id for row in made]})
+    for row in made:
+        _tell_proposed(row)
     db.session.commit()
     flash(_("Proposed %(count)d pairs for everyone waiting; review them below.", count=len(made)), "success")
     return redirect_to(url_for("mentorship.board") + "#proposals")
@@ -394,11 +433,13 @@ def _detail(row: Mentorship, status: int = 200, **forms):
         "mentorship/mentorship.html", **_pair_read(row), status=status, row=row,
         can_log=row.status == MentorshipStatus.active and _keeps_log(row),
         sees_log=_keeps_log(row), is_coordinator=_is("coordinator"), is_staff=_follows(row),
-        is_graduate=row.graduate_id == current_user.id,
+        is_graduate=row.graduate_id == current_user.id, side=_my_side(row),
+        own_needs=pairs.own_needs([row.graduate_id], g.region),
         specialists_form=_specialists_form(row, forms.get("specialists_form")) if _is("coordinator") else None,
         meeting_form=forms.get("meeting_form") or MeetingForm(formdata=None, met_on=today(g.region)),
         end_form=forms.get("end_form") or EndForm(formdata=None),
-        decision_form=forms.get("decision_form") or DecisionForm(formdata=None),
+        reject_form=forms.get("reject_form") or RejectForm(formdata=None),
+        decline_form=forms.get("decline_form") or DeclineForm(formdata=None),
         ask_end_form=forms.get("ask_end_form") or AskEndForm(formdata=None), confirm_form=ConfirmForm())
 
 
@@ -424,44 +465,172 @@ def _in_proposal() -> bool:
     return bool(htmx) and request.headers.get("HX-Target", "").startswith("proposal-")
 
 
-def _proposal(row: Mentorship, form: DecisionForm | None = None, status: int = 200):
+def _proposal(row: Mentorship, form: RejectForm | None = None, status: int = 200):
     return render_audited("mentorship/partials/proposal.html", **_pair_read(row), status=status, row=row,
-                          decision_form=form or DecisionForm(formdata=None), confirm_form=ConfirmForm())
+                          reject_form=form or RejectForm(formdata=None), confirm_form=ConfirmForm())
 
 
-@bp.route("/mentorships/<int:mentorship_id>/decide", methods=["POST"])
-@members("coordinator")
-def decide(mentorship_id: int):
-    row = _mentorship(mentorship_id)
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        return _proposal(row, form, 422) if _in_proposal() else _detail(row, status=422, decision_form=form)
-    approve = form.decision.data == "approve"
+def _coordinator_of(row: Mentorship):
+    """The coordinator who answers for the pair: who decided it, else who proposed it."""
+    return row.decided_by or row.proposed_by
+
+
+def _tell_active(row: Mentorship, by_side: bool) -> None:
+    """The pair has started: each side is told once, and asked for a contact if they shared none."""
+    link = _pair_link(row) + "#contacts"
+    for person, other in ((row.graduate, mentor_name(row)), (row.mentor, row.graduate.name)):
+        if person is None:
+            continue
+        message = (_l("Your mentorship with %(name)s has started: see how to reach each other.") if person.contact
+                   else _l("Your mentorship with %(name)s has started. Add a phone or another contact to your "
+                           "profile so that %(name)s can reach you."))
+        notify(person, message, link=link, name=other)
+    coordinator = _coordinator_of(row)
+    if by_side and coordinator is not None:
+        notify(coordinator, _l("The pair %(graduate)s — %(mentor)s is active: all three said yes."), link=link,
+               **_people_of(row))
+
+
+def _decided(row: Mentorship, approve: bool, activated: bool) -> str:
+    if not approve:
+        return _("Rejected: %(graduate)s with %(mentor)s. This pair will not be proposed again.", **_people_of(row))
+    if activated:
+        return _("Approved: %(graduate)s with %(mentor)s. Both had accepted: the pair is active.", **_people_of(row))
+    return _("Approved: %(graduate)s with %(mentor)s. Waiting for: %(who)s.", who=words.waiting_for(row),
+             **_people_of(row))
+
+
+def _decide(row: Mentorship, approve: bool, form):
+    """Both coordinator's buttons: the decision, its notifications, the card or the board again."""
     try:
-        pairs.decide(row, approve, form.reason.data or "", current_user)
+        activated = pairs.decide(row, approve, (form.reason.data or "") if form is not None else "", current_user)
     except Gone:
         raise  # withdrawn meanwhile: nothing left to show in its place; the core says so
     except Refusal as refusal:
         if not _in_proposal():
-            return _refused(row, refusal, decision_form=form)
+            return _refused(row, refusal, reject_form=form or RejectForm(formdata=None))
         db.session.rollback()
         if row.status != MentorshipStatus.proposed:  # decided a moment ago by someone else: say so in its place
             return render_template("mentorship/partials/decided.html", row=row, message=str(refusal)), 422
+        form = form or RejectForm(formdata=None)
         refusal.show_on(form, "reason")
         return _proposal(row, form, 422)
-    if approve:
-        link = url_for("mentorship.mentorship", mentorship_id=row.id)
-        notify(row.graduate, _l("You have a mentor: %(mentor)s. See why you were paired."), link=link,
-               **_people_of(row))
-        notify(row.mentor, _l("Your mentorship with %(graduate)s is approved."), link=link, **_people_of(row))
+    if activated:
+        _tell_active(row, by_side=False)
+    elif not approve:
+        for person, other in ((row.graduate, mentor_name(row)), (row.mentor, row.graduate.name)):
+            if person is not None:
+                notify(person, _l("The proposed pair with %(name)s does not go ahead. The coordinator will look "
+                                  "for another."), link=url_for("mentorship.index"), name=other)
     db.session.commit()
-    message = (_("Approved: %(graduate)s with %(mentor)s.", **_people_of(row)) if approve
-               else _("Rejected: %(graduate)s with %(mentor)s. This pair will not be proposed again.",
-                      **_people_of(row)))
+    message = _decided(row, approve, activated)
     if _in_proposal():
         return render_template("mentorship/partials/decided.html", row=row, message=message)
     flash(message, "success")
     return redirect_to(url_for("mentorship.board") + "#proposals")
+
+
+@bp.route("/mentorships/<int:mentorship_id>/approve", methods=["POST"])
+@members("coordinator")
+def approve(mentorship_id: int):
+    row = _mentorship(mentorship_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _decide(row, True, None)
+
+
+@bp.route("/mentorships/<int:mentorship_id>/reject", methods=["POST"])
+@members("coordinator")
+def reject(mentorship_id: int):
+    row = _mentorship(mentorship_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _proposal(row, form, 422) if _in_proposal() else _detail(row, status=422, reject_form=form)
+    return _decide(row, False, form)
+
+
+# --- the graduate's and the mentor's answers ------------------------------------------
+
+def _answering(mentorship_id: int) -> tuple[Mentorship, str]:
+    """The pair and the person's side of it; staff and everyone else have no answer to give: 404."""
+    row = _mentorship(mentorship_id)
+    side = _my_side(row)
+    if side is None:
+        abort(404)
+    return row, side
+
+
+def _in_answer() -> bool:
+    return bool(htmx) and request.headers.get("HX-Target", "").startswith("answer-")
+
+
+def _answer_box(row: Mentorship, side: str, status: int = 200, form: DeclineForm | None = None,
+                message: str = ""):
+    """The answer part of a proposal, as htmx swaps it in place."""
+    return render_audited("mentorship/partials/answer.html", **_pair_read(row), status=status, row=row, side=side,
+                          decline_form=form or DeclineForm(formdata=None), confirm_form=ConfirmForm(),
+                          message=message)
+
+
+def _answered(row: Mentorship, side: str, accept: bool, form: DeclineForm | None):
+    try:
+        activated = pairs.answer(row, side, accept, (form.reason.data or "") if form is not None else "")
+    except Gone:
+        raise
+    except Refusal as refusal:
+        db.session.rollback()
+        db.session.refresh(row)
+        if _in_answer():
+            return _answer_box(row, side, 422, form, message=str(refusal))
+        return _refused(row, refusal, decline_form=form or DeclineForm(formdata=None))
+    other_side = "mentor" if side == "graduate" else "graduate"
+    other = row.mentor if side == "graduate" else row.graduate
+    me = current_user.name
+    if activated:
+        _tell_active(row, by_side=True)
+        message = _("You accepted. Everyone agreed: the mentorship has started. See below how to reach each other.")
+    elif accept:
+        if other is not None and row.answer_of(other_side) is None:
+            notify(other, _l("%(name)s has accepted the proposed pair with you. Your answer is awaited."),
+                   link=_pair_link(row), name=me)
+        message = _("You accepted. Waiting for: %(who)s.", who=words.waiting_for(row))
+    else:
+        coordinator = _coordinator_of(row)
+        if coordinator is not None:
+            notify(coordinator, _l("%(name)s declined the proposed pair %(graduate)s — %(mentor)s."),
+                   link=_pair_link(row), name=me, **_people_of(row))
+        if other is not None:
+            notify(other, _l("The proposed pair with %(name)s does not go ahead. The coordinator will look for "
+                             "another."), link=url_for("mentorship.index"), name=me)
+        message = _("You declined. Thank you for saying so: the coordinator will look for another pair.")
+    db.session.commit()
+    if _in_answer():
+        return _answer_box(row, side, message=message)
+    flash(message, "success")
+    return redirect_to(_pair_link(row))
+
+
+@bp.route("/mentorships/<int:mentorship_id>/accept", methods=["POST"])
+@members("graduate", "mentor")
+def accept(mentorship_id: int):
+    """The graduate or the mentor says yes to a proposal."""
+    row, side = _answering(mentorship_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _answered(row, side, True, None)
+
+
+@bp.route("/mentorships/<int:mentorship_id>/decline", methods=["POST"])
+@members("graduate", "mentor")
+def decline(mentorship_id: int):
+    """The graduate or the mentor says no, with a reason for the coordinator if they wish."""
+    row, side = _answering(mentorship_id)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        if _in_answer():
+            return _answer_box(row, side, 422, form)
+        return _detail(row, status=422, decline_form=form)
+    return _answered(row, side, False, form)
 
 
 @bp.route("/mentorships/<int:mentorship_id>/pin", methods=["POST"])
@@ -471,7 +640,7 @@ def pin(mentorship_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     hold(row)  # the status as the database has it now: a proposal decided a moment ago is not pinned
-    if row.status == MentorshipStatus.proposed:
+    if row.status in MentorshipStatus.open_proposal():
         row.pinned = not row.pinned
         audit("mentorship.pinned" if row.pinned else "mentorship.unpinned", target=f"mentorship:{row.id}",
               region=g.region, subject=row.graduate)
@@ -487,7 +656,7 @@ def specialists(mentorship_id: int):
     """The coordinator names the specialists who follow the pair; each newly named is told."""
     row = _mentorship(mentorship_id)
     form = _specialists_form(row, SpecialistsForm())
-    if row.status in (MentorshipStatus.rejected, MentorshipStatus.ended):
+    if row.status in pairs.CLOSED:
         flash(str(pairs.NOT_FOLLOWED), "error")
         return redirect_to(url_for("mentorship.mentorship", mentorship_id=row.id))
     if not form.validate_on_submit():

@@ -64,3 +64,32 @@ def test_suggest_beats_keyword_baseline():
     base = mean_metric(baseline_suggest(graduates, mentors, k=5), relevance, ndcg_at_k, 5)
     assert ours > base + 0.05
     assert coverage(suggest(graduates, mentors, k=5)) > 0.9
+
+
+def test_the_two_sided_truth_counts_a_mentor_only_when_both_would_accept():
+    """Graduates and mentors decline proposals too: the two-sided truth keeps a relevant mentor only when the
+    mentor would also accept the graduate."""
+    graduates, mentors, relevance = synthetic_population(200, 80, seed=5)
+    both = relevance.both_sides()
+    index = {m.id: j for j, m in enumerate(mentors)}
+    assert set(both) == set(relevance) and len(both) == len(graduates)
+    for graduate in graduates:
+        accepts = relevance.mentor_accepts(graduate.id)
+        assert both[graduate.id] <= relevance[graduate.id]
+        assert all(accepts[index[m]] for m in both[graduate.id])
+        assert not any(accepts[index[m]] for m in relevance[graduate.id] - both[graduate.id])
+    kept = sum(len(both[g.id]) for g in graduates)
+    assert 0 < kept < sum(len(relevance[g.id]) for g in graduates)  # some relevant mentors would say no
+
+
+@pytest.mark.parametrize("population", ["synthetic", "harder"])
+def test_suggest_leads_the_baselines_on_the_two_sided_measure_too(population):
+    from matching.evaluate import harder_population, municipality_baseline
+
+    maker = synthetic_population if population == "synthetic" else harder_population
+    graduates, mentors, relevance = maker(400, 150, seed=11)
+    both = relevance.both_sides()
+    ours = mean_metric(suggest(graduates, mentors, k=5), both, ndcg_at_k, 5)
+    keywords = mean_metric(baseline_suggest(graduates, mentors, k=5), both, ndcg_at_k, 5)
+    stronger = mean_metric(municipality_baseline(graduates, mentors, k=5), both, ndcg_at_k, 5)
+    assert ours > keywords + 0.1 and ours > stronger + 0.01, (ours, keywords, stronger)

@@ -45,3 +45,13 @@ def pool(people, belgorod):
     other = add_mentor(belgorod, "other-mentor@belgorod.test", interests=("шахматы",), areas=("education",),
                        town=1, name="Другой Наставник")
     return {"graduate": people["graduate"], "mentor": people["mentor"], "other": other}
+
+
+def agree(row, coordinator):
+    """The graduate and the mentor accept, the coordinator approves: the pair is active."""
+    from plugins.mentorship import pairs
+
+    for side in ("graduate", "mentor"):
+        pairs.answer(row, side, True)
+    assert pairs.decide(row, True, "", coordinator)
+    return row

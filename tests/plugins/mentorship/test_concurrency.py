@@ -11,7 +11,7 @@ from portal.app.extensions import db
 from portal.kit import Refusal
 from portal.models import AuditEvent, Notification, User
 from tests.helpers import at_once, make_user
-from tests.plugins.mentorship.conftest import add_graduate, add_mentor
+from tests.plugins.mentorship.conftest import add_graduate, add_mentor, agree
 
 CROWD = 10
 
@@ -39,8 +39,11 @@ def test_coordinators_approving_at_once_never_put_a_mentor_above_capacity(app, p
     proposals = []
     for i in range(CROWD):
         graduate = add_graduate(belgorod, email=f"g{i}@belgorod.test")
-        proposals.append(pairs.propose(belgorod, pairs.graduate_profile(graduate, belgorod),
-                                       pairs.mentor_profile(mentor, belgorod), people["coordinator"]).id)
+        row = pairs.propose(belgorod, pairs.graduate_profile(graduate, belgorod),
+                            pairs.mentor_profile(mentor, belgorod), people["coordinator"])
+        for side in ("graduate", "mentor"):  # both said yes: each approval would start a pair
+            pairs.answer(row, side, True)
+        proposals.append(row.id)
     pairs.mentor_profile(mentor, belgorod).capacity = 1  # the mentor now takes one mentee only
     db.session.commit()
     coordinator_id = people["coordinator"].id
@@ -94,9 +97,9 @@ def test_approving_and_rejecting_one_proposal_at_once_one_decision_stands(app, p
                         pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
     db.session.commit()
     second = make_user("second-coordinator@belgorod.test", {belgorod: ["coordinator"]})
-    url = f"{BASE}/mentorships/{row.id}/decide"
-    presses = {"approve": (*_signed_in(app, people["coordinator"]), url, {"decision": "approve"}),
-               "reject": (*_signed_in(app, second), url, {"decision": "reject", "reason": "Далеко ехать"})}
+    url = f"{BASE}/mentorships/{row.id}"
+    presses = {"approve": (*_signed_in(app, people["coordinator"]), f"{url}/approve", {}),
+               "reject": (*_signed_in(app, second), f"{url}/reject", {"reason": "Далеко ехать"})}
     row_id = row.id
     db.session.commit()
 
@@ -106,7 +109,7 @@ def test_approving_and_rejecting_one_proposal_at_once_one_decision_stands(app, p
     db.session.expire_all()
     row = db.session.get(Mentorship, row_id)
     if "approve: done" in outcomes:
-        assert row.status == MentorshipStatus.active and _actions(row_id, *DECISIONS) == ["mentorship.approved"]
+        assert row.status == MentorshipStatus.approved and _actions(row_id, *DECISIONS) == ["mentorship.approved"]
     else:
         assert row.status == MentorshipStatus.rejected and _actions(row_id, *DECISIONS) == ["mentorship.rejected"]
 
@@ -115,7 +118,7 @@ def test_approving_and_rejecting_one_proposal_at_once_one_decision_stands(app, p
 def test_ending_one_mentorship_twice_at_once_ends_it_once(app, people, pool, belgorod, second_ender):
     row = pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
                         pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
-    pairs.decide(row, True, "", people["coordinator"])
+    agree(row, people["coordinator"])
     db.session.commit()
     end = (f"{BASE}/mentorships/{row.id}/end", {"outcome": "goals_reached"})
     presses = {"coordinator": (*_signed_in(app, people["coordinator"]), *end)}
@@ -215,13 +218,14 @@ def test_optimising_never_withdraws_a_pair_approved_a_moment_ago(app, people, be
                  lambda state: another_coordinator_approves() if state.is_delete else None)
     pairs.propose_optimal(belgorod, people["coordinator"])
     db.session.commit()
-    assert approved == [{"done": None}]
+    assert approved == [{"done": False}]  # approved, not yet active: both sides are still to answer
     db.session.expire_all()
     kept = db.session.get(Mentorship, proposal_id)
-    assert kept is not None and kept.status == MentorshipStatus.active
+    assert kept is not None and kept.status == MentorshipStatus.approved
 
 
-@pytest.mark.parametrize("action, data", [("decide", {"decision": "approve"}), ("pin", {})])
+@pytest.mark.parametrize("action, data", [("approve", {}), ("reject", {"reason": "Далеко"}), ("accept", {}),
+                                          ("pin", {})])
 def test_a_proposal_withdrawn_a_moment_ago_is_a_message_not_an_error(app, people, belgorod, monkeypatch, action,
                                                                       data):
     from plugins.mentorship import views
@@ -238,7 +242,82 @@ def test_a_proposal_withdrawn_a_moment_ago_is_a_message_not_an_error(app, people
 
     monkeypatch.setattr(views, "region_object", load_then_optimise)
     client = app.test_client()
-    client.login_as(people["coordinator"])
+    client.login_as(db.session.get(Mentorship, proposal_id).graduate if action == "accept" else people["coordinator"])
     response = client.post(f"/belgorod/mentorship/mentorships/{proposal_id}/{action}", data=data)
     assert response.status_code == 422
     assert "удалил кто-то другой" in response.get_data(as_text=True) or "removed" in response.get_data(as_text=True)
+
+
+# --- the graduate decides: answers racing the coordinator and each other ----------------------------
+
+def _proposed(people, belgorod) -> Mentorship:
+    row = pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
+                        pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
+    db.session.commit()
+    return row
+
+
+def _notes_of(user_id: int, *words: str) -> list[str]:
+    return [text for text in db.session.scalars(select(Notification.message).where(Notification.user_id == user_id))
+            if all(word in text for word in words)]
+
+
+def test_the_graduate_accepting_while_the_coordinator_rejects_never_starts_the_pair(app, people, pool, belgorod):
+    row = _proposed(people, belgorod)
+    url = f"{BASE}/mentorships/{row.id}"
+    presses = {"accept": (*_signed_in(app, people["graduate"]), f"{url}/accept", {}),
+               "reject": (*_signed_in(app, people["coordinator"]), f"{url}/reject", {"reason": "Далеко ехать"})}
+    row_id = row.id
+    db.session.commit()
+
+    outcomes = sorted(at_once(app, list(presses), _press(presses)))
+
+    # Accepted first, then rejected (a yes does not bind the coordinator); or rejected first: the yes is refused.
+    assert outcomes in (["accept: done", "reject: done"], ["accept: refused", "reject: done"]), outcomes
+    db.session.expire_all()
+    row = db.session.get(Mentorship, row_id)
+    assert row.status == MentorshipStatus.rejected
+    assert _actions(row_id, "mentorship.activated", "mentorship.rejected") == ["mentorship.rejected"]
+    assert row.graduate_answer is (None if "accept: refused" in outcomes else pairs.Answer.accepted)
+    for person in ("graduate", "mentor"):  # each side is told once that the pair does not go ahead
+        assert len(_notes_of(people[person].id, "не состоится")) == 1, person
+
+
+@pytest.mark.parametrize("coordinator", ["approved before", "approves at once"])
+def test_both_sides_accepting_at_once_start_the_pair_exactly_once(app, people, pool, belgorod, coordinator):
+    row = _proposed(people, belgorod)
+    if coordinator == "approved before":
+        pairs.decide(row, True, "", people["coordinator"])
+        db.session.commit()
+    url = f"{BASE}/mentorships/{row.id}"
+    presses = {"graduate": (*_signed_in(app, people["graduate"]), f"{url}/accept", {}),
+               "mentor": (*_signed_in(app, people["mentor"]), f"{url}/accept", {})}
+    if coordinator == "approves at once":
+        presses["coordinator"] = (*_signed_in(app, people["coordinator"]), f"{url}/approve", {})
+    row_id = row.id
+    db.session.commit()
+
+    outcomes = sorted(at_once(app, list(presses), _press(presses)))
+
+    assert outcomes == sorted(f"{name}: done" for name in presses), outcomes
+    db.session.expire_all()
+    row = db.session.get(Mentorship, row_id)
+    assert row.status == MentorshipStatus.active
+    assert _actions(row_id, "mentorship.activated") == ["mentorship.activated"]
+    for person in ("graduate", "mentor"):
+        assert len(_notes_of(people[person].id, "началось")) == 1, (person, outcomes)
+    # The coordinator hears of the start only when a side's yes was the last: once at most.
+    assert len(_notes_of(people["coordinator"].id, "все трое согласились")) <= 1
+
+
+def test_a_double_click_on_accept_is_one_answer(app, people, pool, belgorod):
+    row = _proposed(people, belgorod)
+    presses = {f"click {n}": (*_signed_in(app, people["graduate"]), f"{BASE}/mentorships/{row.id}/accept", {})
+               for n in range(2)}
+    row_id = row.id
+    db.session.commit()
+
+    outcomes = at_once(app, list(presses), _press(presses))
+
+    assert sorted(o.split(": ")[1] for o in outcomes) == ["422", "done"], outcomes
+    assert _actions(row_id, "mentorship.accepted") == ["mentorship.accepted"]

@@ -12,7 +12,7 @@ from plugins.mentorship.models import (GraduateProfile, Meeting, MentorProfile, 
 from portal.app.extensions import db
 from portal.models import AuditEvent, Notification
 from tests.helpers import form_errors, make_user
-from tests.plugins.mentorship.conftest import add_graduate, add_mentor
+from tests.plugins.mentorship.conftest import add_graduate, add_mentor, agree
 
 BASE = "/belgorod/mentorship"
 
@@ -85,39 +85,226 @@ def test_board_suggests_with_reasons_and_a_click_proposes(client, people, pool, 
     assert again.status_code == 302 and len(db.session.scalars(select(Mentorship)).all()) == 1
 
 
-def test_approval_notifies_both_and_each_sees_the_match(client, people, pool):
+def _notes(user) -> list[str]:
+    return list(db.session.scalars(select(Notification.message).where(Notification.user_id == user.id)
+                                   .order_by(Notification.id)))
+
+
+def test_the_graduate_and_the_mentor_each_decide_and_the_pair_starts_when_all_three_agree(client, people, pool):
+    people["mentor"].contact = "+7 900 111-22-33"
+    db.session.commit()
     client.login_as(people["coordinator"])
     _propose(client, people["graduate"], people["mentor"])
     row = _only()
-    client.get(f"{BASE}/board")  # the flash is shown
-    client.login_as(people["graduate"])
-    assert people["mentor"].name not in client.get(f"{BASE}/").get_data(as_text=True)  # not before approval
-    assert client.get(f"{BASE}/mentorships/{row.id}").status_code == 404
-    client.login_as(people["mentor"])
-    waiting = client.get(f"{BASE}/").get_data(as_text=True)
-    assert people["graduate"].name in waiting and "Ждёт одобрения координатора" in waiting
+    assert row.status == MentorshipStatus.proposed and row.waits_for() == ["coordinator", "graduate", "mentor"]
+    assert "Вам предлагают наставника: Игорь Белов" in _notes(people["graduate"])[0]
+    assert "Вам предлагают подопечного: Анна Смирнова" in _notes(people["mentor"])[0]
+    row.reasons = row.reasons + [{"code": "learned", "params": {"probability": 0.9}}]
+    row.decision_reason = "Внутренняя заметка координатора"
+    db.session.commit()
+
+    client.login_as(people["graduate"])  # the proposal in the graduate's own words
+    home = client.get(f"{BASE}/").get_data(as_text=True)
+    assert "Предлагаемый наставник: Игорь Белов" in home and "вам обоим нравится: футбол" in home
+    assert "может помочь вам: жильё" in home
+    page = client.get(f"{BASE}/mentorships/{row.id}").get_data(as_text=True)
+    for internal in ("похожие пары", "Внутренняя заметка", "Оценка", "оценка"):
+        assert internal not in page and internal not in home, internal
+    assert client.post(f"{BASE}/mentorships/{row.id}/accept").status_code == 302
+    db.session.refresh(row)
+    assert row.graduate_answer.value == "accepted" and row.status == MentorshipStatus.proposed
+    assert "Игорь" not in " ".join(_notes(people["graduate"])[1:])  # nothing more for the graduate yet
+    assert "Анна Смирнова согласился(-ась)" in _notes(people["mentor"])[-1]
+    again = client.post(f"{BASE}/mentorships/{row.id}/accept")
+    assert again.status_code == 422 and "Вы уже согласились" in again.get_data(as_text=True)
+
+    client.login_as(people["mentor"])  # the mentor's words: the needs the graduate stated, what they share
+    home = client.get(f"{BASE}/").get_data(as_text=True)
+    assert "выпускнику нужна помощь: жильё — вы её предлагаете" in home and "Ответьте на предложение" in home
+    answer = client.post(f"{BASE}/mentorships/{row.id}/accept", headers={"HX-Request": "true",
+                                                                         "HX-Target": f"answer-{row.id}"})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "<html" not in html and f'id="answer-{row.id}"' in html
+    assert "Ждём ответа: координатор" in html
+    db.session.refresh(row)
+    assert row.status == MentorshipStatus.proposed and row.waits_for() == ["coordinator"]
 
     client.login_as(people["coordinator"])
-    response = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "approve", "reason": "Подходят"})
+    board = client.get(f"{BASE}/board").get_data(as_text=True)
+    assert "Выпускник: согласен(на)" in board and "Наставник: согласен(на)" in board
+    assert 'type="radio"' not in board and "Решить" not in board
+    response = client.post(f"{BASE}/mentorships/{row.id}/approve")
     assert response.status_code == 302
     db.session.refresh(row)
     assert row.status == MentorshipStatus.active and row.decided_by_id == people["coordinator"].id
-    notes = {n.user_id: n.message for n in db.session.scalars(select(Notification))}
-    assert set(notes) == {people["graduate"].id, people["mentor"].id}
-    client.login_as(people["graduate"])
+    started = [n for n in _notes(people["graduate"]) if "началось" in n]
+    assert started == ["Ваше наставничество с Игорь Белов началось. Добавьте в профиль телефон или другой контакт, "
+                       "чтобы Игорь Белов мог(ла) с вами связаться."]
+    assert [n for n in _notes(people["mentor"]) if "началось" in n] == [
+        "Ваше наставничество с Анна Смирнова началось: посмотрите, как связаться друг с другом."]
+
+    client.login_as(people["graduate"])  # both see how to reach each other; a missing contact is asked for
     mine = client.get(f"{BASE}/").get_data(as_text=True)
-    assert people["mentor"].name in mine and "оба: футбол" in mine
+    assert "Игорь Белов: <strong>+7 900 111-22-33</strong>" in mine
+    assert "Вы пока не указали контакт" in mine and 'href="/profile"' in mine
+    client.login_as(people["mentor"])
+    theirs = client.get(f"{BASE}/mentorships/{row.id}").get_data(as_text=True)
+    assert "Анна Смирнова пока не указал(а) контакт" in theirs and "+7 900 111-22-33" in theirs
+
+
+def test_a_decline_ends_the_proposal_and_its_reason_is_the_coordinators_alone(client, people, pool, belgorod):
+    client.login_as(people["coordinator"])
+    _propose(client, people["graduate"], people["mentor"])
+    row = _only()
+    pairs.name_specialists(row, {people["specialist"].id}, people["coordinator"])
+    db.session.commit()
+    client.login_as(people["mentor"])
+    assert client.post(f"{BASE}/mentorships/{row.id}/accept").status_code == 302
+    client.login_as(people["graduate"])
+    too_long = client.post(f"{BASE}/mentorships/{row.id}/decline", data={"reason": "я" * 2001})
+    assert too_long.status_code == 422 and "я" * 2001 in too_long.get_data(as_text=True)
+    declined = client.post(f"{BASE}/mentorships/{row.id}/decline", data={"reason": "Хочу женщину-наставника"},
+                           follow_redirects=True)
+    assert "Вы отказались" in declined.get_data(as_text=True)
+    db.session.refresh(row)
+    assert (row.status, row.graduate_answer.value, row.graduate_reason) == (
+        MentorshipStatus.declined, "declined", "Хочу женщину-наставника")
+    assert "Анна Смирнова отказывается" in _notes(people["coordinator"])[-1]
+    assert "не состоится" in _notes(people["mentor"])[-1]
+    audit_line = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "mentorship.declined"))
+    assert audit_line.details["side"] == "graduate" and "Хочу" not in str(audit_line.details)
+    # The reason: the coordinator reads it; the mentor, a specialist who follows the pair, the graduate do not.
+    for person, sees in (("coordinator", True), ("mentor", False), ("specialist", False), ("graduate", False)):
+        client.login_as(people[person])
+        page = client.get(f"{BASE}/mentorships/{row.id}")
+        assert page.status_code == 200, person
+        assert ("Хочу женщину-наставника" in page.get_data(as_text=True)) is sees, person
+        assert ("Хочу женщину-наставника" in client.get(f"{BASE}/").get_data(as_text=True)) is False, person
+    client.login_as(people["coordinator"])
+    assert "Хочу женщину-наставника" not in client.get(f"{BASE}/board").get_data(as_text=True)  # not open any more
+    # The graduate waits again, this mentor is never proposed to them again, and the decline is a decision.
+    assert [p.user_id for p in pairs.waiting_graduates(belgorod)] == [people["graduate"].id]
+    assert (str(people["graduate"].id), str(people["mentor"].id)) in pairs.excluded_pairs(belgorod)
+    found = pairs.decisions(belgorod)
+    assert [(d.approved, d.side) for d in found] == [(False, "graduate")] and pairs.decisions_count(belgorod) == 1
+    late = client.post(f"{BASE}/mentorships/{row.id}/approve")
+    assert late.status_code == 422 and "Это только что изменилось" in late.get_data(as_text=True)
+
+
+def test_decisions_of_every_side_teach_the_model_in_time_order(app_context, people, pool, belgorod):
+    from datetime import datetime
+
+    first = pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
+                          pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
+    pairs.decide(first, True, "", people["coordinator"])
+    pairs.answer(first, "mentor", False, "Не успеваю")
+    second_graduate = add_graduate(belgorod, email="second@belgorod.test")
+    second = pairs.propose(belgorod, pairs.graduate_profile(second_graduate, belgorod),
+                           pairs.mentor_profile(pool["other"], belgorod), people["coordinator"])
+    pairs.decide(second, False, "Далеко", people["coordinator"])
+    first.decided_at, first.mentor_answered_at = datetime(2026, 1, 1), datetime(2026, 1, 3)
+    second.decided_at = datetime(2026, 1, 2)
+    db.session.commit()
+    found = pairs.decisions(belgorod)
+    assert [(d.approved, d.side, d.at.day) for d in found] == [
+        (True, "coordinator", 1), (False, "coordinator", 2), (False, "mentor", 3)]
+    assert pairs.decisions_count(belgorod) == 3
+    assert found[2].mentor.id == str(people["mentor"].id)
+
+
+def test_proposals_of_another_person_or_region_cannot_be_answered(client, people, pool, belgorod, regions):
+    client.login_as(people["coordinator"])
+    _propose(client, people["graduate"], people["mentor"])
+    row = _only()
+    other_graduate = add_graduate(belgorod, email="other-graduate@belgorod.test")
+    for person in (pool["other"], other_graduate):  # a mentor and a graduate of the region, not of this pair
+        client.login_as(person)
+        assert client.get(f"{BASE}/mentorships/{row.id}").status_code == 404
+        for action in ("accept", "decline"):
+            assert client.post(f"{BASE}/mentorships/{row.id}/{action}").status_code == 404, action
+    client.login_as(people["specialist"])  # staff never answer for a side
+    assert client.post(f"{BASE}/mentorships/{row.id}/accept").status_code == 403
+    smolensk = make_user("graduate@smolensk.test", {regions["smolensk"]: ["graduate", "mentor"]})
+    client.login_as(smolensk)
+    for action in ("accept", "decline"):
+        assert client.post(f"/smolensk/mentorship/mentorships/{row.id}/{action}").status_code == 404
+    client.login_as(people["graduate"])  # their own pair through another region's address: not there
+    assert client.post(f"/smolensk/mentorship/mentorships/{row.id}/accept").status_code in (403, 404)
+    assert client.post(f"{BASE}/mentorships/{row.id}/approve").status_code == 403
+    smolensk_coordinator = make_user("coordinator@smolensk.test", {regions["smolensk"]: ["coordinator"]})
+    client.login_as(smolensk_coordinator)
+    for action in ("approve", "reject"):
+        assert client.post(f"/smolensk/mentorship/mentorships/{row.id}/{action}",
+                           data={"reason": "x"}).status_code == 404
+    db.session.refresh(row)
+    assert (row.status, row.graduate_answer, row.mentor_answer) == (MentorshipStatus.proposed, None, None)
+
+
+def test_a_pending_mentor_sees_what_to_bring_and_where(client, people, belgorod):
+    from portal.models import Membership, MembershipStatus
+
+    belgorod.contacts = "Белгород, ул. Попова, 25, каб. 3; тел. +7 4722 00-00-00"
+    newcomer = make_user("newcomer@belgorod.test", {belgorod: ["mentor"]})
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == newcomer.id))
+    membership.status = MembershipStatus.pending
+    db.session.commit()
+    client.login_as(newcomer)
+    page = client.get(f"{BASE}/").get_data(as_text=True)
+    assert "Прежде чем стать наставником" in page and "справку об отсутствии судимости" in page
+    assert "ул. Попова, 25" in page and "паспорт" in page
+    welcome = client.get("/belgorod/welcome").get_data(as_text=True)  # where the dashboard sends them
+    assert "справку об отсутствии судимости" in welcome and "ул. Попова, 25" in welcome
+    assert client.get(f"{BASE}/board").status_code == 403
+    client.login_as(people["mentor"])  # an approved mentor is past that
+    assert "Прежде чем стать наставником" not in client.get(f"{BASE}/").get_data(as_text=True)
+
+
+def test_the_mentors_home_says_what_is_asked_next(client, people, pool, belgorod):
+    client.login_as(people["mentor"])
+    home = client.get(f"{BASE}/").get_data(as_text=True)
+    assert "Сейчас от вас ничего не требуется" in home and "Подопечных пока нет" in home
+    row = agree(pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
+                              pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"]),
+                people["coordinator"])
+    row.proposed_at = row.proposed_at - timedelta(days=40)
+    db.session.commit()
+    home = client.get(f"{BASE}/").get_data(as_text=True)
+    assert "Мои подопечные" in home and "Анна Смирнова" in home
+    assert "Добавьте в профиль телефон или другой контакт, чтобы подопечные" in home
+    assert "Встреч с Анна Смирнова нет в журнале уже 40 дн." in home
+    dashboard = client.get("/belgorod/").get_data(as_text=True)
+    assert "Ваши подопечные" in dashboard
+
+
+def test_the_coordinators_dashboard_counts_what_waits(client, people, pool, belgorod):
+    second = add_graduate(belgorod, email="second@belgorod.test")
+    first = pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
+                          pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
+    other = pairs.propose(belgorod, pairs.graduate_profile(second, belgorod),
+                          pairs.mentor_profile(pool["other"], belgorod), people["coordinator"])
+    pairs.answer(first, "graduate", True)
+    pairs.decide(other, True, "", people["coordinator"])
+    db.session.commit()
+    assert pairs.waiting_counts(belgorod) == {"coordinator": 1, "graduate": 1, "mentor": 2}
+    client.login_as(people["coordinator"])
+    dashboard = client.get("/belgorod/").get_data(as_text=True)
+    assert "Ждут вашего решения: 1" in dashboard and "От выпускника: 1; от наставника: 2" in dashboard
+    assert f'href="{BASE}/board#proposals"' in dashboard
+    board = client.get(f"{BASE}/board").get_data(as_text=True)
+    assert "Одобрены, ждут ответа выпускника или наставника: 1" in board
+    client.login_as(people["graduate"])
+    assert "Вам предлагают наставника" not in client.get("/belgorod/").get_data(as_text=True)  # answered
+    client.login_as(second)
+    assert "Вам предлагают наставника" in client.get("/belgorod/").get_data(as_text=True)
 
 
 def test_rejection_needs_a_reason_and_the_pair_is_never_proposed_again(client, people, pool, belgorod):
     client.login_as(people["coordinator"])
     _propose(client, people["graduate"], people["mentor"])
     row = _only()
-    no_reason = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "reject", "reason": " "})
+    no_reason = client.post(f"{BASE}/mentorships/{row.id}/reject", data={"reason": " "})
     assert no_reason.status_code == 422 and "Объясните" in no_reason.get_data(as_text=True)
-    nothing = client.post(f"{BASE}/mentorships/{row.id}/decide", data={})
-    assert nothing.status_code == 422 and "Выберите" in nothing.get_data(as_text=True)
-    client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "reject", "reason": "Далеко ехать"})
+    client.post(f"{BASE}/mentorships/{row.id}/reject", data={"reason": "Далеко ехать"})
     db.session.refresh(row)
     assert row.status == MentorshipStatus.rejected
     partial = client.get(f"{BASE}/board/graduates/{people['graduate'].id}", headers={"HX-Request": "true"})
@@ -199,7 +386,7 @@ def test_retraining_says_how_many_decisions_and_which_version(client, people, be
 def _active(people, belgorod) -> Mentorship:
     row = pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
                         pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
-    pairs.decide(row, True, "", people["coordinator"])
+    agree(row, people["coordinator"])
     db.session.commit()
     return row
 
@@ -285,12 +472,12 @@ def test_approval_checks_what_changed_since_the_proposal(client, people, pool, b
     pairs.graduate_profile(people["graduate"], belgorod).wants_mentor = False
     db.session.commit()
     client.login_as(people["coordinator"])
-    refused = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "approve"})
+    refused = client.post(f"{BASE}/mentorships/{row.id}/approve")
     assert refused.status_code == 422 and "не участвует" in refused.get_data(as_text=True)
     pairs.graduate_profile(people["graduate"], belgorod).wants_mentor = True
     pairs.mentor_profile(people["mentor"], belgorod).capacity = 0  # the mentor has no room any more
     db.session.commit()
-    full = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "approve"})
+    full = client.post(f"{BASE}/mentorships/{row.id}/approve")
     assert full.status_code == 422 and "нет места" in full.get_data(as_text=True)
     db.session.refresh(row)
     assert row.status == MentorshipStatus.proposed
@@ -302,8 +489,7 @@ def test_dashboard_cards_and_htmx_decision_partial(client, people, pool, belgoro
     assert "Ожидают наставника: 1" in dashboard
     _propose(client, people["graduate"], people["mentor"])
     row = _only()
-    partial = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "approve"},
-                          headers={"HX-Request": "true", "HX-Target": f"proposal-{row.id}"})
+    partial = client.post(f"{BASE}/mentorships/{row.id}/approve", headers={"HX-Request": "true", "HX-Target": f"proposal-{row.id}"})
     html = partial.get_data(as_text=True)
     assert partial.status_code == 200 and "<html" not in html and f'id="proposal-{row.id}"' in html
     assert "Одобрено" in html
@@ -315,12 +501,12 @@ def test_approval_rechecks_the_hard_rules_on_the_profiles_as_they_are_now(client
     pairs.graduate_profile(people["graduate"], belgorod).prefers_gender = "male"  # the mentor is a woman
     db.session.commit()
     client.login_as(people["coordinator"])
-    refused = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "approve"})
+    refused = client.post(f"{BASE}/mentorships/{row.id}/approve")
     assert refused.status_code == 422 and "нарушает правило" in refused.get_data(as_text=True)
     profile = pairs.graduate_profile(people["graduate"], belgorod)
     profile.prefers_gender, profile.languages = None, ["en"]  # no language in common any more
     db.session.commit()
-    assert client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "approve"}).status_code == 422
+    assert client.post(f"{BASE}/mentorships/{row.id}/approve").status_code == 422
     db.session.refresh(row)
     assert row.status == MentorshipStatus.proposed
 
@@ -498,3 +684,22 @@ def test_retraining_keeps_the_current_model_when_it_ranks_the_latest_decisions_b
     page = client.post(f"{BASE}/board/retrain", follow_redirects=True).get_data(as_text=True).replace("\xa0", " ")
     assert "текущая — в 100 %: оставлена текущая." in page
     assert db.session.scalars(select(TrainedModel.version)).all() == [1]
+
+
+def test_a_persons_answers_are_in_their_export_and_a_mentors_reason_goes_with_them(app_context, people, pool,
+                                                                                   belgorod):
+    from portal.accounts.people import erase_person, export_person
+
+    row = pairs.propose(belgorod, pairs.graduate_profile(people["graduate"], belgorod),
+                        pairs.mentor_profile(people["mentor"], belgorod), people["coordinator"])
+    pairs.answer(row, "graduate", True)
+    pairs.answer(row, "mentor", False, "Переезжаю в другой город")
+    db.session.commit()
+    mine = export_person(people["mentor"])["plugins"]["mentorship"]["mentorships"][0]["answer"]
+    assert (mine["answer"], mine["reason"]) == ("declined", "Переезжаю в другой город")
+    theirs = export_person(people["graduate"])["plugins"]["mentorship"]["mentorships"][0]["answer"]
+    assert (theirs["answer"], theirs["reason"]) == ("accepted", "")  # the mentor's reason is not theirs
+    erase_person(people["mentor"])
+    db.session.expire_all()
+    kept = db.session.get(Mentorship, row.id)
+    assert (kept.mentor_id, kept.mentor_reason, kept.status) == (None, "", MentorshipStatus.declined)

@@ -14,7 +14,7 @@ from plugins.mentorship.models import Meeting, MentorProfile, Mentorship, Mentor
 from portal.app.extensions import db
 from portal.models import AuditEvent
 from tests.helpers import make_user
-from tests.plugins.mentorship.conftest import add_graduate, add_mentor
+from tests.plugins.mentorship.conftest import add_graduate, add_mentor, agree
 
 BASE = "/belgorod/mentorship"
 NUL = "a\x00b"
@@ -29,8 +29,7 @@ def _proposal(people, belgorod, *, graduate=None, mentor=None) -> Mentorship:
 
 
 def _active(people, belgorod, **who) -> Mentorship:
-    row = _proposal(people, belgorod, **who)
-    pairs.decide(row, True, "", people["coordinator"])
+    row = agree(_proposal(people, belgorod, **who), people["coordinator"])
     db.session.commit()
     return row
 
@@ -58,7 +57,7 @@ def test_a_decision_on_a_pair_decided_a_moment_ago_says_what_happened(client, pe
     pairs.decide(row, False, "Далеко ехать", people["coordinator"])  # ... when someone else rejects it
     db.session.commit()
     headers = {"HX-Request": "true", "HX-Target": f"proposal-{row.id}"} if htmx else {}
-    late = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "approve"}, headers=headers)
+    late = client.post(f"{BASE}/mentorships/{row.id}/approve", headers=headers)
     html = late.get_data(as_text=True)
     assert late.status_code == 422 and "Это только что изменилось: теперь «отклонено»" in html
     assert ("<html" in html) is not htmx
@@ -73,13 +72,13 @@ def test_a_decision_on_a_pair_decided_a_moment_ago_says_what_happened(client, pe
 def test_the_mentorship_page_shown_again_after_a_form_error_is_audited(client, people, pool, belgorod, regions):
     proposal = _proposal(people, belgorod)
     client.login_as(people["coordinator"])
-    decide = f"{BASE}/mentorships/{proposal.id}/decide"
+    reject = f"{BASE}/mentorships/{proposal.id}/reject"
     for headers in ({}, {"HX-Request": "true", "HX-Target": f"proposal-{proposal.id}"}):
         before = len(_views(proposal))
-        assert client.post(decide, data={}, headers=headers).status_code == 422
+        assert client.post(reject, data={"reason": " "}, headers=headers).status_code == 422
         assert len(_views(proposal)) == before + 1, headers
 
-    pairs.decide(proposal, True, "", people["coordinator"])
+    agree(proposal, people["coordinator"])
     db.session.commit()
     stranger = make_user("specialist@smolensk.test", {regions["smolensk"]: ["specialist"]})
     for form, data in (("meetings", {"met_on": "вчера", "what_was_done": "МФЦ"}), ("end", {"outcome": "x"}),
@@ -196,8 +195,7 @@ def test_a_nul_in_a_decision_reason(client, people, pool, belgorod, headers):
     if headers:
         headers = dict(headers, **{"HX-Target": f"proposal-{row.id}"})
     client.login_as(people["coordinator"])
-    response = client.post(f"{BASE}/mentorships/{row.id}/decide", data={"decision": "reject", "reason": NUL},
-                           headers=headers)
+    response = client.post(f"{BASE}/mentorships/{row.id}/reject", data={"reason": NUL}, headers=headers)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     reason = re.search(rf'id="reason-{row.id}".*?</textarea>\s*<p class="error">(.*?)</p>', html, re.S)
@@ -205,3 +203,58 @@ def test_a_nul_in_a_decision_reason(client, people, pool, belgorod, headers):
     db.session.expire_all()
     row = db.session.get(Mentorship, row.id)
     assert (row.status, row.decision_reason) == (MentorshipStatus.proposed, "")
+
+
+# --- the mentor's home does not grow its queries with its mentees and proposals ------------------------
+
+def _queries(app, client, url: str) -> int:
+    from sqlalchemy import event
+
+    count = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args, **kwargs: count.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(count)
+
+
+def test_the_mentors_home_costs_the_same_queries_for_one_pair_or_six(app, client, people, belgorod):
+    mentor = add_mentor(belgorod, "busy@belgorod.test", capacity=3)
+    _active(people, belgorod, graduate=add_graduate(belgorod, email="g0@belgorod.test"), mentor=mentor)
+    client.login_as(mentor)
+    one = _queries(app, client, f"{BASE}/")
+    for n in range(1, 3):
+        row = _active(people, belgorod, graduate=add_graduate(belgorod, email=f"g{n}@belgorod.test"), mentor=mentor)
+        db.session.add(Meeting(mentorship=row, author_id=mentor.id, met_on=date.today(), what_was_done="МФЦ"))
+    for n in range(3, 6):  # proposals to answer, beyond the places: they do not bind the mentor
+        graduate = add_graduate(belgorod, email=f"g{n}@belgorod.test")
+        row = Mentorship(region_id=belgorod.id, graduate_id=graduate.id, mentor_id=mentor.id, reasons=[],
+                         snapshot={})
+        db.session.add(row)
+    db.session.commit()
+    page = client.get(f"{BASE}/").get_data(as_text=True)
+    assert page.count('class="match active"') == 3 and page.count('class="match proposed"') == 3
+    assert _queries(app, client, f"{BASE}/") == one
+
+
+def test_answers_through_htmx_come_back_in_place_with_what_went_wrong(client, people, pool, belgorod):
+    row = _proposal(people, belgorod)
+    headers = {"HX-Request": "true", "HX-Target": f"answer-{row.id}"}
+    client.login_as(people["graduate"])
+    long = client.post(f"{BASE}/mentorships/{row.id}/decline", data={"reason": "я" * 2001}, headers=headers)
+    html = long.get_data(as_text=True)
+    assert long.status_code == 422 and "<html" not in html and f'id="answer-{row.id}"' in html
+    assert "я" * 2001 in html and 'class="error"' in html
+    pairs.decide(row, False, "Далеко", people["coordinator"])  # meanwhile the coordinator says no
+    db.session.commit()
+    late = client.post(f"{BASE}/mentorships/{row.id}/accept", headers=headers)
+    html = late.get_data(as_text=True)
+    assert late.status_code == 422 and "<html" not in html
+    assert "Это только что изменилось" in html and "Это предложение не состоится" in html
+    assert "Далеко" not in html  # the coordinator's reason is not the graduate's to read
+    db.session.expire_all()
+    assert db.session.get(Mentorship, row.id).graduate_answer is None
