@@ -16,6 +16,7 @@ def portal_plugin_info():
         title=_l("Graduate clubs"),
         description=_l("Clubs at support centres and colleges: their events, registration with waiting lists, "
                        "attendance."),
+        member_roles=("volunteer",),
     )
 
 

@@ -15,6 +15,8 @@ def portal_plugin_info():
         title=_l("Mentorship"),
         description=_l("Volunteer mentors for graduates: suggested pairs with their reasons, approved by "
                        "coordinators; meeting logs."),
+        member_roles=("mentor",),
+        demo_regions=("belgorod",),  # Smolensk does not run mentorship: its demo shows a region without it
     )
 
 
@@ -139,3 +141,25 @@ def portal_audit_actions():
         "mentorship.meeting.logged": _l("Mentorship: meeting logged"),
         "mentorship.model.trained": _l("Mentorship: model retrained"),
     }
+
+
+@hookimpl
+def portal_in_use(region):
+    from flask_babel import ngettext
+    from sqlalchemy import func, select
+
+    from plugins.mentorship.models import Mentorship, MentorshipStatus
+    from portal.kit import db
+
+    counts = dict(db.session.execute(
+        select(Mentorship.status, func.count()).where(Mentorship.region_id == region.id,
+                                                      Mentorship.status.in_(MentorshipStatus.taking_a_place()))
+        .group_by(Mentorship.status)).all())
+    lines = []
+    if counts.get(MentorshipStatus.active):
+        lines.append(ngettext("%(num)d pair meeting now", "%(num)d pairs meeting now", counts[MentorshipStatus.active]))
+    waiting = counts.get(MentorshipStatus.proposed, 0) + counts.get(MentorshipStatus.approved, 0)
+    if waiting:
+        lines.append(ngettext("%(num)d proposal waiting for an answer", "%(num)d proposals waiting for an answer",
+                              waiting))
+    return lines

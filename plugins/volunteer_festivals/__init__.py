@@ -17,6 +17,7 @@ def portal_plugin_info():
         description=_l("Festivals of volunteer groups: programme, groups and their projects, volunteer shifts "
                        "with suggested matches, check-in and hours, jury, certificates."),
         demo_regions=("smolensk",),
+        member_roles=("volunteer",),
     )
 
 

@@ -10,6 +10,9 @@ class PluginInfo:
     title: Any  # a lazy_gettext string
     description: Any
     demo_regions: tuple[str, ...] = ()
+    # The roles people register for to take part in this service ("mentor"): offered at registration
+    # only where a plugin naming them is on. Graduates and staff are every region's.
+    member_roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

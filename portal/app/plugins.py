@@ -72,6 +72,15 @@ class PluginHost:
                 return info
         return PluginInfo(title=name, description="")
 
+    def roles_served(self, region: Region | None) -> set[str]:
+        """The member roles (``PluginInfo.member_roles``) some plugin on in ``region`` takes people for."""
+        names = self.enabled_in(region)
+        return {role for name, info in self.each("portal_plugin_info") if name in names for role in info.member_roles}
+
+    def services_of_role(self, role: str) -> list[str]:
+        """The titles of the installed plugins that take people for ``role``."""
+        return [str(info.title) for _name, info in self.each("portal_plugin_info") if role in info.member_roles]
+
     def enabled_in(self, region: Region | None) -> set[str]:
         if region is None:
             return set()

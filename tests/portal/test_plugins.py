@@ -235,3 +235,21 @@ def test_switching_off_a_plugin_nothing_uses_is_one_click(client, people, region
     client.login_as(people["region_admin"])
     assert client.post("/belgorod/admin/plugins/sample", data={"enabled": "0"}).status_code == 302
     assert "sample" not in plugin_host().enabled_in(regions["belgorod"])
+
+
+def test_a_role_whose_services_are_off_is_not_offered_and_its_holders_are_told(client, people, regions):
+    belgorod = regions["belgorod"]
+    page = client.get("/belgorod/register").get_data(as_text=True)
+    assert 'value="mentor"' in page and 'value="volunteer"' in page and 'value="graduate"' in page
+    plugin_host().set_enabled(belgorod, "mentorship", False)
+    db.session.commit()
+    page = client.get("/belgorod/register").get_data(as_text=True)
+    assert 'value="mentor"' not in page and 'value="graduate"' in page
+    refused = client.post("/belgorod/register", data={"role": "mentor", "name": "Наставник", "email": "m@example.org",
+                                                      "password": "long-password-1", "confirm": "long-password-1"})
+    assert refused.status_code in (200, 422) and "m@example.org" in refused.get_data(as_text=True)
+    client.login_as(people["mentor"])
+    page = client.get("/belgorod/").get_data(as_text=True)
+    assert "не ведёт" in page or "does not run" in page
+    client.login_as(people["graduate"])
+    assert "не ведёт" not in client.get("/belgorod/").get_data(as_text=True)

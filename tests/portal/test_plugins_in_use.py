@@ -42,3 +42,19 @@ def test_apartments_count_who_lives_there_now(app, apartment, pupil, regions):  
 def test_festivals_count_those_not_over(app, festival, regions):  # noqa: F811
     assert _english(app, lambda: festivals_in_use(regions["belgorod"])) == ["1 festival not over yet"]
     assert _english(app, lambda: festivals_in_use(regions["smolensk"])) == []
+
+
+def test_mentorship_counts_the_pairs_meeting_and_the_proposals_waiting(app, people, regions):
+    from plugins.mentorship import portal_in_use as mentorship_in_use
+    from plugins.mentorship.models import Mentorship, MentorshipStatus
+
+    belgorod = regions["belgorod"]
+    assert _english(app, lambda: mentorship_in_use(belgorod)) == []
+    for status in (MentorshipStatus.active, MentorshipStatus.proposed, MentorshipStatus.approved,
+                   MentorshipStatus.ended):
+        db.session.add(Mentorship(region_id=belgorod.id, graduate_id=people["graduate"].id,
+                                  mentor_id=people["mentor"].id, status=status))
+    db.session.commit()
+    assert _english(app, lambda: mentorship_in_use(belgorod)) == ["1 pair meeting now",
+                                                                 "2 proposals waiting for an answer"]
+    assert _english(app, lambda: mentorship_in_use(regions["smolensk"])) == []

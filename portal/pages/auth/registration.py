@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from portal.accounts.passwords import hash_password
 from portal.app.extensions import db
+from portal.app.plugins import plugin_host
 from portal.models import Membership, MembershipStatus, Role, User
 from portal.pages.auth.forms import RegistrationForm
 from portal.pages.auth.limits import count_attempt, limit_attempts
@@ -43,6 +44,9 @@ def register():
     region = g.region
     form = RegistrationForm()
     form.municipality.choices = _region_municipalities(region)
+    served = plugin_host().roles_served(region)  # no "mentor" where mentorship is off
+    form.role.choices = [(value, label) for value, label in form.role.choices
+                         if value == Role.graduate.value or value in served]
     version, consent_text = consent.current_text(region)
     if not form.is_submitted():
         form.language.data = str(get_locale())

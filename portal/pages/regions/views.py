@@ -48,7 +48,10 @@ def dashboard():
         for _name, answer in host.each("portal_dashboard_cards", only=host.enabled_in(region), tolerant=True,
                                        region=region, user=current_user):
             cards.extend(answer)
-    return render_template("regions/dashboard.html", region=region, memberships=mine, cards=cards)
+    served = plugin_host().roles_served(region)
+    idle = {m.role.value: ", ".join(plugin_host().services_of_role(m.role.value)) for m in mine
+            if m.role.value not in served and plugin_host().services_of_role(m.role.value)}
+    return render_template("regions/dashboard.html", region=region, memberships=mine, cards=cards, idle=idle)
 
 
 #: Registrations per page: a region's open day can bring hundreds at once.
