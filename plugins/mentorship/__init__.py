@@ -43,7 +43,7 @@ def portal_dashboard_cards(region, user):
     link = url_for("mentorship.index", region_code=region.code)
     if user.has_role(region, "coordinator"):
         board = url_for("mentorship.board", region_code=region.code)
-        waiting = len(pairs.waiting_graduates(region))
+        waiting = pairs.waiting_count(region)
         counts = pairs.waiting_counts(region)
         cards = [DashboardCard(_l("Mentorship"), _l("Graduates waiting for a mentor: %(count)d") % {"count": waiting},
                                board, _l("Matching board"))]

@@ -66,17 +66,25 @@ def paired_graduates(region) -> set[int]:
         Mentorship.region_id == region.id, Mentorship.status.in_(TAKING))))
 
 
-def waiting_graduates(region) -> list[GraduateProfile]:
-    """Graduates who want a mentor and have neither a mentor nor a proposal."""
+def _waiting(region):
+    """Graduates who want a mentor and have neither a mentor nor a proposal (the conditions, to select or count)."""
     paired = select(Mentorship.graduate_id).where(Mentorship.region_id == region.id,
                                                   Mentorship.status.in_(TAKING))
+    return (GraduateProfile.region_id == region.id, GraduateProfile.wants_mentor.is_(True),
+            GraduateProfile.user_id.in_(_active_members(region, Role.graduate)), GraduateProfile.user_id.not_in(paired))
+
+
+def waiting_graduates(region) -> list[GraduateProfile]:
+    """Graduates who want a mentor and have neither a mentor nor a proposal."""
     return list(db.session.scalars(
-        select(GraduateProfile).where(GraduateProfile.region_id == region.id,
-                                      GraduateProfile.wants_mentor.is_(True),
-                                      GraduateProfile.user_id.in_(_active_members(region, Role.graduate)),
-                                      GraduateProfile.user_id.not_in(paired))
+        select(GraduateProfile).where(*_waiting(region))
         .options(selectinload(GraduateProfile.user), selectinload(GraduateProfile.municipality))
         .order_by(GraduateProfile.updated_at, GraduateProfile.id)))
+
+
+def waiting_count(region) -> int:
+    """How many graduates wait for a mentor: counted by the database, never loaded (the dashboard asks)."""
+    return db.session.scalar(select(func.count()).select_from(GraduateProfile).where(*_waiting(region))) or 0
 
 
 def graduate_profile(user, region) -> GraduateProfile | None:

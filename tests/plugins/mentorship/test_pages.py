@@ -258,3 +258,18 @@ def test_answers_through_htmx_come_back_in_place_with_what_went_wrong(client, pe
     assert "Далеко" not in html  # the coordinator's reason is not the graduate's to read
     db.session.expire_all()
     assert db.session.get(Mentorship, row.id).graduate_answer is None
+
+
+def test_the_coordinators_dashboard_counts_the_waiting_graduates_without_loading_them(app, client, people, belgorod):
+    from tests.plugins.casework.test_assessments_queries import queries_for
+    from tests.plugins.mentorship.conftest import add_graduate
+
+    for number in range(3):
+        add_graduate(belgorod, email=f"waiting-{number}@example.org")
+    client.login_as(people["coordinator"])
+    few = queries_for(app, client, "/belgorod/")
+    assert "ожидают наставника: 3" in client.get("/belgorod/").get_data(as_text=True).lower()
+    for number in range(3, 30):
+        add_graduate(belgorod, email=f"waiting-{number}@example.org")
+    assert queries_for(app, client, "/belgorod/") == few
+    assert "ожидают наставника: 30" in client.get("/belgorod/").get_data(as_text=True).lower()
