@@ -9,10 +9,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from plugins.mentorship.models import OUTCOME_LABELS
 from portal.kit import SUPPORT_AREAS, Form, YearsBetween
 
-# Languages named in themselves, as a person looks for their own.
+# Languages named in themselves, as a person looks for their own; a sign language has no written name of its
+# own, so it is named in the reader's language.
 LANGUAGES = [("ru", "Русский"), ("en", "English"), ("uk", "Українська"), ("tt", "Татарча"),
              ("ba", "Башҡортса"), ("uz", "Oʻzbekcha"), ("tg", "Тоҷикӣ"), ("ky", "Кыргызча"),
-             ("hy", "Հայերեն"), ("az", "Azərbaycanca"), ("de", "Deutsch"), ("rsl", "Жестовый язык")]
+             ("hy", "Հայերեն"), ("az", "Azərbaycanca"), ("de", "Deutsch"), ("rsl", _l("Russian Sign Language"))]
 GENDERS = [("female", _l("woman")), ("male", _l("man"))]
 
 

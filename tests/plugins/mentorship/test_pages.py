@@ -273,3 +273,10 @@ def test_the_coordinators_dashboard_counts_the_waiting_graduates_without_loading
         add_graduate(belgorod, email=f"waiting-{number}@example.org")
     assert queries_for(app, client, "/belgorod/") == few
     assert "ожидают наставника: 30" in client.get("/belgorod/").get_data(as_text=True).lower()
+
+
+def test_a_sign_language_is_named_in_the_readers_language(client, people):
+    client.login_as(people["mentor"])
+    client.post("/language", data={"language": "en"})
+    page = client.get("/belgorod/mentorship/profile/mentor").get_data(as_text=True)
+    assert "Russian Sign Language" in page and "Жестовый" not in page and "Татарча" in page
