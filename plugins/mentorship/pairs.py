@@ -9,8 +9,8 @@ from collections import Counter
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import case, delete, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import String, case, cast, delete, func, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 import matching
 from plugins.mentorship.models import (SIDES, Answer, GraduateProfile, Meeting, MentorProfile, Mentorship,
@@ -76,10 +76,33 @@ def _waiting(region):
 
 def waiting_graduates(region) -> list[GraduateProfile]:
     """Graduates who want a mentor and have neither a mentor nor a proposal."""
-    return list(db.session.scalars(
-        select(GraduateProfile).where(*_waiting(region))
-        .options(selectinload(GraduateProfile.user), selectinload(GraduateProfile.municipality))
-        .order_by(GraduateProfile.updated_at, GraduateProfile.id)))
+    return list(db.session.scalars(waiting_query(region)))
+
+
+def waiting_query(region, municipality_id: int | None = None, need: str | None = None):
+    """The waiting graduates as a query the board pages, longest waiting first; narrowed to a municipality
+    and to a need they stated (stored as a JSON list: matched as its quoted item, on either database)."""
+    query = select(GraduateProfile).where(*_waiting(region))
+    if municipality_id:
+        query = query.where(GraduateProfile.municipality_id == municipality_id)
+    if need:
+        query = query.where(cast(GraduateProfile.areas, String).like(f'%"{need}"%'))
+    return (query.options(selectinload(GraduateProfile.user), selectinload(GraduateProfile.municipality))
+            .order_by(GraduateProfile.updated_at, GraduateProfile.id))
+
+
+def mentors_query(region):
+    """The region's mentors (active, profile filled) as a query to page, by name."""
+    return (select(MentorProfile).join(MentorProfile.user)
+            .where(MentorProfile.region_id == region.id,
+                   MentorProfile.user_id.in_(_active_members(region, Role.mentor)))
+            .options(contains_eager(MentorProfile.user), selectinload(MentorProfile.municipality))
+            .order_by(User.name, MentorProfile.id))
+
+
+def mentors_count(region) -> int:
+    return db.session.scalar(select(func.count()).select_from(MentorProfile).where(
+        MentorProfile.region_id == region.id, MentorProfile.user_id.in_(_active_members(region, Role.mentor)))) or 0
 
 
 def waiting_count(region) -> int:
@@ -409,6 +432,11 @@ def waiting_counts(region) -> dict[str, int]:
                                             else_=0)), 0) for side in SIDES]
     found = db.session.execute(select(*columns).where(Mentorship.region_id == region.id)).one()
     return dict(zip(("coordinator", *SIDES), (int(n) for n in found)))
+
+
+def approved_count(region) -> int:
+    """Approved by a coordinator, waiting for the graduate or the mentor."""
+    return _counted(region.id, MentorshipStatus.approved)
 
 
 def _counted(region_id: int, status: MentorshipStatus | tuple, *where) -> int:

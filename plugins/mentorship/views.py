@@ -253,23 +253,33 @@ def graduate_profile():
 
 # --- the coordinator's matching board -----------------------------------------
 
+def _board_filters() -> tuple[int | None, str | None, list, list]:
+    """The board's GET filters, kept only when they name a municipality of the region and a known need."""
+    towns = [(m.id, m.name) for m in g.region.municipalities]
+    municipality = request.args.get("municipality", type=int)
+    need = request.args.get("need") or None
+    return (municipality if municipality in dict(towns) else None, need if need in matching.AREAS else None,
+            towns, [(area, area_label(area)) for area in matching.AREAS])
+
+
 def _board_context():
-    waiting = pairs.waiting_graduates(g.region)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    pages = max((len(waiting) + BOARD_PAGE - 1) // BOARD_PAGE, 1)
-    page = min(page, pages)
+    municipality, need, towns, needs = _board_filters()
+    waiting = paginate(pairs.waiting_query(g.region, municipality, need), per_page=BOARD_PAGE)
     open_rows = db.session.scalars(
         select(Mentorship).where(Mentorship.region_id == g.region.id,
                                  Mentorship.status.in_(MentorshipStatus.open_proposal()))
         .options(selectinload(Mentorship.mentor), selectinload(Mentorship.graduate))
-        .order_by(Mentorship.proposed_at, Mentorship.id)).all()
-    proposals = [row for row in open_rows if row.status == MentorshipStatus.proposed]
-    answering = [row for row in open_rows if row.status == MentorshipStatus.approved]
+        .order_by(Mentorship.proposed_at, Mentorship.id).limit(2 * BOARD_PAGE + 1)).all()
+    proposals = [row for row in open_rows if row.status == MentorshipStatus.proposed][:BOARD_PAGE]
+    answering = [row for row in open_rows if row.status == MentorshipStatus.approved][:BOARD_PAGE]
+    counts = pairs.waiting_counts(g.region)
     model_row = pairs.latest_model(g.region)
     learnt = pairs.load_model(g.region) if model_row is not None else None
-    return dict(waiting=waiting[(page - 1) * BOARD_PAGE:page * BOARD_PAGE], waiting_count=len(waiting),
-                page=page, pages=pages, proposals=proposals, answering=answering,
-                mentors=pairs.mentors_with_room(g.region),
+    return dict(waiting=waiting.items, waiting_page=waiting, waiting_count=waiting.total,
+                filters={"municipality": municipality or "", "need": need or ""}, towns=towns, needs=needs,
+                proposals=proposals, proposals_count=counts["coordinator"], answering=answering,
+                answering_count=pairs.approved_count(g.region),
+                mentors_count=pairs.mentors_count(g.region),
                 model=model_row, learnt=learnt, lessons=model_lessons(learnt), percent=percent,
                 decisions_count=pairs.decisions_count(g.region), min_decisions=pairs.min_decisions(),
                 confirm_form=ConfirmForm(), reject_form=RejectForm(formdata=None))
@@ -283,6 +293,18 @@ def board():
                                                        context["proposals"] + context["answering"]]
     return render_audited("mentorship/board.html", action="mentorship.board.viewed", target="board", names=shown,
                           **context)
+
+
+@bp.route("/board/mentors")
+@members("coordinator")
+def board_mentors():
+    """The region's mentors and their places left, paged: two namesakes told apart by municipality and e-mail."""
+    page = paginate(pairs.mentors_query(g.region), per_page=50)
+    taken = pairs.places_taken(g.region)
+    rows = [(mentor, max(mentor.capacity - taken[mentor.user_id], 0)) for mentor in page.items]
+    template = ("mentorship/partials/mentors_table.html" if htmx and htmx.target == "mentors"
+                else "mentorship/board_mentors.html")
+    return render_template(template, page=page, rows=rows)
 
 
 def _region_profile(kind, user_id: int, role: str):

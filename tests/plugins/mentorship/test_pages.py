@@ -280,3 +280,45 @@ def test_a_sign_language_is_named_in_the_readers_language(client, people):
     client.post("/language", data={"language": "en"})
     page = client.get("/belgorod/mentorship/profile/mentor").get_data(as_text=True)
     assert "Russian Sign Language" in page and "Жестовый" not in page and "Татарча" in page
+
+
+def test_the_board_pages_and_filters_the_waiting_in_sql_and_loads_suggestions_on_demand(app, client, people,
+                                                                                      belgorod):
+    from tests.plugins.casework.test_assessments_queries import queries_for
+    from tests.plugins.mentorship.conftest import add_graduate, add_mentor
+
+    for number in range(5):
+        add_graduate(belgorod, email=f"w{number}@example.org", areas=("housing",), town=0)
+    add_mentor(belgorod, "namesake-1@example.org")
+    client.login_as(people["coordinator"])
+    few = queries_for(app, client, "/belgorod/mentorship/board")
+    for number in range(5, 45):
+        add_graduate(belgorod, email=f"w{number}@example.org", areas=("education",) if number % 2 else ("housing",),
+                     town=number % 2)
+    many = queries_for(app, client, "/belgorod/mentorship/board")
+    assert many == few  # 5 or 45 waiting: the same work
+    page = client.get("/belgorod/mentorship/board").get_data(as_text=True)
+    assert page.count('class="graduate"') == 20 and "Ожидают наставника: 45" in page
+    assert 'hx-trigger="load"' not in page and len(page) < 100 * 1024  # no twenty requests behind the page
+    town = belgorod.municipalities[1]
+    narrowed = client.get(f"/belgorod/mentorship/board?municipality={town.id}&need=education").get_data(as_text=True)
+    assert narrowed.count('class="graduate"') == 20 and "Ожидают наставника: 20" in narrowed
+    assert f'value="{town.id}" selected' in narrowed
+    odd = client.get("/belgorod/mentorship/board?municipality=999999&need=%3Cscript%3E&page=-3")
+    assert odd.status_code == 200 and "Ожидают наставника: 45" in odd.get_data(as_text=True)
+
+
+def test_the_mentors_list_tells_namesakes_apart_and_is_paged(client, people, belgorod):
+    from tests.plugins.mentorship.conftest import add_mentor
+
+    add_mentor(belgorod, "olga-1@example.org")
+    add_mentor(belgorod, "olga-2@example.org")
+    for email in ("olga-1@example.org", "olga-2@example.org"):
+        db.session.scalar(select(MentorProfile).join(MentorProfile.user).where(
+            MentorProfile.user.has(email=email))).user.name = "Ольга Иванова"
+    db.session.commit()
+    client.login_as(people["coordinator"])
+    page = client.get("/belgorod/mentorship/board/mentors").get_data(as_text=True)
+    assert page.count("Ольга Иванова") == 2 and "olga-1@example.org" in page and "olga-2@example.org" in page
+    client.login_as(people["mentor"])
+    assert client.get("/belgorod/mentorship/board/mentors").status_code == 403
