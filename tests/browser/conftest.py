@@ -103,3 +103,50 @@ def console_errors(page):
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
+
+
+# --- the accessibility gate: axe-core on every page a test opens, and again after each htmx swap ------------
+
+AXE = HERE / "vendor" / "axe.min.js"  # axe-core 4.14.1 from npm (MPL-2.0, vendor/axe-LICENSE.txt)
+GATED = ("serious", "critical")
+_AXE_RUNNER = """
+(() => {
+  if (window.top !== window) return;
+  let timer = null;
+  const check = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (!window.axe || !window.__axeReport) return;
+      window.axe.run(document, {resultTypes: ["violations"]}).then(results => {
+        const found = results.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+          .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+        window.__axeReport(location.pathname + location.search, found);
+      }).catch(() => {});
+    }, 50);
+  };
+  window.addEventListener("load", check);
+  document.addEventListener("htmx:afterSettle", check);
+})();
+"""
+
+
+@pytest.fixture(autouse=True)
+def accessibility_gate(request):
+    """Fails a browser test when a page it visited, or an htmx swap on it, has a serious or critical axe
+    violation. A test that opens no page is not touched."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    found: list[tuple[str, list]] = []
+    page.expose_function("__axeReport", lambda where, violations: found.append((where, violations)))
+    page.add_init_script(script=AXE.read_text(encoding="utf-8"))
+    page.add_init_script(script=_AXE_RUNNER)
+    yield
+    try:
+        page.wait_for_timeout(150)  # the last page's check (it runs 50 ms after the load or the swap)
+    except Exception:
+        pass
+    failures = [(where, v) for where, violations in found for v in violations]
+    assert not failures, "accessibility (axe-core, serious or critical): " + "; ".join(
+        f"{where}: {v['id']} ({v['impact']}) {v['help']} at {', '.join(v['nodes'])}" for where, v in failures[:12])
