@@ -202,7 +202,8 @@ def _day(value):
 # --- an appeal ----------------------------------------------------------------------------------------------
 
 def _status_form(appeal: Appeal, formdata=None) -> StatusForm:
-    form = StatusForm(formdata=formdata) if formdata is not None else StatusForm(formdata=None)
+    form = StatusForm(formdata=formdata, prefix="status") if formdata is not None else StatusForm(formdata=None,
+                                                                                                    prefix="status")
     form.move.choices = [(m, str(MOVE_LABELS[m])) for m in rules.STATUS_MOVES if rules.APPEALS.can(appeal, m)]
     return form
 
@@ -217,7 +218,7 @@ def appeal_page(appeal: Appeal, status: int = 200, **forms):
         corrected={e.corrects_id for e in entries if e.corrects_id}, day=today(g.region),
         full=scope.sees_details(appeal.record), offers=offers,
         open=appeal.status in OPEN_APPEAL, may_take=rules.may_take(current_user, g.region, appeal),
-        action_form=forms.get("action_form") or ActionForm(formdata=None),
+        action_form=forms.get("action_form") or ActionForm(formdata=None, prefix="action"),
         status_form=forms.get("status_form") or _status_form(appeal),
         correction_form=forms.get("correction_form") or CorrectionForm(formdata=None),
         confirm=ConfirmForm(formdata=None))
@@ -239,7 +240,7 @@ def _changed(appeal_id: int, message: str):
 @members(*STAFF)
 def add_appeal_action(appeal_id: int):
     found = _appeal(appeal_id)
-    form = ActionForm()
+    form = ActionForm(prefix="action")
     if form.validate_on_submit():
         try:
             rules.add_action(g.region, found, current_user, form.text.data, staff_only=form.staff_only.data)

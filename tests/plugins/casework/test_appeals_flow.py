@@ -52,16 +52,16 @@ def test_staff_log_take_act_correct_and_resolve(client, supported, people, regio
     assert client.post(f"{BASE}/appeals/{appeal.id}/take").status_code == 302
     db.session.refresh(appeal)
     assert appeal.status == AppealStatus.in_progress
-    assert client.post(f"{BASE}/appeals/{appeal.id}/actions", data={"text": "Позвонила в МФЦ"}).status_code == 302
+    assert client.post(f"{BASE}/appeals/{appeal.id}/actions", data={"action-text": "Позвонила в МФЦ"}).status_code == 302
     assert client.post(f"{BASE}/appeals/{appeal.id}/actions",
-                       data={"text": "Семья против", "staff_only": "y"}).status_code == 302
-    assert client.post(f"{BASE}/appeals/{appeal.id}/actions", data={"text": "  "}).status_code == 422
+                       data={"action-text": "Семья против", "action-staff_only": "y"}).status_code == 302
+    assert client.post(f"{BASE}/appeals/{appeal.id}/actions", data={"action-text": "  "}).status_code == 422
     call = [e for e in entries(appeal) if e.text == "Позвонила в МФЦ"][0]
     assert client.post(f"{BASE}/appeals/{appeal.id}/corrections",
                        data={"entry": str(call.id), "text": "Позвонила в соцзащиту"}).status_code == 302
-    assert client.post(f"{BASE}/appeals/{appeal.id}/status", data={"move": "resolve", "text": ""}).status_code == 422
+    assert client.post(f"{BASE}/appeals/{appeal.id}/status", data={"status-move": "resolve", "status-text": ""}).status_code == 422
     assert client.post(f"{BASE}/appeals/{appeal.id}/status",
-                       data={"move": "resolve", "text": "Место в общежитии"}).status_code == 302
+                       data={"status-move": "resolve", "status-text": "Место в общежитии"}).status_code == 302
     db.session.refresh(appeal)
     assert (appeal.status, appeal.outcome, appeal.closed_at is not None) == (AppealStatus.resolved,
                                                                              "Место в общежитии", True)
@@ -73,7 +73,7 @@ def test_staff_log_take_act_correct_and_resolve(client, supported, people, regio
     db.session.refresh(call)
     assert call.text == "Позвонила в МФЦ"
     # Resolving twice: refused with what it is now.
-    again = client.post(f"{BASE}/appeals/{appeal.id}/status", data={"move": "close", "text": "нет"})
+    again = client.post(f"{BASE}/appeals/{appeal.id}/status", data={"status-move": "close", "status-text": "нет"})
     assert again.status_code == 422 and "решено" in again.get_data(as_text=True)
     actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.target == f"casework_appeal:{appeal.id}")))
     assert {"casework.appeal.logged", "casework.appeal.take", "casework.appeal.action", "casework.appeal.corrected",
@@ -97,15 +97,15 @@ def test_refer_needs_the_agency_and_close_needs_why(client, supported, people):
     client.login_as(people["specialist"])
     assert log(client, supported).status_code == 302
     appeal = only_appeal()
-    assert client.post(f"{BASE}/appeals/{appeal.id}/status", data={"move": "refer", "text": "x"}).status_code == 422
-    assert client.post(f"{BASE}/appeals/{appeal.id}/status", data={"move": "close"}).status_code == 422
-    assert client.post(f"{BASE}/appeals/{appeal.id}/status", data={"move": "bogus", "text": "x"}).status_code == 422
+    assert client.post(f"{BASE}/appeals/{appeal.id}/status", data={"status-move": "refer", "status-text": "x"}).status_code == 422
+    assert client.post(f"{BASE}/appeals/{appeal.id}/status", data={"status-move": "close"}).status_code == 422
+    assert client.post(f"{BASE}/appeals/{appeal.id}/status", data={"status-move": "bogus", "status-text": "x"}).status_code == 422
     assert client.post(f"{BASE}/appeals/{appeal.id}/status",
-                       data={"move": "refer", "agency": "УСЗН", "text": "по месту жительства"}).status_code == 302
+                       data={"status-move": "refer", "status-agency": "УСЗН", "status-text": "по месту жительства"}).status_code == 302
     db.session.refresh(appeal)
     assert (appeal.status, appeal.referred_to) == (AppealStatus.referred, "УСЗН")
     assert client.post(f"{BASE}/appeals/{appeal.id}/status",
-                       data={"move": "reopen", "text": "УСЗН не приняло"}).status_code == 302
+                       data={"status-move": "reopen", "status-text": "УСЗН не приняло"}).status_code == 302
     db.session.refresh(appeal)
     assert (appeal.status, appeal.closed_at) == (AppealStatus.in_progress, None)
 
@@ -153,7 +153,7 @@ def test_who_sees_an_appeal_is_the_records_rule(client, supported, people, servi
     # The same region's other service: no; another region's appeal by its id: no.
     client.login_as(services["oskol_specialist"])
     assert client.get(f"{BASE}/appeals/{appeal.id}").status_code == 404
-    assert client.post(f"{BASE}/appeals/{appeal.id}/status", data={"move": "close", "text": "x"}).status_code == 404
+    assert client.post(f"{BASE}/appeals/{appeal.id}/status", data={"status-move": "close", "status-text": "x"}).status_code == 404
     assert "Восстановить" not in client.get(f"{BASE}/appeals").get_data(as_text=True)
     client.login_as(people["specialist"])
     assert client.get(f"{BASE}/appeals/{foreign}").status_code == 404

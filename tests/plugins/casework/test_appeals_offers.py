@@ -20,7 +20,7 @@ def _resolved(client, record, people, kind="temporary_housing") -> Appeal:
                        data={"type": kind, "channel": "visit", "request": "Негде жить"}).status_code == 302
     appeal = db.session.execute(select(Appeal).order_by(Appeal.id.desc())).scalars().first()
     assert client.post(f"{BASE}/appeals/{appeal.id}/status",
-                       data={"move": "resolve", "text": "Нашли вариант"}).status_code == 302
+                       data={"status-move": "resolve", "status-text": "Нашли вариант"}).status_code == 302
     return appeal
 
 
