@@ -663,10 +663,13 @@ class Appeal(db.Model):
     __tablename__ = "casework_appeal"
     __table_args__ = (
         Index("ix_casework_appeal_region_status", "region_id", "status", "received_at"),
-        Index("ix_casework_appeal_region_received", "region_id", "received_at"),
+        Index("ix_casework_appeal_region_received", "region_id", "received_at", "id"),
         Index("ix_casework_appeal_service_status_due", "service_id", "status", "due_on"),
         Index("ix_casework_appeal_specialist_status_due", "specialist_id", "status", "due_on"),
-        Index("ix_casework_appeal_record", "record_id", "received_at"),
+        # A record's appeals, and a specialist's journal read from the index alone (the filters' columns included).
+        Index("ix_casework_appeal_record", "record_id", "received_at", "id",
+              postgresql_include=["region_id", "type", "status", "due_on", "closed_at", "specialist_id",
+                                  "service_id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -729,3 +732,10 @@ class AppealAction(db.Model):
     staff_only: Mapped[bool] = mapped_column(Boolean, default=False)
 
     by: Mapped[User | None] = relationship()
+
+#: The overdue lists and the dashboard's overdue count: the open appeals only (``closed_at IS NULL``: new or in
+#: progress; a plain predicate PostgreSQL proves from the query, unlike ``status IN (...)`` with bound values), by
+#: region and due date, with who and which service: the counts per specialist and per service come from the index
+#: alone (bench: 63,756 overdue of 1,000,000 counted in 27 ms instead of 80-250).
+Index("ix_casework_appeal_open_due", Appeal.region_id, Appeal.due_on, Appeal.specialist_id, Appeal.service_id,
+      Appeal.record_id, postgresql_where=Appeal.closed_at.is_(None), sqlite_where=Appeal.closed_at.is_(None))

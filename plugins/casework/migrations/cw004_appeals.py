@@ -44,11 +44,18 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_casework_appeal'))
     )
     with op.batch_alter_table('casework_appeal', schema=None) as batch_op:
-        batch_op.create_index('ix_casework_appeal_record', ['record_id', 'received_at'], unique=False)
-        batch_op.create_index('ix_casework_appeal_region_received', ['region_id', 'received_at'], unique=False)
+        # A specialist's journal is read from this index alone (the filters' columns included, on PostgreSQL).
+        batch_op.create_index('ix_casework_appeal_record', ['record_id', 'received_at', 'id'], unique=False,
+                              postgresql_include=['region_id', 'type', 'status', 'due_on', 'closed_at',
+                                                  'specialist_id', 'service_id'])
+        batch_op.create_index('ix_casework_appeal_region_received', ['region_id', 'received_at', 'id'], unique=False)
         batch_op.create_index('ix_casework_appeal_region_status', ['region_id', 'status', 'received_at'], unique=False)
         batch_op.create_index('ix_casework_appeal_service_status_due', ['service_id', 'status', 'due_on'], unique=False)
         batch_op.create_index('ix_casework_appeal_specialist_status_due', ['specialist_id', 'status', 'due_on'], unique=False)
+    # The overdue lists: open appeals only (closed_at IS NULL), counted per specialist and per service from the index.
+    op.create_index('ix_casework_appeal_open_due', 'casework_appeal',
+                    ['region_id', 'due_on', 'specialist_id', 'service_id', 'record_id'], unique=False,
+                    postgresql_where=sa.text('closed_at IS NULL'), sqlite_where=sa.text('closed_at IS NULL'))
 
     op.create_table('casework_appeal_action',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -76,6 +83,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_casework_appeal_action_corrects_id'))
         batch_op.drop_index('ix_casework_appeal_action_appeal')
     op.drop_table('casework_appeal_action')
+    op.drop_index('ix_casework_appeal_open_due', table_name='casework_appeal')
     with op.batch_alter_table('casework_appeal', schema=None) as batch_op:
         batch_op.drop_index('ix_casework_appeal_specialist_status_due')
         batch_op.drop_index('ix_casework_appeal_service_status_due')

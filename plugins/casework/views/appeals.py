@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from plugins.casework import appeals as rules
 from plugins.casework import registry, scope
@@ -106,7 +106,9 @@ def journal_query(reach, form: JournalFilter, day):
         query = query.where(rules.overdue_filter(day))
     if form.record.data:
         query = query.where(Appeal.record_id == form.record.data)
-    return (query.options(joinedload(Appeal.record), joinedload(Appeal.service), joinedload(Appeal.specialist))
+    # The page's records, services and specialists come in three small queries after it: joined into the page's
+    # query they would be joined for every appeal before the sort picks the 25 (a specialist's journal: 86 -> 16 ms).
+    return (query.options(selectinload(Appeal.record), selectinload(Appeal.service), selectinload(Appeal.specialist))
             .order_by(Appeal.received_at.desc(), Appeal.id.desc()))
 
 

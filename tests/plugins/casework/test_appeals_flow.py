@@ -208,3 +208,21 @@ def test_a_handed_over_record_takes_its_open_appeals(client, supported, people, 
     assert response.status_code == 302
     db.session.refresh(appeal)
     assert (appeal.service_id, appeal.specialist_id) == (services["oskol"].id, None)
+
+
+def test_the_export_holds_the_appeals_and_erasure_clears_their_words(client, supported, people):
+    from portal.accounts.people import erase_person, export_person
+
+    client.login_as(people["specialist"])
+    assert log(client, supported, request="Помочь с пропиской").status_code == 302
+    appeal = only_appeal()
+    client.post(f"{BASE}/appeals/{appeal.id}/actions", data={"action-text": "Позвонила в паспортный стол"})
+    client.post(f"{BASE}/appeals/{appeal.id}/actions", data={"action-text": "О родственниках", "action-staff_only": "y"})
+    exported = repr(export_person(people["graduate"]))
+    assert "Помочь с пропиской" in exported and "Позвонила в паспортный стол" in exported
+    assert "О родственниках" not in exported  # a staff-only entry is staff's, not the graduate's
+    erase_person(people["graduate"])
+    db.session.expire_all()
+    appeal = only_appeal()
+    assert (appeal.request, appeal.type, appeal.status) == ("—", AppealType.documents, AppealStatus.new)
+    assert {e.text for e in entries(appeal)} == {"—"}
