@@ -317,11 +317,21 @@ def overdue_filter(day: date):
     return and_(Appeal.closed_at.is_(None), Appeal.due_on < day)
 
 
-def overdue_by(reach, day: date, column) -> list[tuple[int | None, int]]:
-    """Overdue appeals this person sees, counted by ``column`` (specialist or service), most first."""
-    query = (_reached(select(column, func.count()), reach).where(overdue_filter(day))
-             .group_by(column).order_by(func.count().desc(), column))
-    return [(row[0], row[1]) for row in db.session.execute(query)]
+def overdue_by(reach, day: date) -> tuple[list[tuple[int | None, int]], list[tuple[int | None, int]]]:
+    """Overdue appeals this person sees, counted per specialist and per service (most first), from one pass over the
+    partial index: counted by (specialist, service) pairs, which are as many as the staff, not as the appeals."""
+    query = (_reached(select(Appeal.specialist_id, Appeal.service_id, func.count()), reach).where(overdue_filter(day))
+             .group_by(Appeal.specialist_id, Appeal.service_id))
+    by_specialist: dict = {}
+    by_service: dict = {}
+    for specialist_id, service_id, count in db.session.execute(query):
+        by_specialist[specialist_id] = by_specialist.get(specialist_id, 0) + count
+        by_service[service_id] = by_service.get(service_id, 0) + count
+
+    def ordered(counts: dict):
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0] is None, item[0] or 0))
+
+    return ordered(by_specialist), ordered(by_service)
 
 
 def dashboard_counts(user, region, day: date) -> tuple[int, int]:

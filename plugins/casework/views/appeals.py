@@ -137,8 +137,7 @@ def overdue_appeals():
     """Overdue appeals counted per specialist and per service (each line leads to the journal's list)."""
     day = today(g.region)
     reach = _reach()
-    by_specialist = rules.overdue_by(reach, day, Appeal.specialist_id)
-    by_service = rules.overdue_by(reach, day, Appeal.service_id)
+    by_specialist, by_service = rules.overdue_by(reach, day)
     people = {u.id: u for u in db.session.scalars(select(User).where(
         User.id.in_([i for i, _n in by_specialist if i])))} if by_specialist else {}
     services = {s.id: s for s in db.session.scalars(select(SupportService).where(
