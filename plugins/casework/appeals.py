@@ -25,7 +25,7 @@ from plugins.casework import scope
 from plugins.casework.models import (APPEAL_TYPE_LABELS, FINISHED_APPEAL, OPEN_APPEAL, USUAL_DAYS, Appeal,
                                      AppealAction, AppealActionKind, AppealChannel, AppealStatus, AppealType,
                                      GraduateRecord)
-from portal.kit import Lifecycle, Refusal, User, audit, db, notify, to_utc, today, utcnow
+from portal.kit import Lifecycle, Refusal, User, audit, db, notify, to_local, to_utc, today, utcnow
 
 S = AppealStatus
 APPEALS = Lifecycle("casework.appeal", "casework_appeal")
@@ -99,9 +99,9 @@ def _tell(appeal: Appeal, region, what: str, **params) -> None:
     record = appeal.record
     if record is None or record.user is None:
         return
-    day = appeal.received_at
+    day = to_local(appeal.received_at, region).date()  # the region's day it was received
     notify(record.user, TOLD[what], url_for("casework.mine_appeal", region_code=region.code, appeal_id=appeal.id),
-           times_of=region, type=APPEAL_TYPE_LABELS[appeal.type], day=day.date() if day else "", **params)
+           times_of=region, type=APPEAL_TYPE_LABELS[appeal.type], day=day, **params)
 
 
 def _target(appeal: Appeal) -> str:
