@@ -5,13 +5,16 @@
 
 Builds (server-side, with generate_series: a couple of minutes) one region holding a country's registry:
 100,000 records over 60 services, half of them under support with a contract, 400,000 quarterly
-assessments with their 3,600,000 area scores, level changes, plan goals and tasks. Then, through the
+assessments with their 3,600,000 area scores, level changes, plan goals and tasks, and a year of appeals
+(1,000,000, ten per record, the recent ones open, with 2.9 M timeline entries). Then, through the
 Flask test client signed in as the resource centre's coordinator (who sees every record), it requests
 ``casework.records`` (name search, filters, pages) and ``casework.record`` (random records under
 support) and prints the median and p95 of each and the queries per page, next to a baseline measured in
 the same run: the registry imports page (two small queries of its own), which pays every staff request's
-fixed costs (session, region, navigation, layout) as the measured pages do. Target: p95 <= 100 ms for both
-pages. The load average is printed with the figures: on a shared machine wall times grow with it.
+fixed costs (session, region, navigation, layout) as the measured pages do. Then the appeals journal
+(``casework.appeals``: as the resource centre and as a specialist of one service; status, type, service,
+specialist, overdue, pages), random appeals (``casework.appeal``) and the overdue lists. Target: p95 <= 100 ms
+for every page. The load average is printed with the figures: on a shared machine wall times grow with it.
 """
 from __future__ import annotations
 
