@@ -5,13 +5,16 @@
 
 Builds (server-side, with generate_series: a couple of minutes) one region holding a country's registry:
 100,000 records over 60 services, half of them under support with a contract, 400,000 quarterly
-assessments with their 3,600,000 area scores, level changes, plan goals and tasks. Then, through the
+assessments with their 3,600,000 area scores, level changes, plan goals and tasks, and a year of appeals
+(1,000,000, ten per record, the recent ones open, with 2.9 M timeline entries). Then, through the
 Flask test client signed in as the resource centre's coordinator (who sees every record), it requests
 ``casework.records`` (name search, filters, pages) and ``casework.record`` (random records under
 support) and prints the median and p95 of each and the queries per page, next to a baseline measured in
 the same run: the registry imports page (two small queries of its own), which pays every staff request's
-fixed costs (session, region, navigation, layout) as the measured pages do. Target: p95 <= 100 ms for both
-pages. The load average is printed with the figures: on a shared machine wall times grow with it.
+fixed costs (session, region, navigation, layout) as the measured pages do. Then the appeals journal
+(``casework.appeals``: as the resource centre and as a specialist of one service; status, type, service,
+specialist, overdue, pages), random appeals (``casework.appeal``) and the overdue lists. Target: p95 <= 100 ms
+for every page. The load average is printed with the figures: on a shared machine wall times grow with it.
 """
 from __future__ import annotations
 
@@ -58,6 +61,19 @@ MALE = ["Александр", "Максим", "Дмитрий", "Артём", "�
         "Алексей", "Роман", "Сергей", "Владислав", "Даниил", "Денис", "Евгений", "Матвей", "Тимофей"]
 FATHERS = ["Александров", "Сергеев", "Андреев", "Алексеев", "Владимиров", "Дмитриев", "Николаев", "Викторов", "Юрьев",
            "Игорев", "Олегов", "Павлов", "Евгеньев", "Михайлов", "Петров", "Иванов"]
+
+
+APPEALS_PER_RECORD = 10  # 1,000,000 appeals for 100,000 records
+CHANNELS = ["visit", "phone", "message", "portal"]
+
+
+def _appeal_types():
+    from plugins.casework.models import USUAL_DAYS
+
+    return [t.value for t in USUAL_DAYS], list(USUAL_DAYS.values())
+
+
+APPEAL_TYPES, APPEAL_DAYS = _appeal_types()
 
 
 def sql_array(words) -> str:
@@ -182,6 +198,38 @@ def build(region: Region, records: int) -> dict:
         SELECT g.id, g.record_id, 'Задача ' || k, CASE WHEN k = 1 THEN 'specialist' ELSE 'graduate' END,
                g.created_by_id, '', current_date + (g.id % 60 - 30), now()
         FROM casework_goal g, generate_series(1, 2) AS k"""),
+        ("appeals", f"""
+        INSERT INTO casework_appeal (region_id, record_id, service_id, specialist_id, type, channel, status, request,
+            received_at, due_on, taken_by_id, closed_at, outcome, referred_to, updated_at)
+        SELECT :region, id, service_id, CASE WHEN status = 'new' THEN NULL ELSE specialist_id END, type, channel,
+               status, 'Просьба выпускника о помощи', received_at,
+               (received_at::date + usual), CASE WHEN channel = 'portal' THEN NULL ELSE specialist_id END,
+               CASE WHEN status IN ('resolved', 'referred', 'closed')
+                    THEN received_at + make_interval(days => 1 + (id % usual)) END,
+               CASE WHEN status = 'resolved' THEN 'Решено' ELSE '' END,
+               CASE WHEN status = 'referred' THEN 'УСЗН' ELSE '' END, received_at
+        FROM (SELECT r.id, r.service_id, r.specialist_id, t.type, t.usual,
+                     {sql_array(CHANNELS)}[1 + (r.id + k) % 4] AS channel, age, received_at,
+                     -- a year of appeals: the recent ones open, the older ones finished (68 % resolved in all)
+                     CASE WHEN age < 3 AND (r.id + k) % 3 = 0 THEN 'new'
+                          WHEN age < 60 AND (r.id * 7 + k) % 10 < 6 THEN 'in_progress'
+                          WHEN (r.id * 13 + k * 7) % 100 < 80 THEN 'resolved'
+                          WHEN (r.id * 13 + k * 7) % 100 < 90 THEN 'referred' ELSE 'closed' END AS status
+              FROM casework_record r, generate_series(1, :appeals_per_record) AS k,
+                   LATERAL (SELECT (r.id * 37 + k * 101) % 365 AS age) a,
+                   LATERAL (SELECT now()::timestamp - make_interval(days => age, hours => (r.id + k) % 9) AS received_at) m,
+                   LATERAL (SELECT ({sql_array(APPEAL_TYPES)})[1 + (r.id * 3 + k * 5) % {len(APPEAL_TYPES)}] AS type,
+                                   (ARRAY{APPEAL_DAYS})[1 + (r.id * 3 + k * 5) % {len(APPEAL_TYPES)}] AS usual) t
+              WHERE r.region_id = :region ORDER BY received_at) AS made"""),
+        ("appeal entries", """
+        INSERT INTO casework_appeal_action (appeal_id, kind, at, by_id, text, from_status, to_status, staff_only)
+        SELECT id, 'status', received_at, taken_by_id, request, NULL, 'new', false FROM casework_appeal
+        UNION ALL
+        SELECT id, 'action', received_at + interval '1 day', specialist_id, 'Позвонила в МФЦ', NULL, NULL, id % 5 = 0
+        FROM casework_appeal WHERE status <> 'new'
+        UNION ALL
+        SELECT id, 'status', coalesce(closed_at, received_at + interval '1 day'), specialist_id, outcome,
+               'in_progress', status, false FROM casework_appeal WHERE status IN ('resolved', 'referred', 'closed')"""),
         ("notes", """
         INSERT INTO casework_note (record_id, author_id, text, for_graduate, created_at)
         SELECT r.id, r.specialist_id, 'Заметка специалиста ' || k, k = 1, now() - make_interval(days => k * 30)
@@ -193,7 +241,8 @@ def build(region: Region, records: int) -> dict:
         with db.engine.begin() as conn:
             # The rows are consistent by construction: skip the per-row foreign-key triggers (superuser only).
             conn.execute(text("SET LOCAL session_replication_role = replica"))
-            count = conn.execute(text(statement), {"region": region.id, "records": records}).rowcount
+            count = conn.execute(text(statement), {"region": region.id, "records": records,
+                                                   "appeals_per_record": APPEALS_PER_RECORD}).rowcount
         sizes[name] = (count, time.perf_counter() - started)
         print(f"  {name}: {count:,} rows in {sizes[name][1]:.1f} s", flush=True)
     started = time.perf_counter()
@@ -291,6 +340,70 @@ def search_urls(app, region, chance, rows: int) -> list[str]:
         return [url_for("casework.records", region_code=region.code, **args) for args in queries]
 
 
+def journal_urls(app, region, chance, rows: int) -> list[str]:
+    """The appeals journal as staff use it: the latest, by status, type, service, specialist, overdue, pages on."""
+    from flask import url_for
+
+    with app.app_context():
+        services = list(db.session.scalars(text(
+            "SELECT id FROM casework_service WHERE region_id = :r AND NOT is_resource_centre"), {"r": region.id}))
+        people = list(db.session.scalars(text(
+            "SELECT DISTINCT user_id FROM casework_service_staff st JOIN casework_service s ON s.id = st.service_id "
+            "WHERE s.region_id = :r AND NOT st.is_coordinator"), {"r": region.id}))
+    found = []
+    for number in range(rows):
+        kind = number % 10
+        args: dict = {}
+        if kind == 1:
+            args["status"] = chance.choice(["open", "new", "in_progress", "resolved", "referred", "closed"])
+        elif kind == 2:
+            args["type"] = chance.choice(APPEAL_TYPES)
+        elif kind == 3:
+            args["service"] = chance.choice(services)
+        elif kind == 4:
+            args["specialist"] = chance.choice(people)
+        elif kind == 5:
+            args["overdue"] = "y"
+        elif kind == 6:
+            args.update(overdue="y", service=chance.choice(services))
+        elif kind == 7:
+            args["page"] = chance.randint(2, 40)
+        elif kind == 8:
+            args.update(type=chance.choice(APPEAL_TYPES), status="resolved", page=chance.randint(1, 10))
+        elif kind == 9:
+            args.update(specialist=chance.choice(people), status="open")
+        found.append(args)
+    with app.test_request_context():
+        return [url_for("casework.appeals", region_code=region.code, **args) for args in found]
+
+
+def measure_appeals(app, client, region, chance, requests: int) -> list[tuple[str, dict]]:
+    """The journal (as the resource centre, who sees the region's million, and as a specialist, who sees their
+    service's and their own), an appeal's page and the overdue lists."""
+    from flask import url_for
+
+    with app.app_context():
+        appeals = list(db.session.scalars(text(
+            "SELECT id FROM casework_appeal WHERE region_id = :r ORDER BY random() LIMIT :n"),
+            {"r": region.id, "n": requests}))
+        count = db.session.scalar(text("SELECT count(*) FROM casework_appeal"))
+        entries = db.session.scalar(text("SELECT count(*) FROM casework_appeal_action"))
+    print(f"appeals: {count:,} with {entries:,} entries", flush=True)
+    with app.test_request_context():
+        appeal_urls = [url_for("casework.appeal", region_code=region.code, appeal_id=a) for a in appeals]
+        overdue_urls = [url_for("casework.overdue_appeals", region_code=region.code)] * max(20, requests // 5)
+    journal = journal_urls(app, region, chance, requests)
+    found = [("appeals journal, centre (casework.appeals)", measure(app, client, journal)),
+             ("appeal page (casework.appeal)", measure(app, client, appeal_urls)),
+             ("overdue lists, centre", measure(app, client, overdue_urls))]
+    specialist = app.test_client()
+    response = specialist.post("/login", data={"email": "specialist0-0@bench.example", "password": PASSWORD})
+    assert response.status_code in (302, 303), response.status_code
+    found += [("appeals journal, a specialist", measure(app, specialist, journal)),
+              ("overdue lists, a specialist", measure(app, specialist, overdue_urls))]
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
@@ -339,12 +452,15 @@ def main() -> None:
         baseline = measure(app, client, baseline_urls)
         search = measure(app, client, search_urls(app, region, chance, options.requests))
         record = measure(app, client, record_urls)
+        figures = [("registry search (casework.records)", search), ("record page (casework.record)", record)]
+        if "casework.appeals" in app.view_functions:
+            figures += measure_appeals(app, client, region, chance, options.requests)
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(line("baseline: registry imports page", baseline, target=False))
-        print(line("registry search (casework.records)", search, baseline))
-        print(line("record page (casework.record)", record, baseline))
-        print(f"slowest search: {search['slowest']}")
-        print(f"slowest record: {record['slowest']}")
+        for name, found in figures:
+            print(line(name, found, baseline))
+        for name, found in figures:
+            print(f"slowest {name.split(' (')[0]}: {found['slowest']}")
 
 
 if __name__ == "__main__":

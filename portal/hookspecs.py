@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import click
     from flask import Blueprint
 
-    from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
+    from portal.app.plugin_types import DashboardCard, HelpOffer, NavItem, PluginInfo
     from portal.models import Membership, Region, User
 
 PROJECT = "portal"
@@ -116,6 +116,21 @@ def portal_support_needs(graduate: User, region: Region) -> list[str]:
     :param graduate: the graduate.
     :param region: the region whose services ask.
     :return: codes from :data:`portal.services.support_areas.SUPPORT_AREAS`.
+    """
+
+
+@hookspec
+def portal_help_offers(region: Region, graduate: User, need: str) -> list[HelpOffer]:
+    """Help the plugin offers a graduate for a need another service met or found (e.g. a resolved housing appeal).
+
+    Called only for plugins on in ``region``, through :func:`portal.services.help_offers.help_offers`; the
+    asking plugin shows the offers and never imports the one that made them.
+
+    :param region: the region whose services ask.
+    :param graduate: the graduate (an account) the offer is for.
+    :param need: a code from :data:`portal.services.help_offers.HELP_NEEDS` (``"temporary_housing"``,
+        ``"housing"``, ``"utility_debts"``).
+    :return: a list of :class:`portal.app.plugin_types.HelpOffer` (empty: nothing to offer).
     """
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from plugins.casework import assessments, levels, plans, scope
+from plugins.casework import appeals, assessments, levels, plans, scope
 from portal.kit import DashboardCard
 
 STAFF = ("specialist", "coordinator")
@@ -20,6 +20,18 @@ def assessment_cards(region, user) -> list[DashboardCard]:
                           % {"tasks": tasks, "assessments": overdue},
                           url_for("casework.due_assessments", region_code=region.code, list="mine"),
                           _l("Assessments due"))]
+
+
+def appeal_cards(region, user) -> list[DashboardCard]:
+    """New appeals the person sees, and the overdue ones they work on."""
+    from portal.kit import today
+
+    if not user.has_role(region, *STAFF):
+        return []
+    new, overdue = appeals.dashboard_counts(user, region, today(region))
+    return [DashboardCard(_l("Appeals"), _l("New appeals: %(new)d; your overdue appeals: %(overdue)d")
+                          % {"new": new, "overdue": overdue},
+                          url_for("casework.appeals", region_code=region.code), _l("The appeals journal"))]
 
 
 def approval_cards(region, user) -> list[DashboardCard]:

@@ -14,16 +14,18 @@ Rows go in with multi-row INSERTs (a few seconds on either database). Loading tw
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import bindparam, insert, select, update
 
 from plugins.casework import due
-from plugins.casework.models import (DIFFICULTIES, AreaScore, Assessment, AssessmentArea, Consilium,
-                                     ConsiliumAttendee, ConsiliumDecision, ContractStatus, Gender, GoalStatus,
-                                     GraduateRecord, LegalStatus, LevelChange, LevelChangeStatus, PlanGoal,
-                                     PlanTask, RecordStatus, Score, ServiceMunicipality, ServiceStaff,
-                                     SupportContract, SupportLevel, SupportService, TaskOwner, name_key)
+from plugins.casework.models import (DIFFICULTIES, USUAL_DAYS, Appeal, AppealAction, AppealActionKind,
+                                     AppealChannel, AppealStatus, AppealType, AreaScore, Assessment,
+                                     AssessmentArea, Consilium, ConsiliumAttendee, ConsiliumDecision,
+                                     ContractStatus, Gender, GoalStatus, GraduateRecord, LegalStatus, LevelChange,
+                                     LevelChangeStatus, PlanGoal, PlanTask, RecordStatus, Score,
+                                     ServiceMunicipality, ServiceStaff, SupportContract, SupportLevel,
+                                     SupportService, TaskOwner, name_key)
 from portal.kit import Municipality, db, demo_member, to_utc, today
 
 # (service, [municipalities it serves: names as the demo region has them], weight by population)
@@ -100,6 +102,35 @@ TASKS = ["Записаться на приём", "Собрать докумен�
 DECISIONS = {SupportLevel.intensive: "Еженедельные встречи, сопровождение в учреждения",
              SupportLevel.supporting: "Встречи раз в две недели, помощь с документами",
              SupportLevel.monitoring: "Ежемесячный звонок, встреча раз в квартал"}
+
+
+# The appeals journal: how often each type comes (housing and documents most), what is asked, how it ends.
+APPEAL_TYPE_WEIGHTS = {
+    AppealType.documents: 14, AppealType.social_payments: 12, AppealType.permanent_housing: 10,
+    AppealType.employment: 9, AppealType.legal: 8, AppealType.medical: 8, AppealType.education: 8,
+    AppealType.material: 8, AppealType.psychological: 6, AppealType.utility_debts: 6, AppealType.rights: 5,
+    AppealType.temporary_housing: 3, AppealType.other: 3,
+}
+CHANNELS = (AppealChannel.visit, AppealChannel.phone, AppealChannel.message)
+APPEAL_TEXTS = {
+    AppealType.medical: ("Прикрепиться к поликлинике по месту жительства", "Прикреплён, выдан полис"),
+    AppealType.social_payments: ("Оформить выплату на питание и проезд", "Выплата назначена"),
+    AppealType.documents: ("Восстановить утерянный паспорт", "Паспорт получен"),
+    AppealType.rights: ("Разъяснить права при выпуске из организации", "Проведена консультация"),
+    AppealType.employment: ("Помочь найти работу", "Трудоустроен через центр занятости"),
+    AppealType.permanent_housing: ("Узнать очередь на жильё из специализированного фонда",
+                                   "Подтверждено место в списке, выданы документы"),
+    AppealType.utility_debts: ("Долг за коммунальные услуги, грозит отключение", "Оформлена рассрочка долга"),
+    AppealType.temporary_housing: ("Негде жить после выпуска из колледжа", "Предоставлено место в общежитии"),
+    AppealType.education: ("Восстановиться в колледже", "Восстановлен на втором курсе"),
+    AppealType.psychological: ("Нужна консультация психолога", "Проведены три консультации"),
+    AppealType.legal: ("Помочь составить исковое заявление", "Заявление подано в суд"),
+    AppealType.material: ("Нужна помощь с одеждой к зиме", "Выдан комплект зимней одежды"),
+    AppealType.other: ("Помочь с оформлением банковской карты", "Карта оформлена"),
+}
+APPEAL_ACTIONS = ["Позвонила в МФЦ, записала на приём", "Сопроводила в управление соцзащиты",
+                  "Подготовили заявление вместе с выпускником", "Направлен запрос в отдел опеки",
+                  "Консультация по телефону", "Встреча в службе, собраны документы"]
 
 
 def quarter_of(day: date) -> date:
@@ -471,6 +502,76 @@ class _Loader:
                                   done_by_id=meta["row"]["specialist_id"] if done else None))
         db.session.execute(insert(PlanTask), tasks)
 
+    # --- the appeals journal -----------------------------------------------------------------------------------
+    def appeals(self):
+        """A year of appeals at Belgorod's proportions (seed 004: 32,608 appeals, 68 % resolved): about six a year
+        for each graduate under support and one for a third of the others; 68 % resolved, the rest in progress
+        (the recent ones mostly). The demo graduate has three: a resolved one about temporary housing (the social
+        hotel is offered on it), one in progress and a new one they filed on the portal."""
+        chance = self.chance
+        now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        graduate_id = self.people["graduate"].id
+        plan = []
+        for meta in self.people_rows:
+            row = meta["row"]
+            if row.get("user_id") == graduate_id:
+                continue
+            supported = meta["row"]["status"] == RecordStatus.under_support or meta["group"] == "left"
+            count = chance.choice((3, 5, 6, 7, 9)) if supported else (1 if chance.random() < 0.33 else 0)
+            plan.extend((meta, None, None) for _ in range(count))
+        own = next(m for m in self.people_rows if m["row"].get("user_id") == graduate_id)
+        plan += [(own, AppealType.temporary_housing, "resolved"), (own, AppealType.documents, "in_progress"),
+                 (own, AppealType.employment, "new")]
+        kinds, weights = zip(*APPEAL_TYPE_WEIGHTS.items())
+        appeals, story = [], []
+        for meta, kind, status in plan:
+            row = meta["row"]
+            kind = kind or chance.choices(kinds, weights)[0]
+            back = chance.randint(0, 364) if status is None else {"resolved": 40, "in_progress": 12, "new": 1}[status]
+            day = self.day - timedelta(days=back)
+            if status is None:  # older appeals are resolved more often: 68 % in all
+                status = "resolved" if chance.random() < min(0.97, 0.25 + back / 400) else "in_progress"
+            channel = (AppealChannel.portal if status == "new" else
+                       chance.choices(CHANNELS, (40, 35, 15))[0])
+            received = to_utc(datetime.combine(day, time(chance.randint(9, 17), chance.randint(0, 59))), self.region)
+            specialist = row["specialist_id"] or chance.choice(self.specialists[row["service_id"]])
+            request, outcome = APPEAL_TEXTS[kind]
+            closed = None
+            if status == "resolved":
+                closed = min(received + timedelta(days=chance.randint(1, int(USUAL_DAYS[kind] * 1.3) + 1),
+                                                  hours=chance.randint(0, 6)), now)
+            appeals.append(dict(
+                region_id=self.region.id, record_id=meta["id"], service_id=row["service_id"],
+                specialist_id=None if status == "new" else specialist, type=kind, channel=channel,
+                status=AppealStatus(status), request=request, received_at=received,
+                due_on=day + timedelta(days=USUAL_DAYS[kind]),
+                taken_by_id=None if channel == AppealChannel.portal else specialist, closed_at=closed,
+                outcome=outcome if closed else "", referred_to="", updated_at=closed or received))
+            story.append((status, specialist, received, closed, request, outcome))
+        ids = db.session.scalars(insert(Appeal).returning(Appeal.id, sort_by_parameter_order=True), appeals).all()
+        entries = []
+        for appeal_id, (status, specialist, received, closed, request, outcome) in zip(ids, story):
+            entries.append(dict(appeal_id=appeal_id, kind=AppealActionKind.status, at=received, by_id=None
+                                if status == "new" else specialist, text=request, to_status=AppealStatus.new))
+            if status == "new":
+                continue
+            taken = received + timedelta(hours=chance.randint(1, 30))
+            entries.append(dict(appeal_id=appeal_id, kind=AppealActionKind.status, at=taken, by_id=specialist,
+                                text="", from_status=AppealStatus.new, to_status=AppealStatus.in_progress))
+            last = closed or now
+            for number in range(chance.randint(0, 2)):
+                moment = taken + (last - taken) * (number + 1) / 3
+                entries.append(dict(appeal_id=appeal_id, kind=AppealActionKind.action, at=moment, by_id=specialist,
+                                    text=chance.choice(APPEAL_ACTIONS)))
+            if closed:
+                entries.append(dict(appeal_id=appeal_id, kind=AppealActionKind.status, at=closed, by_id=specialist,
+                                    text=outcome, from_status=AppealStatus.in_progress,
+                                    to_status=AppealStatus.resolved))
+        for start in range(0, len(entries), 5000):
+            db.session.execute(insert(AppealAction), [dict(dict(text="", from_status=None, to_status=None,
+                                                                staff_only=False), **e)
+                                                      for e in entries[start:start + 5000]])
+
     def run(self):
         self.services()
         self.staff()
@@ -478,6 +579,7 @@ class _Loader:
         self.levels()
         self.assessments()
         self.plans()
+        self.appeals()
         db.session.flush()
 
 

@@ -16,9 +16,10 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from plugins.casework import names
-from plugins.casework.models import (AGE_OUT, Assessment, ConsiliumDecision, ContractStatus, GraduateRecord,
-                                     LevelChange, PlanGoal, PlanTask, RecordHandover, RecordNote, RecordStatus,
-                                     ServiceStaff, StatusChange, SupportContract, SupportService, name_key)
+from plugins.casework.models import (AGE_OUT, Appeal, Assessment, ConsiliumDecision, ContractStatus,
+                                     GraduateRecord, LevelChange, PlanGoal, PlanTask, RecordHandover, RecordNote,
+                                     RecordStatus, ServiceStaff, StatusChange, SupportContract, SupportService,
+                                     name_key)
 from plugins.casework.services import service_of_municipality
 from portal.kit import (Institution, Lifecycle, Municipality, Refusal, Role, User, audit, db, hold,
                         refuse_duplicates)
@@ -203,7 +204,7 @@ def possible_duplicates(region, last_name: str, first_name: str, birth_date: dat
 # --- merging ----------------------------------------------------------------------------------------------
 
 #: The tables whose rows follow a merged record to the one kept.
-FOLLOW = (SupportContract, Assessment, PlanGoal, PlanTask, RecordNote, RecordHandover, LevelChange)
+FOLLOW = (SupportContract, Assessment, PlanGoal, PlanTask, RecordNote, RecordHandover, LevelChange, Appeal)
 
 
 def merge(region, keep: GraduateRecord, gone: GraduateRecord, by: User) -> None:
@@ -277,6 +278,9 @@ def move_record(region, record: GraduateRecord, municipality_id: int, service_id
     record.municipality_id, record.service_id = found.id, service.id
     if not works_in(record.specialist_id, service.id):
         record.specialist_id = None
+    from plugins.casework import appeals
+
+    appeals.hand_over(record, service.id, record.specialist_id)
     db.session.flush()
     audit("casework.record.moved", target=f"casework_record:{record.id}", region=region, subject=record.user,
           details={"from": handover.from_service_id, "to": service.id})
@@ -479,7 +483,7 @@ def export(user: User) -> dict:
 
     Staff's own notes are not the graduate's data to take; the assessments and plan parts add theirs.
     """
-    from plugins.casework import assessments, contracts, plans
+    from plugins.casework import appeals, assessments, contracts, plans
 
     out = []
     for record in db.session.scalars(select(GraduateRecord).where(GraduateRecord.user_id == user.id)
@@ -504,6 +508,7 @@ def export(user: User) -> dict:
         }
         entry.update(assessments.export_of(record))
         entry.update(plans.export_of(record))
+        entry.update(appeals.export_of(record))
         out.append(entry)
     return {"records": out}
 
@@ -524,7 +529,7 @@ def erase(user: User) -> None:
     for record in db.session.scalars(select(GraduateRecord).where(GraduateRecord.user_id == user.id)
                                      .order_by(GraduateRecord.id)).all():
         hold(record)
-        from plugins.casework import assessments, contracts, plans
+        from plugins.casework import appeals, assessments, contracts, plans
 
         active = active_contract(record)
         if active is not None:
@@ -534,6 +539,7 @@ def erase(user: User) -> None:
             move(None, record, "withdraw")
         assessments.erase_of(record)  # the free text written about them; scores stay for the counts
         plans.erase_of(record)
+        appeals.erase_of(record)  # what was asked and written; the dated appeals stay for the region's counts
         has_contract = db.session.scalar(select(SupportContract.id).where(SupportContract.record_id == record.id)
                                          .limit(1)) is not None
         record.user_id = None

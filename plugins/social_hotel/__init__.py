@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-from portal.kit import (SUPPORT_STAFF, DashboardCard, NavItem, PluginInfo, db, hold, hookimpl, package_folders,
-                        reservations)
+from portal.kit import (SUPPORT_STAFF, DashboardCard, HelpOffer, NavItem, PluginInfo, db, hold, hookimpl,
+                        package_folders, reservations)
 
 portal_migrations_folder, portal_translations_folder = package_folders(__file__)
 STAFF = SUPPORT_STAFF
@@ -66,6 +66,29 @@ def portal_support_needs(graduate, region):
     open_stay = db.session.scalar(select(Stay.id).join(Hotel).where(
         Stay.graduate_id == graduate.id, Hotel.region_id == region.id, Stay.status.in_(StayStatus.open())).limit(1))
     return ["housing"] if open_stay else []
+
+
+#: The needs the hotel answers (another plugin, e.g. case work's resolved appeal, asks) and the reason it prefills.
+HELP_REASONS = {
+    "temporary_housing": _l("I need a place to stay for a while."),
+    "housing": _l("I need a place to stay until my housing is ready."),
+    "utility_debts": _l("I may lose my housing because of debts for utilities and need a place to stay."),
+}
+
+
+@hookimpl
+def portal_help_offers(region, graduate, need):
+    """A stay request, prefilled with the reason, when the region has a hotel and the person is its graduate."""
+    from sqlalchemy import select
+
+    from plugins.social_hotel.models import Hotel
+
+    if need not in HELP_REASONS or not graduate.has_role(region, "graduate"):
+        return []
+    if db.session.scalar(select(Hotel.id).where(Hotel.region_id == region.id).limit(1)) is None:
+        return []
+    return [HelpOffer(_l("A stay at the social hotel"),
+                      url_for("social_hotel.ask", region_code=region.code, reason=str(HELP_REASONS[need])))]
 
 
 @hookimpl

@@ -65,6 +65,9 @@ def ask():
     hotels = _hotels()
     form = StayRequestForm()
     form.hotel.choices = [(h.id, h.name) for h in hotels]
+    if request.method == "GET" and request.args.get("reason"):
+        # Prefilled from another service's offer (a resolved housing appeal): the graduate may change it.
+        form.reason.data = "".join(c for c in request.args["reason"] if c >= " " or c == "\n")[:2000]
     if form.validate_on_submit():
         hotel = region_object(Hotel, form.hotel.data)
         try:

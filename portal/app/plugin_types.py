@@ -29,3 +29,11 @@ class DashboardCard:
     body: Any
     url: str | None = None
     link_label: Any = None
+
+
+@dataclass(frozen=True)
+class HelpOffer:
+    """Help one plugin offers for a need another plugin knows of: what it is, and where to take it up."""
+
+    label: Any  # a lazy_gettext string, e.g. "A stay at the social hotel"
+    url: str  # a page of the offering plugin, prefilled for the graduate (e.g. a stay request)

@@ -3,7 +3,8 @@
 A plugin imports Portal only from here (Flask, SQLAlchemy, WTForms and Babel as usual); a test
 fails on any other ``portal.`` import under ``plugins/``. What two plugins both need belongs here.
 
-- Contract: :data:`hookimpl`, :class:`PluginInfo`, :class:`NavItem`, :class:`DashboardCard`.
+- Contract: :data:`hookimpl`, :class:`PluginInfo`, :class:`NavItem`, :class:`DashboardCard`, :class:`HelpOffer`
+  (:func:`help_offers`: what the region's other plugins offer for a need, :data:`HELP_NEEDS`).
 - Access: :func:`public`, :func:`authenticated`, :func:`site_admin`, :func:`members`, :func:`deny`.
 - Loading: :func:`region_object` (the region's row or 404, with the object-level check).
 - State: :class:`Lifecycle` (guarded transitions), :func:`hold`, :class:`Refusal` (:class:`Gone`: removed
@@ -32,7 +33,7 @@ from flask import Blueprint
 from portal.accounts.demo import demo_member
 from portal.accounts.invitations import invite
 from portal.app.extensions import db, htmx
-from portal.app.plugin_types import DashboardCard, NavItem, PluginInfo
+from portal.app.plugin_types import DashboardCard, HelpOffer, NavItem, PluginInfo
 from portal.hookspecs import hookimpl
 from portal.models import (ClaimStatus, Institution, InstitutionKind, InstitutionStaff, Membership,
                            MembershipStatus, Municipality, Region, ReservationClaim, ReservationResource,
@@ -41,6 +42,7 @@ from portal.models._time import utcnow
 from portal.services import jobs as _jobs
 from portal.services import reservations
 from portal.services.audit import record as audit
+from portal.services.help_offers import HELP_NEEDS, help_offers
 from portal.services.institutions import institutions_of, is_staff_of, region_institutions
 from portal.services.labels import StatusLabels, label_of, role_label, status_labels
 from portal.services.locking import hold
@@ -101,12 +103,12 @@ def template_helpers(blueprint: Blueprint, **functions) -> None:
 
 
 __all__ = [
-    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "DayField", "Form", "Gone", "Institution", "InstitutionKind",
+    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "DayField", "Form", "Gone", "HELP_NEEDS", "HelpOffer", "Institution", "InstitutionKind",
     "InstitutionStaff", "Lifecycle", "LocalTimeField", "Membership",
     "MembershipStatus", "Municipality", "NavItem", "NumberField", "PeopleField", "PluginInfo", "Refusal", "Region", "ReservationClaim",
     "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "SUPPORT_STAFF", "StatusLabels", "User", "YearsBetween",
     "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny", "enqueue",
-    "format_day", "format_moment", "format_span", "grant_role", "graduate_needs", "hold", "hookimpl", "htmx", "invite", "label_of",
+    "format_day", "format_moment", "format_span", "grant_role", "graduate_needs", "help_offers", "hold", "hookimpl", "htmx", "invite", "label_of",
     "institutions_of", "is_staff_of", "members", "notify", "now", "package_folders", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
     "region_institutions", "region_object", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
     "site_admin", "status_labels", "template_helpers", "to_local", "to_utc", "today", "utcnow",

@@ -71,6 +71,14 @@ def portal_support_needs(graduate, region):
 
 
 @hookimpl
+def portal_help_offers(region, graduate, need):
+    """A note-taking offer for a housing need (the kit leaves out anything that is not a HelpOffer)."""
+    from portal.kit import HelpOffer
+
+    return [HelpOffer("Write a note", f"/{region.code}/sample/"), "not-an-offer"] if need == "housing" else []
+
+
+@hookimpl
 def portal_export_person(user):
     from tests.sample_plugin.models import SampleNote
 

@@ -6,10 +6,10 @@ from flask import Blueprint
 
 bp = Blueprint("casework", __name__, template_folder="../templates")
 
-from plugins.casework.views import (assessments, consilium, contracts, home,  # noqa: E402  (the modules add routes)
-                                    imports, plans, records, services)
+from plugins.casework.views import (appeals, assessments, consilium, contracts,  # noqa: E402  (the modules add routes)
+                                    home, imports, plans, records, services)
 
-MODULES = (home, services, records, contracts, imports, assessments, consilium, plans)
+MODULES = (home, services, records, contracts, imports, assessments, consilium, plans, appeals)
 
 
 def audit_actions() -> dict:

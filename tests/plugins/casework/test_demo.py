@@ -81,3 +81,25 @@ def test_the_demo_has_belgorods_shape_and_seed_004s_figures(app, regions, people
     assert own.status == RecordStatus.under_support and own.first_name == people["graduate"].name.split()[0]
     demo.load(belgorod, people, "demo-portal-2026")  # twice: nothing more
     assert db.session.scalar(select(func.count()).select_from(GraduateRecord)) == 2300
+
+
+def test_the_demo_has_a_year_of_appeals_two_thirds_resolved(app, regions, people):
+    from plugins.casework.models import Appeal, AppealAction, AppealStatus, AppealType
+
+    belgorod = regions["belgorod"]
+    demo.load(belgorod, people, "demo-portal-2026")
+    db.session.commit()
+    statuses = Counter(db.session.scalars(select(Appeal.status)))
+    total = sum(statuses.values())
+    assert 4000 < total < 8000, total
+    assert 0.64 < statuses[AppealStatus.resolved] / total < 0.72, statuses
+    assert set(statuses) == {AppealStatus.resolved, AppealStatus.in_progress, AppealStatus.new}
+    first = db.session.scalar(select(func.min(Appeal.received_at)))
+    assert (today(belgorod) - first.date()).days <= 366
+    assert db.session.scalar(select(func.count(AppealAction.id))) > 2 * total
+    own = db.session.scalars(select(Appeal).join(GraduateRecord).where(
+        GraduateRecord.user_id == people["graduate"].id)).all()
+    assert {(a.type, a.status) for a in own} == {(AppealType.temporary_housing, AppealStatus.resolved),
+                                                 (AppealType.documents, AppealStatus.in_progress),
+                                                 (AppealType.employment, AppealStatus.new)}
+    assert all(a.closed_at is not None for a in own if a.status == AppealStatus.resolved)
