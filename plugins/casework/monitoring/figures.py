@@ -1,0 +1,242 @@
+"""The monitoring figures: each one aggregate query (GROUP BY in the database), whatever the size of the data.
+
+A :class:`Scope` is one service, a whole region or every region (the country's view, counts per region).
+Every figure says exactly what it counts (:class:`Figure`.definition, shown on the page beside it):
+
+- difficulties per area: the areas scored «problem» or «critical» in the assessments made in the period;
+- graduates per support level at the start and at the end of the period: those under support then (a
+  contract started on or before the day and not ended by it) by their last level approved by then;
+- records per status, and assessments overdue per service: as they stand today;
+- the rating of services: the share of graduates under support today whose assessment is not overdue.
+
+Records are counted by the service they are with now (a record handed over counts for its new service),
+merged-away records never.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import pgettext
+from sqlalchemy import and_, exists, func, or_, select
+
+from plugins.casework.models import (ASSESSMENT_AREA_LABELS, DIFFICULTIES, RECORD_STATUS_LABELS,
+                                     SUPPORT_LEVEL_LABELS, AreaScore, Assessment, AssessmentArea, GraduateRecord,
+                                     LevelChange, LevelChangeStatus, RecordStatus, SupportContract, SupportLevel,
+                                     SupportService)
+from plugins.casework.monitoring.periods import Period
+from portal.kit import db, to_utc
+
+#: Levels from the least to the most intensive, as seed 004 lists them.
+LEVEL_ORDER = (SupportLevel.monitoring, SupportLevel.supporting, SupportLevel.intensive)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose records: one region (``region_id``), maybe one service of it; ``region_id=None``: every region."""
+
+    region_id: int | None
+    service_id: int | None = None
+
+    def records(self):
+        clause = GraduateRecord.merged_into_id.is_(None)
+        if self.region_id is not None:
+            clause = clause & (GraduateRecord.region_id == self.region_id)
+        if self.service_id is not None:
+            clause = clause & (GraduateRecord.service_id == self.service_id)
+        return clause
+
+
+@dataclass
+class Figure:
+    """One figure as a table: the first column names the row, the others are counts (or percentages)."""
+
+    key: str  # its name in URLs and file names
+    title: str
+    definition: str
+    header: list[str]
+    rows: list[list] = field(default_factory=list)
+    percent: bool = False  # the numbers are percentages (0-100), not counts
+
+    @property
+    def series(self) -> list[str]:
+        return self.header[1:]
+
+    @property
+    def empty(self) -> bool:
+        return not any(any(value for value in row[1:] if isinstance(value, (int, float))) for row in self.rows)
+
+
+# --- the counts (one query each; keyed by region so the country's view reuses them) ----------------------------
+
+def difficulty_counts(scope: Scope, period: Period) -> dict[tuple[int, AssessmentArea], int]:
+    rows = db.session.execute(
+        select(GraduateRecord.region_id, AreaScore.area, func.count())
+        .select_from(AreaScore)
+        .join(Assessment, Assessment.id == AreaScore.assessment_id)
+        .join(GraduateRecord, GraduateRecord.id == Assessment.record_id)
+        .where(scope.records(), Assessment.assessed_on >= period.first, Assessment.assessed_on <= period.last,
+               AreaScore.score.in_(DIFFICULTIES))
+        .group_by(GraduateRecord.region_id, AreaScore.area))
+    return {(region_id, AssessmentArea(area)): count for region_id, area, count in rows}
+
+
+def assessment_counts(scope: Scope, period: Period) -> dict[int, int]:
+    rows = db.session.execute(
+        select(GraduateRecord.region_id, func.count())
+        .select_from(Assessment).join(GraduateRecord, GraduateRecord.id == Assessment.record_id)
+        .where(scope.records(), Assessment.assessed_on >= period.first, Assessment.assessed_on <= period.last)
+        .group_by(GraduateRecord.region_id))
+    return dict(rows.all())
+
+
+def under_support_on(day: date):
+    """A contract had started on or before ``day`` and had not ended by then."""
+    return exists().where(SupportContract.record_id == GraduateRecord.id, SupportContract.starts_on <= day,
+                          or_(SupportContract.ended_on.is_(None), SupportContract.ended_on > day))
+
+
+def level_by(moment: datetime):
+    """The record's last level approved before ``moment`` (naive UTC), or NULL."""
+    return (select(LevelChange.to_level)
+            .where(LevelChange.record_id == GraduateRecord.id, LevelChange.status == LevelChangeStatus.approved,
+                   LevelChange.decided_at < moment)
+            .order_by(LevelChange.decided_at.desc(), LevelChange.id.desc()).limit(1)
+            .correlate(GraduateRecord).scalar_subquery())
+
+
+def end_of_day(day: date, region) -> datetime:
+    """The moment (naive UTC) the region's ``day`` ends."""
+    return to_utc(datetime.combine(day + timedelta(days=1), time(0)), region)
+
+
+def level_counts(scope: Scope, day: date, moment: datetime) -> dict[tuple[int, SupportLevel | None], int]:
+    """Graduates under support at the end of ``day`` by their level approved before ``moment``."""
+    level = level_by(moment).label("level")
+    inner = (select(GraduateRecord.region_id.label("region_id"), level)
+             .where(scope.records(), under_support_on(day)).subquery())
+    rows = db.session.execute(select(inner.c.region_id, inner.c.level, func.count())
+                              .group_by(inner.c.region_id, inner.c.level))
+    return {(region_id, SupportLevel(value) if value else None): count for region_id, value, count in rows}
+
+
+def status_counts(scope: Scope) -> dict[tuple[int, RecordStatus], int]:
+    rows = db.session.execute(select(GraduateRecord.region_id, GraduateRecord.status, func.count())
+                              .where(scope.records()).group_by(GraduateRecord.region_id, GraduateRecord.status))
+    return {(region_id, RecordStatus(status)): count for region_id, status, count in rows}
+
+
+def _supported_now():
+    return GraduateRecord.status == RecordStatus.under_support
+
+
+def _overdue(day: date):
+    return _supported_now() & GraduateRecord.assessment_due_on.is_not(None) & (GraduateRecord.assessment_due_on < day)
+
+
+def overdue_per_service(scope: Scope, day: date) -> list[tuple[int, str, int, int]]:
+    """(service id, name, under support, overdue) for every service of the scope, resource centre excepted."""
+    joined = and_(GraduateRecord.service_id == SupportService.id, GraduateRecord.merged_into_id.is_(None),
+                  _supported_now())
+    query = (select(SupportService.id, SupportService.name, func.count(GraduateRecord.id),
+                    func.count(GraduateRecord.id).filter(GraduateRecord.assessment_due_on < day))
+             .select_from(SupportService).outerjoin(GraduateRecord, joined)
+             .where(~SupportService.is_resource_centre)
+             .group_by(SupportService.id, SupportService.name).order_by(SupportService.name, SupportService.id))
+    if scope.region_id is not None:
+        query = query.where(SupportService.region_id == scope.region_id)
+    if scope.service_id is not None:
+        query = query.where(SupportService.id == scope.service_id)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def overdue_counts(scope: Scope, day: date) -> dict[int, tuple[int, int]]:
+    """Per region: (under support today, of them with the assessment overdue)."""
+    rows = db.session.execute(
+        select(GraduateRecord.region_id, func.count(), func.count().filter(GraduateRecord.assessment_due_on < day))
+        .where(scope.records(), _supported_now()).group_by(GraduateRecord.region_id))
+    return {region_id: (supported, overdue) for region_id, supported, overdue in rows}
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# --- the figures as the pages show them ---------------------------------------------------------------------------
+
+def difficulties_figure(counts: dict, region_id: int, made: int) -> Figure:
+    figure = Figure("difficulties", _("Difficulties found per area"),
+                    _("Areas scored «problem» or «critical» in the life-situation assessments made in the period "
+                      "(%(made)d assessments): one count per assessment and area.", made=made),
+                    [pgettext("casework", "Area"), _("Difficulties")])
+    figure.rows = [[str(ASSESSMENT_AREA_LABELS(area)), counts.get((region_id, area), 0)] for area in AssessmentArea]
+    return figure
+
+
+def levels_figure(start: dict, end: dict, region_id: int, period: Period) -> Figure:
+    figure = Figure("levels", _("Graduates per support level"),
+                    _("Graduates under support (a contract started and not ended) on %(first)s and on %(last)s, "
+                      "by the last level their service's coordinator had approved by then.",
+                      first=_day(period.first - timedelta(days=1)), last=_day(period.last)),
+                    [_("Support level"), _("At the start of the period"), _("At the end of the period")])
+    figure.rows = [[str(SUPPORT_LEVEL_LABELS(level)), start.get((region_id, level), 0), end.get((region_id, level), 0)]
+                   for level in LEVEL_ORDER]
+    if start.get((region_id, None)) or end.get((region_id, None)):
+        figure.rows.append([_("no level approved yet"), start.get((region_id, None), 0),
+                            end.get((region_id, None), 0)])
+    return figure
+
+
+def statuses_figure(counts: dict, region_id: int, day: date) -> Figure:
+    figure = Figure("statuses", _("Records per status"),
+                    _("Graduates' records by their status today (%(day)s); merged duplicates are not counted.",
+                      day=_day(day)), [_("Status"), _("Records")])
+    figure.rows = [[str(RECORD_STATUS_LABELS(status)), counts.get((region_id, status), 0)] for status in RecordStatus]
+    return figure
+
+
+def overdue_figure(rows, day: date) -> Figure:
+    figure = Figure("overdue", _("Assessments overdue per service"),
+                    _("Graduates under support today (%(day)s) whose next life-situation assessment was due "
+                      "before today.", day=_day(day)), [_("Service"), _("Under support"), _("Assessment overdue")])
+    figure.rows = [[name, supported, overdue] for _id, name, supported, overdue in rows]
+    return figure
+
+
+def rating_figure(rows, day: date) -> Figure:
+    """The rating of services (Krasnoyarsk's regulation): the best share first."""
+    figure = Figure("rating", _("Rating of services"),
+                    _("Share of graduates with a current assessment: of the graduates under support today "
+                      "(%(day)s), those whose next assessment is not overdue (made for the current quarter of "
+                      "support, or still within the month it may wait).", day=_day(day)),
+                    [_("Service"), _("Under support"), _("With a current assessment, %")], percent=True)
+    ranked = sorted(((name, supported, share(supported - overdue, supported)) for _id, name, supported, overdue
+                     in rows), key=lambda row: (row[2] is None, -(row[2] or 0), row[0]))
+    figure.rows = [list(row) for row in ranked]
+    return figure
+
+
+def _day(day: date) -> str:
+    from portal.kit import format_day
+
+    return format_day(day)
+
+
+def for_scope(region, scope: Scope, period: Period, day: date) -> list[Figure]:
+    """The figures of one region or one service of it: a fixed number of queries (seven)."""
+    region_id = region.id
+    made = assessment_counts(scope, period).get(region_id, 0)
+    start_day = period.first - timedelta(days=1)
+    figures = [
+        difficulties_figure(difficulty_counts(scope, period), region_id, made),
+        levels_figure(level_counts(scope, start_day, end_of_day(start_day, region)),
+                      level_counts(scope, period.last, end_of_day(period.last, region)), region_id, period),
+        statuses_figure(status_counts(scope), region_id, day),
+        overdue_figure(overdue_per_service(scope, day), day),
+    ]
+    return figures
+
+
+def rating(region, day: date) -> Figure:
+    return rating_figure(overdue_per_service(Scope(region.id), day), day)
