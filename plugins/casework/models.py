@@ -558,3 +558,174 @@ Index("ix_casework_record_region_live_name", GraduateRecord.region_id, GraduateR
 #: count instead of reading the region's every row (4,000 of 100,000: 186 ms -> 1 ms under the same load).
 Index("ix_casework_record_region_status_level", GraduateRecord.region_id, GraduateRecord.status, GraduateRecord.level,
       postgresql_where=GraduateRecord.merged_into_id.is_(None), sqlite_where=GraduateRecord.merged_into_id.is_(None))
+
+
+# --- the appeals journal (issue 16): a graduate's appeals and what was done about them ------------------------
+
+class AppealChannel(str, enum.Enum):
+    """How the appeal came."""
+
+    visit = "visit"  # личный приём
+    phone = "phone"
+    message = "message"  # a letter, an e-mail, a messenger
+    portal = "portal"  # the graduate filed it on the portal themself
+
+
+APPEAL_CHANNEL_LABELS = status_labels(AppealChannel, {
+    AppealChannel.visit: lazy_pgettext("casework", "in person"),
+    AppealChannel.phone: lazy_pgettext("casework", "by phone"),
+    AppealChannel.message: lazy_pgettext("casework", "by message"),
+    AppealChannel.portal: lazy_pgettext("casework", "on the portal"),
+})
+
+
+class AppealType(str, enum.Enum):
+    """What the appeal is about (the journal's types, as Belgorod's «Выпускник Плюс» counts them)."""
+
+    medical = "medical"
+    social_payments = "social_payments"
+    documents = "documents"
+    rights = "rights"  # rights and obligations
+    employment = "employment"
+    permanent_housing = "permanent_housing"
+    utility_debts = "utility_debts"
+    temporary_housing = "temporary_housing"
+    education = "education"
+    psychological = "psychological"
+    legal = "legal"
+    material = "material"
+    other = "other"
+
+
+APPEAL_TYPE_LABELS = status_labels(AppealType, {
+    AppealType.medical: lazy_pgettext("casework", "medical care"),
+    AppealType.social_payments: lazy_pgettext("casework", "social payments"),
+    AppealType.documents: lazy_pgettext("casework", "documents"),
+    AppealType.rights: lazy_pgettext("casework", "rights and obligations"),
+    AppealType.employment: lazy_pgettext("casework", "a job"),
+    AppealType.permanent_housing: lazy_pgettext("casework", "permanent housing"),
+    AppealType.utility_debts: lazy_pgettext("casework", "debts for utilities"),
+    AppealType.temporary_housing: lazy_pgettext("casework", "temporary housing"),
+    AppealType.education: lazy_pgettext("casework", "education"),
+    AppealType.psychological: lazy_pgettext("casework", "psychological help"),
+    AppealType.legal: lazy_pgettext("casework", "legal help"),
+    AppealType.material: lazy_pgettext("casework", "material help"),
+    AppealType.other: lazy_pgettext("casework", "other"),
+})
+
+#: The usual time an appeal of each type takes, in days from the day it was received: its due date.
+USUAL_DAYS: dict[AppealType, int] = {
+    AppealType.medical: 10,
+    AppealType.social_payments: 30,
+    AppealType.documents: 30,
+    AppealType.rights: 15,
+    AppealType.employment: 30,
+    AppealType.permanent_housing: 30,
+    AppealType.utility_debts: 15,
+    AppealType.temporary_housing: 3,
+    AppealType.education: 30,
+    AppealType.psychological: 7,
+    AppealType.legal: 15,
+    AppealType.material: 10,
+    AppealType.other: 30,
+}
+
+
+class AppealStatus(str, enum.Enum):
+    new = "new"
+    in_progress = "in_progress"
+    resolved = "resolved"
+    referred = "referred"  # referred to another agency
+    closed = "closed"  # closed unresolved, with why
+
+
+APPEAL_STATUS_LABELS = status_labels(AppealStatus, {
+    AppealStatus.new: lazy_pgettext("casework", "new"),
+    AppealStatus.in_progress: lazy_pgettext("casework", "in progress"),
+    AppealStatus.resolved: lazy_pgettext("casework", "resolved"),
+    AppealStatus.referred: lazy_pgettext("casework", "referred to another agency"),
+    AppealStatus.closed: lazy_pgettext("casework", "closed unresolved"),
+})
+#: The statuses of an appeal still being worked on (the overdue lists count these past their due date).
+OPEN_APPEAL = (AppealStatus.new, AppealStatus.in_progress)
+#: The statuses that end an appeal (``closed_at`` is set).
+FINISHED_APPEAL = (AppealStatus.resolved, AppealStatus.referred, AppealStatus.closed)
+
+
+class Appeal(db.Model):
+    """A graduate's appeal (обращение) in the journal: what was asked, how it came, who works on it, by when.
+
+    ``service_id`` is the service responsible (the record's when filed, the new one when the record is handed
+    over); ``specialist_id`` the specialist working on it. Who may open an appeal is the record's rule
+    (scope.py). Nothing is deleted or edited in place: what happened is in :class:`AppealAction`.
+    """
+
+    __tablename__ = "casework_appeal"
+    __table_args__ = (
+        Index("ix_casework_appeal_region_status", "region_id", "status", "received_at"),
+        Index("ix_casework_appeal_region_received", "region_id", "received_at"),
+        Index("ix_casework_appeal_service_status_due", "service_id", "status", "due_on"),
+        Index("ix_casework_appeal_specialist_status_due", "specialist_id", "status", "due_on"),
+        Index("ix_casework_appeal_record", "record_id", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("casework_record.id", ondelete="CASCADE"))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("casework_service.id", ondelete="SET NULL"))
+    specialist_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    type: Mapped[AppealType] = mapped_column(_enum(AppealType, 30))
+    channel: Mapped[AppealChannel] = mapped_column(_enum(AppealChannel))
+    status: Mapped[AppealStatus] = mapped_column(_enum(AppealStatus), default=AppealStatus.new)
+    request: Mapped[str] = mapped_column(Text)  # what was asked, in the graduate's or the specialist's words
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)  # UTC
+    due_on: Mapped[date]  # the region's day received + USUAL_DAYS[type]
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))  # logged it
+    closed_at: Mapped[datetime | None]  # when it was resolved, referred or closed
+    outcome: Mapped[str] = mapped_column(Text, default="")  # how it was resolved, or why it was closed
+    referred_to: Mapped[str] = mapped_column(String(300), default="")  # the agency it was referred to
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    record: Mapped[GraduateRecord] = relationship()
+    service: Mapped[SupportService | None] = relationship()
+    specialist: Mapped[User | None] = relationship(foreign_keys=[specialist_id])
+    taken_by: Mapped[User | None] = relationship(foreign_keys=[taken_by_id])
+
+
+class AppealActionKind(str, enum.Enum):
+    action = "action"  # something done about it: a call, a visit to an agency, a document sent
+    status = "status"  # a status change (from_status -> to_status)
+    assigned = "assigned"  # a specialist took it, or was given it
+    correction = "correction"  # corrects an earlier entry (corrects_id); the earlier entry stays as it was
+    offer = "offer"  # help another service of the region offered (e.g. a social hotel stay)
+
+
+APPEAL_ACTION_LABELS = status_labels(AppealActionKind, {
+    AppealActionKind.action: lazy_pgettext("casework", "action"),
+    AppealActionKind.status: lazy_pgettext("casework", "status change"),
+    AppealActionKind.assigned: lazy_pgettext("casework", "taken"),
+    AppealActionKind.correction: lazy_pgettext("casework", "correction"),
+    AppealActionKind.offer: lazy_pgettext("casework", "help offered"),
+})
+
+
+class AppealAction(db.Model):
+    """One entry of an appeal's timeline: when, who, what. Entries are never edited or deleted; a correction
+    is a new entry that names the one it corrects. ``staff_only`` entries are not shown to the graduate."""
+
+    __tablename__ = "casework_appeal_action"
+    __table_args__ = (Index("ix_casework_appeal_action_appeal", "appeal_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("casework_appeal.id", ondelete="CASCADE"))
+    kind: Mapped[AppealActionKind] = mapped_column(_enum(AppealActionKind))
+    at: Mapped[datetime] = mapped_column(default=utcnow)  # UTC
+    by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text, default="")
+    from_status: Mapped[AppealStatus | None] = mapped_column(_enum(AppealStatus))
+    to_status: Mapped[AppealStatus | None] = mapped_column(_enum(AppealStatus))
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("casework_appeal_action.id", ondelete="SET NULL"),
+                                                    index=True)
+    staff_only: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    by: Mapped[User | None] = relationship()
