@@ -7,7 +7,9 @@ Every figure says exactly what it counts (:class:`Figure`.definition, shown on t
 - graduates per support level at the start and at the end of the period: those under support then (a
   contract started on or before the day and not ended by it) by their last level approved by then;
 - records per status, and assessments overdue per service: as they stand today;
-- the rating of services: the share of graduates under support today whose assessment is not overdue.
+- appeals received in the period by type, the share resolved, the median days to resolution (:mod:`.appeals`);
+- the rating of services: the share of graduates under support today whose assessment is not overdue, and
+  the share of the period's appeals resolved by their due day.
 
 Records are counted by the service they are with now (a record handed over counts for its new service),
 merged-away records never.
@@ -21,10 +23,11 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlalchemy import and_, exists, func, or_, select
 
-from plugins.casework.models import (ASSESSMENT_AREA_LABELS, DIFFICULTIES, RECORD_STATUS_LABELS,
+from plugins.casework.models import (APPEAL_TYPE_LABELS, ASSESSMENT_AREA_LABELS, AppealType, DIFFICULTIES, RECORD_STATUS_LABELS,
                                      SUPPORT_LEVEL_LABELS, AreaScore, Assessment, AssessmentArea, GraduateRecord,
                                      LevelChange, LevelChangeStatus, RecordStatus, SupportContract, SupportLevel,
                                      SupportService)
+from plugins.casework.monitoring import appeals
 from plugins.casework.monitoring.periods import Period
 from portal.kit import db, to_utc
 
@@ -57,11 +60,12 @@ class Figure:
     definition: str
     header: list[str]
     rows: list[list] = field(default_factory=list)
-    percent: bool = False  # the numbers are percentages (0-100), not counts
+    percent: bool = False  # the charted numbers are percentages (0-100), not counts
+    charted: int | None = None  # how many number columns the chart draws (None: all)
 
     @property
     def series(self) -> list[str]:
-        return self.header[1:]
+        return self.header[1:1 + self.charted] if self.charted else self.header[1:]
 
     @property
     def empty(self) -> bool:
@@ -204,16 +208,46 @@ def overdue_figure(rows, day: date) -> Figure:
     return figure
 
 
-def rating_figure(rows, day: date) -> Figure:
-    """The rating of services (Krasnoyarsk's regulation): the best share first."""
-    figure = Figure("rating", _("Rating of services"),
-                    _("Share of graduates with a current assessment: of the graduates under support today "
-                      "(%(day)s), those whose next assessment is not overdue (made for the current quarter of "
-                      "support, or still within the month it may wait).", day=_day(day)),
-                    [_("Service"), _("Under support"), _("With a current assessment, %")], percent=True)
-    ranked = sorted(((name, supported, share(supported - overdue, supported)) for _id, name, supported, overdue
-                     in rows), key=lambda row: (row[2] is None, -(row[2] or 0), row[0]))
-    figure.rows = [list(row) for row in ranked]
+def rating_figure(rows, in_time: dict, day: date, period: Period) -> Figure:
+    """The rating of services (Krasnoyarsk's regulation): the best share of current assessments first."""
+    figure = Figure("rating", _("Rating of services"), " ".join([
+        _("With a current assessment: of the graduates under support today (%(day)s), the share whose next "
+          "assessment is not overdue (made for the current quarter of support, or still within the month it may "
+          "wait).", day=_day(day)),
+        _("Resolved in time: of the appeals received in %(period)s that are resolved or past their due date, the "
+          "share resolved by the end of their due day.", period=period.label)]),
+        [_("Service"), _("With a current assessment, %"), _("Appeals resolved in time, %"), _("Under support"),
+         _("Appeals counted")], percent=True, charted=2)
+    ranked = []
+    for service_id, name, supported, overdue in rows:
+        counted, timely = in_time.get(service_id, (0, 0))
+        ranked.append([name, share(supported - overdue, supported), share(timely, counted), supported, counted])
+    ranked.sort(key=lambda row: (row[1] is None, -(row[1] or 0), row[2] is None, -(row[2] or 0), row[0]))
+    figure.rows = ranked
+    return figure
+
+
+def appeals_figure(counts: dict, region_id: int, period: Period) -> Figure:
+    figure = Figure("appeals", _("Appeals by type"),
+                    _("Appeals received in %(period)s, by type; resolved: those of them resolved by now (not "
+                      "referred elsewhere or closed unresolved).", period=period.label),
+                    [_("Type"), _("Received"), _("Resolved"), _("Resolved, %")], charted=2)
+    total = [0, 0]
+    for kind in AppealType:
+        received, resolved, _counted, _timely = counts.get((region_id, kind), (0, 0, 0, 0))
+        figure.rows.append([str(APPEAL_TYPE_LABELS(kind)), received, resolved, share(resolved, received)])
+        total = [total[0] + received, total[1] + resolved]
+    figure.rows.append([_("All appeals"), total[0], total[1], share(total[1], total[0])])
+    return figure
+
+
+def resolution_figure(by_type: dict, overall: dict, region_id: int, period: Period) -> Figure:
+    figure = Figure("resolution", _("Median time to resolution"),
+                    _("Of the appeals received in %(period)s and resolved, the median number of days from "
+                      "receiving to resolving (half took less, half more).", period=period.label),
+                    [_("Type"), _("Median, days")])
+    figure.rows = [[str(APPEAL_TYPE_LABELS(kind)), by_type.get((region_id, kind))] for kind in AppealType]
+    figure.rows.append([_("All appeals"), overall.get(region_id)])
     return figure
 
 
@@ -224,7 +258,7 @@ def _day(day: date) -> str:
 
 
 def for_scope(region, scope: Scope, period: Period, day: date) -> list[Figure]:
-    """The figures of one region or one service of it: a fixed number of queries (seven)."""
+    """The figures of one region or one service of it: a fixed number of queries (ten)."""
     region_id = region.id
     made = assessment_counts(scope, period).get(region_id, 0)
     start_day = period.first - timedelta(days=1)
@@ -234,9 +268,15 @@ def for_scope(region, scope: Scope, period: Period, day: date) -> list[Figure]:
                       level_counts(scope, period.last, end_of_day(period.last, region)), region_id, period),
         statuses_figure(status_counts(scope), region_id, day),
         overdue_figure(overdue_per_service(scope, day), day),
+        appeals_figure(appeals.type_counts(scope, [region], period, day), region_id, period),
+        resolution_figure(appeals.medians(scope, [region], period, True),
+                          appeals.medians(scope, [region], period, False), region_id, period),
     ]
     return figures
 
 
-def rating(region, day: date) -> Figure:
-    return rating_figure(overdue_per_service(Scope(region.id), day), day)
+def rating(region, period: Period, day: date) -> Figure:
+    """The region's services ranked (three queries)."""
+    scope = Scope(region.id)
+    return rating_figure(overdue_per_service(scope, day), appeals.service_counts(scope, [region], period, day),
+                         day, period)

@@ -100,6 +100,57 @@ def test_statuses_overdue_and_rating_count_today(app, regions, services, people)
         assert statuses == {(belgorod.id, RecordStatus.under_support): 4, (belgorod.id, RecordStatus.identified): 1}
         overdue = {row[1]: row[2:] for row in figures.overdue_per_service(figures.Scope(belgorod.id), day)}
         assert overdue == {services["city"].name: (3, 2), services["oskol"].name: (1, 0)}
-        rating = figures.rating(belgorod, day)
-        assert rating.rows == [[services["oskol"].name, 1, 100.0], [services["city"].name, 3, 33.3]]
+        rating = figures.rating(belgorod, periods.quarter_of(day), day)
+        assert rating.rows == [[services["oskol"].name, 100.0, None, 1, 0], [services["city"].name, 33.3, None, 3, 0]]
         assert figures.overdue_counts(figures.Scope(None), day) == {belgorod.id: (4, 2), regions["smolensk"].id: (1, 1)}
+
+
+def test_appeals_by_type_share_resolved_median_and_in_time(app, regions, services, people):
+    from datetime import datetime, time
+
+    from plugins.casework.models import Appeal, AppealChannel, AppealStatus, AppealType
+    from plugins.casework.monitoring import appeals
+    from portal.kit import to_utc
+
+    belgorod, smolensk = regions["belgorod"], regions["smolensk"]
+    period = periods.quarter(2026, 1)
+    record = make_supported(belgorod, services["city"], "Обратившаяся")
+    other = make_supported(smolensk, services["smolensk"], "Смоленская")
+
+    def appeal(kind, received_day, took=None, *, region=belgorod, on=record, status=None, due_in=10, hour=10):
+        received = to_utc(datetime.combine(received_day, time(hour)), region)
+        closed = received + timedelta(days=took) if took is not None else None
+        db.session.add(Appeal(region_id=region.id, record_id=on.id, service_id=on.service_id, type=kind,
+                              channel=AppealChannel.phone, request="просьба", received_at=received,
+                              due_on=received_day + timedelta(days=due_in), closed_at=closed,
+                              status=status or (AppealStatus.resolved if took is not None else AppealStatus.new)))
+
+    first = period.first
+    for took in (1, 2, 9, 30):  # documents: resolved in 1, 2, 9 and 30 days; median (2 + 9) / 2
+        appeal(AppealType.documents, first + timedelta(days=5), took)
+    appeal(AppealType.documents, first + timedelta(days=6))  # still open, past due by the period's end
+    appeal(AppealType.permanent_housing, first + timedelta(days=7), 3)
+    appeal(AppealType.legal, first + timedelta(days=8), status=AppealStatus.referred, took=4)
+    appeal(AppealType.legal, first, hour=0)  # 00:00 local on the first day: in the period
+    appeal(AppealType.legal, first - timedelta(days=1), 1, hour=23)  # the evening before: not in it
+    appeal(AppealType.documents, first + timedelta(days=2), 5, region=smolensk, on=other)
+    db.session.commit()
+    day = period.last + timedelta(days=30)
+    with app.test_request_context():
+        found = {f.key: f for f in figures.for_scope(belgorod, figures.Scope(belgorod.id), period, day)}
+        from plugins.casework.models import APPEAL_TYPE_LABELS
+
+        rows = {row[0]: row[1:] for row in found["appeals"].rows}
+        assert rows[str(APPEAL_TYPE_LABELS(AppealType.documents))] == [5, 4, 80.0]
+        assert rows[str(APPEAL_TYPE_LABELS(AppealType.legal))] == [2, 0, 0.0]
+        assert rows["All appeals"] == [8, 5, 62.5]
+        medians = {row[0]: row[1] for row in found["resolution"].rows}
+        assert medians[str(APPEAL_TYPE_LABELS(AppealType.documents))] == 5.5
+        assert medians[str(APPEAL_TYPE_LABELS(AppealType.permanent_housing))] == 3.0
+        assert medians[str(APPEAL_TYPE_LABELS(AppealType.medical))] is None
+        assert medians["All appeals"] == 3.0  # 1, 2, 3, 9, 30
+        # In time: due 10 days after; 30 days is late, the open one is past due, the referred one counts too.
+        in_time = appeals.service_counts(figures.Scope(belgorod.id), [belgorod], period, day)
+        assert in_time == {services["city"].id: (8, 4)}
+        country = appeals.medians(figures.Scope(None), [belgorod, smolensk], period, False)
+        assert country == {belgorod.id: 3.0, smolensk.id: 5.0}
