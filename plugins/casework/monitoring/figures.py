@@ -101,8 +101,8 @@ def under_support_on(day: date):
                           or_(SupportContract.ended_on.is_(None), SupportContract.ended_on > day))
 
 
-def level_by(moment: datetime):
-    """The record's last level approved before ``moment`` (naive UTC), or NULL."""
+def level_by(moment):
+    """The record's last level approved before ``moment`` (naive UTC, or an SQL expression of it), or NULL."""
     return (select(LevelChange.to_level)
             .where(LevelChange.record_id == GraduateRecord.id, LevelChange.status == LevelChangeStatus.approved,
                    LevelChange.decided_at < moment)
@@ -115,7 +115,7 @@ def end_of_day(day: date, region) -> datetime:
     return to_utc(datetime.combine(day + timedelta(days=1), time(0)), region)
 
 
-def level_counts(scope: Scope, day: date, moment: datetime) -> dict[tuple[int, SupportLevel | None], int]:
+def level_counts(scope: Scope, day: date, moment) -> dict[tuple[int, SupportLevel | None], int]:
     """Graduates under support at the end of ``day`` by their level approved before ``moment``."""
     level = level_by(moment).label("level")
     inner = (select(GraduateRecord.region_id.label("region_id"), level)

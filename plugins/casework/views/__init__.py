@@ -7,9 +7,9 @@ from flask import Blueprint
 bp = Blueprint("casework", __name__, template_folder="../templates")
 
 from plugins.casework.views import (assessments, consilium, contracts, home,  # noqa: E402  (the modules add routes)
-                                    imports, plans, records, services)
+                                    imports, monitoring, plans, records, services)
 
-MODULES = (home, services, records, contracts, imports, assessments, consilium, plans)
+MODULES = (home, services, records, contracts, imports, assessments, consilium, plans, monitoring)
 
 
 def audit_actions() -> dict:
