@@ -23,10 +23,10 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlalchemy import and_, exists, func, or_, select
 
-from plugins.casework.models import (APPEAL_TYPE_LABELS, ASSESSMENT_AREA_LABELS, AppealType, DIFFICULTIES, RECORD_STATUS_LABELS,
-                                     SUPPORT_LEVEL_LABELS, AreaScore, Assessment, AssessmentArea, GraduateRecord,
-                                     LevelChange, LevelChangeStatus, RecordStatus, SupportContract, SupportLevel,
-                                     SupportService)
+from plugins.casework.models import (APPEAL_TYPE_LABELS, ASSESSMENT_AREA_LABELS, DIFFICULTIES,
+                                     RECORD_STATUS_LABELS, SUPPORT_LEVEL_LABELS, AppealType, AreaScore, Assessment,
+                                     AssessmentArea, GraduateRecord, LevelChange, LevelChangeStatus, RecordStatus,
+                                     SupportContract, SupportLevel, SupportService)
 from plugins.casework.monitoring import appeals
 from plugins.casework.monitoring.periods import Period
 from portal.kit import db, to_utc

@@ -17,7 +17,7 @@ from plugins.casework.forms.monitoring import PeriodForm
 from plugins.casework.models import SupportService
 from plugins.casework.monitoring import charts, country, exports, figures, periods
 from plugins.casework.views import bp
-from portal.kit import (ConfirmForm, db, deny, enqueue, htmx, members, redirect_to, region_object, site_admin,
+from portal.kit import (ConfirmForm, db, enqueue, htmx, members, redirect_to, region_object, site_admin,
                         template_helpers, today)
 
 ACTIONS: dict = {}
@@ -75,7 +75,7 @@ def monitoring():
                                                                  ~SupportService.is_resource_centre)
                                     .order_by(SupportService.name))
         if service is None:
-            deny()
+            abort(404)  # staff of no service: there are no figures of theirs
         return redirect(url_for("casework.service_monitoring", service_id=service.id, **request.args))
     form, period, status = chosen_period()
     day = today(g.region)
@@ -104,7 +104,7 @@ def service_monitoring(service_id: int):
 @members("coordinator", "region_admin")
 def monitoring_rating():
     if not sees_region(current_user, g.region):
-        deny()
+        abort(404)  # the region's figures are the resource centre's and the region admin's
     form, period, status = chosen_period()
     day = today(g.region)
     return render_template("casework/monitoring/rating.html", form=form, period=period,
@@ -132,7 +132,7 @@ def monitoring_download(key: str, fmt: str):
     if fmt not in FORMATS:
         abort(404)
     if not sees_region(current_user, g.region):
-        deny()
+        abort(404)  # the region's figures are the resource centre's and the region admin's
     _form, period, status = chosen_period()
     if status != 200:
         abort(422)
@@ -192,7 +192,7 @@ def _start(kind):
 def monitoring_workbook():
     """The region's figures and every service's, one workbook, made in the background."""
     if not sees_region(current_user, g.region):
-        deny()
+        abort(404)  # the region's figures are the resource centre's and the region admin's
     return _start(exports.ExportKind.region)
 
 
