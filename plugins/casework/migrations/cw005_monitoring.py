@@ -16,9 +16,26 @@ branch_labels = None
 depends_on = None
 
 WORKING = "status IN ('queued', 'running')"
+AREAS = ('legal_status', 'education', 'housing', 'income', 'employment', 'behaviour', 'children', 'army_service',
+         'other')
+# Each assessment's difficulty bits from its area scores (area k scored problem or critical: bit k).
+MASK = ("UPDATE casework_assessment SET difficulties = (SELECT coalesce(sum(CASE area "
+        + " ".join(f"WHEN '{area}' THEN {1 << k}" for k, area in enumerate(AREAS))
+        + " ELSE 0 END), 0) FROM casework_area_score s WHERE s.assessment_id = casework_assessment.id "
+        "AND s.score IN ('problem', 'critical'))")
 
 
 def upgrade():
+    with op.batch_alter_table('casework_assessment', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('difficulties', sa.Integer(), server_default='0', nullable=False))
+    op.execute(MASK)
+    op.create_index('ix_casework_assessment_assessed', 'casework_assessment',
+                    ['assessed_on', 'record_id', 'difficulties'], unique=False)
+    op.create_index('ix_casework_level_change_approved', 'casework_level_change',
+                    ['record_id', 'decided_at', 'to_level'], unique=False,
+                    postgresql_where=sa.text("status = 'approved'"), sqlite_where=sa.text("status = 'approved'"))
+    op.create_index('ix_casework_contract_record_dates', 'casework_contract', ['record_id', 'starts_on', 'ended_on'],
+                    unique=False)
     op.create_table('casework_monitoring_export',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('region_id', sa.Integer(), nullable=False),
@@ -51,3 +68,8 @@ def downgrade():
         batch_op.drop_index('ix_casework_monitoring_export_working')
         batch_op.drop_index('ix_casework_monitoring_export_region_id')
     op.drop_table('casework_monitoring_export')
+    op.drop_index('ix_casework_contract_record_dates', table_name='casework_contract')
+    op.drop_index('ix_casework_level_change_approved', table_name='casework_level_change')
+    op.drop_index('ix_casework_assessment_assessed', table_name='casework_assessment')
+    with op.batch_alter_table('casework_assessment', schema=None) as batch_op:
+        batch_op.drop_column('difficulties')

@@ -48,8 +48,7 @@ def figures(period: Period) -> list[Figure]:
     everyone = Scope(None)
     day = max(today(region) for region in found)
     start = period.first - timedelta(days=1)
-    difficulty = counts.difficulty_counts(everyone, period)
-    made = counts.assessment_counts(everyone, period)
+    difficulty, made = counts.difficulty_counts(everyone, period)
     at_start = counts.level_counts(everyone, start, _by_region(
         {r.id: counts.end_of_day(start, r) for r in found}, found))
     at_end = counts.level_counts(everyone, period.last, _by_region(

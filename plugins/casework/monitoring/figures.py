@@ -23,10 +23,10 @@ from flask_babel import gettext as _
 from flask_babel import pgettext
 from sqlalchemy import and_, exists, func, or_, select
 
-from plugins.casework.models import (APPEAL_TYPE_LABELS, ASSESSMENT_AREA_LABELS, DIFFICULTIES,
-                                     RECORD_STATUS_LABELS, SUPPORT_LEVEL_LABELS, AppealType, AreaScore, Assessment,
-                                     AssessmentArea, GraduateRecord, LevelChange, LevelChangeStatus, RecordStatus,
-                                     SupportContract, SupportLevel, SupportService)
+from plugins.casework.models import (APPEAL_TYPE_LABELS, ASSESSMENT_AREA_LABELS, RECORD_STATUS_LABELS,
+                                     SUPPORT_LEVEL_LABELS, AppealType, Assessment, AssessmentArea, GraduateRecord,
+                                     LevelChange, LevelChangeStatus, RecordStatus, SupportContract, SupportLevel,
+                                     SupportService)
 from plugins.casework.monitoring import appeals
 from plugins.casework.monitoring.periods import Period
 from portal.kit import db, to_utc
@@ -74,25 +74,21 @@ class Figure:
 
 # --- the counts (one query each; keyed by region so the country's view reuses them) ----------------------------
 
-def difficulty_counts(scope: Scope, period: Period) -> dict[tuple[int, AssessmentArea], int]:
+def difficulty_counts(scope: Scope, period: Period) -> tuple[dict[tuple[int, AssessmentArea], int], dict[int, int]]:
+    """Per region and area, the difficulties found; per region, the assessments made (one query: each
+    assessment carries a bit per area scored «problem» or «critical», ``Assessment.difficulties``)."""
+    areas = list(AssessmentArea)
+    bits = [func.sum(Assessment.difficulties.op(">>")(k).op("&")(1)) for k in range(len(areas))]
     rows = db.session.execute(
-        select(GraduateRecord.region_id, AreaScore.area, func.count())
-        .select_from(AreaScore)
-        .join(Assessment, Assessment.id == AreaScore.assessment_id)
-        .join(GraduateRecord, GraduateRecord.id == Assessment.record_id)
-        .where(scope.records(), Assessment.assessed_on >= period.first, Assessment.assessed_on <= period.last,
-               AreaScore.score.in_(DIFFICULTIES))
-        .group_by(GraduateRecord.region_id, AreaScore.area))
-    return {(region_id, AssessmentArea(area)): count for region_id, area, count in rows}
-
-
-def assessment_counts(scope: Scope, period: Period) -> dict[int, int]:
-    rows = db.session.execute(
-        select(GraduateRecord.region_id, func.count())
+        select(GraduateRecord.region_id, func.count(), *bits)
         .select_from(Assessment).join(GraduateRecord, GraduateRecord.id == Assessment.record_id)
         .where(scope.records(), Assessment.assessed_on >= period.first, Assessment.assessed_on <= period.last)
         .group_by(GraduateRecord.region_id))
-    return dict(rows.all())
+    found, made = {}, {}
+    for region_id, count, *sums in rows:
+        made[region_id] = count
+        found.update({(region_id, area): int(n or 0) for area, n in zip(areas, sums)})
+    return found, made
 
 
 def under_support_on(day: date):
@@ -260,10 +256,10 @@ def _day(day: date) -> str:
 def for_scope(region, scope: Scope, period: Period, day: date) -> list[Figure]:
     """The figures of one region or one service of it: a fixed number of queries (ten)."""
     region_id = region.id
-    made = assessment_counts(scope, period).get(region_id, 0)
+    difficulties, made = difficulty_counts(scope, period)
     start_day = period.first - timedelta(days=1)
     figures = [
-        difficulties_figure(difficulty_counts(scope, period), region_id, made),
+        difficulties_figure(difficulties, region_id, made.get(region_id, 0)),
         levels_figure(level_counts(scope, start_day, end_of_day(start_day, region)),
                       level_counts(scope, period.last, end_of_day(period.last, region)), region_id, period),
         statuses_figure(status_counts(scope), region_id, day),
