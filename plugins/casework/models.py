@@ -580,7 +580,8 @@ Index("ix_casework_record_region_status_level", GraduateRecord.region_id, Gradua
 #: A period's assessments with their difficulty bits, read from the index alone.
 Index("ix_casework_assessment_assessed", Assessment.assessed_on, Assessment.record_id, Assessment.difficulties)
 #: A record's last approved level by a day: the top entry of this index, per record.
-Index("ix_casework_level_change_approved", LevelChange.record_id, LevelChange.decided_at, LevelChange.to_level,
+Index("ix_casework_level_change_approved", LevelChange.record_id, LevelChange.decided_at, LevelChange.id,
+      LevelChange.to_level,
       postgresql_where=LevelChange.status == "approved", sqlite_where=LevelChange.status == "approved")
 #: Who was under support on a day: the contracts' dates, per record.
 Index("ix_casework_contract_record_dates", SupportContract.record_id, SupportContract.starts_on,

@@ -32,7 +32,7 @@ def upgrade():
     op.create_index('ix_casework_assessment_assessed', 'casework_assessment',
                     ['assessed_on', 'record_id', 'difficulties'], unique=False)
     op.create_index('ix_casework_level_change_approved', 'casework_level_change',
-                    ['record_id', 'decided_at', 'to_level'], unique=False,
+                    ['record_id', 'decided_at', 'id', 'to_level'], unique=False,
                     postgresql_where=sa.text("status = 'approved'"), sqlite_where=sa.text("status = 'approved'"))
     op.create_index('ix_casework_contract_record_dates', 'casework_contract', ['record_id', 'starts_on', 'ended_on'],
                     unique=False)

@@ -49,10 +49,9 @@ def figures(period: Period) -> list[Figure]:
     day = max(today(region) for region in found)
     start = period.first - timedelta(days=1)
     difficulty, made = counts.difficulty_counts(everyone, period)
-    at_start = counts.level_counts(everyone, start, _by_region(
-        {r.id: counts.end_of_day(start, r) for r in found}, found))
-    at_end = counts.level_counts(everyone, period.last, _by_region(
-        {r.id: counts.end_of_day(period.last, r) for r in found}, found))
+    at_start, at_end = counts.level_counts(
+        everyone, (start, _by_region({r.id: counts.end_of_day(start, r) for r in found}, found)),
+        (period.last, _by_region({r.id: counts.end_of_day(period.last, r) for r in found}, found)))
     statuses = counts.status_counts(everyone)
     overdue = counts.overdue_counts(everyone, day)
     kinds = appeals.type_counts(everyone, found, period, day)

@@ -111,14 +111,24 @@ def end_of_day(day: date, region) -> datetime:
     return to_utc(datetime.combine(day + timedelta(days=1), time(0)), region)
 
 
-def level_counts(scope: Scope, day: date, moment) -> dict[tuple[int, SupportLevel | None], int]:
-    """Graduates under support at the end of ``day`` by their level approved before ``moment``."""
-    level = level_by(moment).label("level")
-    inner = (select(GraduateRecord.region_id.label("region_id"), level)
-             .where(scope.records(), under_support_on(day)).subquery())
-    rows = db.session.execute(select(inner.c.region_id, inner.c.level, func.count())
-                              .group_by(inner.c.region_id, inner.c.level))
-    return {(region_id, SupportLevel(value) if value else None): count for region_id, value, count in rows}
+def level_counts(scope: Scope, start: tuple[date, object], end: tuple[date, object]) -> tuple[dict, dict]:
+    """Graduates under support at the end of each (day, moment) by their level approved before the moment:
+    ({(region, level): n} at the start, the same at the end), in one pass over the records."""
+    (first_day, first_moment), (last_day, last_moment) = start, end
+    inner = (select(GraduateRecord.region_id.label("region_id"),
+                    under_support_on(first_day).label("at_start"), level_by(first_moment).label("start_level"),
+                    under_support_on(last_day).label("at_end"), level_by(last_moment).label("end_level"))
+             .where(scope.records(), or_(under_support_on(first_day), under_support_on(last_day))).subquery())
+    keys = [inner.c.region_id, inner.c.at_start, inner.c.start_level, inner.c.at_end, inner.c.end_level]
+    found_start: dict = {}
+    found_end: dict = {}
+    for region_id, at_start, start_level, at_end, end_level, count in db.session.execute(
+            select(*keys, func.count()).group_by(*keys)):
+        for present, value, found in ((at_start, start_level, found_start), (at_end, end_level, found_end)):
+            if present:
+                key = (region_id, SupportLevel(value) if value else None)
+                found[key] = found.get(key, 0) + count
+    return found_start, found_end
 
 
 def status_counts(scope: Scope) -> dict[tuple[int, RecordStatus], int]:
@@ -258,10 +268,11 @@ def for_scope(region, scope: Scope, period: Period, day: date) -> list[Figure]:
     region_id = region.id
     difficulties, made = difficulty_counts(scope, period)
     start_day = period.first - timedelta(days=1)
+    at_start, at_end = level_counts(scope, (start_day, end_of_day(start_day, region)),
+                                    (period.last, end_of_day(period.last, region)))
     figures = [
         difficulties_figure(difficulties, region_id, made.get(region_id, 0)),
-        levels_figure(level_counts(scope, start_day, end_of_day(start_day, region)),
-                      level_counts(scope, period.last, end_of_day(period.last, region)), region_id, period),
+        levels_figure(at_start, at_end, region_id, period),
         statuses_figure(status_counts(scope), region_id, day),
         overdue_figure(overdue_per_service(scope, day), day),
         appeals_figure(appeals.type_counts(scope, [region], period, day), region_id, period),

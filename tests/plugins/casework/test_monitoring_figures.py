@@ -71,14 +71,14 @@ def test_levels_count_who_was_under_support_on_the_day_by_the_level_approved_by_
                                status=LevelChangeStatus.rejected))
     approved(late, SupportLevel.monitoring, period.last, hour=23)  # the last evening still counts
     db.session.commit()
-    at_start = figures.level_counts(figures.Scope(belgorod.id), start, figures.end_of_day(start, belgorod))
-    at_end = figures.level_counts(figures.Scope(belgorod.id), period.last, figures.end_of_day(period.last, belgorod))
+    days = ((start, figures.end_of_day(start, belgorod)), (period.last, figures.end_of_day(period.last, belgorod)))
+    at_start, at_end = figures.level_counts(figures.Scope(belgorod.id), *days)
     key = belgorod.id
     assert at_start == {(key, SupportLevel.intensive): 1, (key, SupportLevel.monitoring): 1}
     assert at_end == {(key, SupportLevel.supporting): 1, (key, SupportLevel.monitoring): 1}
     city = figures.Scope(belgorod.id, services["city"].id)
-    assert figures.level_counts(city, start, figures.end_of_day(start, belgorod)) == {
-        (key, SupportLevel.intensive): 1}
+    assert figures.level_counts(city, *days) == ({(key, SupportLevel.intensive): 1},
+                                                 {(key, SupportLevel.supporting): 1, (key, SupportLevel.monitoring): 1})
 
 
 def test_statuses_overdue_and_rating_count_today(app, regions, services, people):
