@@ -36,11 +36,12 @@ APPEALS = """
 INSERT INTO casework_appeal (region_id, record_id, service_id, specialist_id, type, channel, status, request,
     received_at, due_on, taken_by_id, closed_at, outcome, referred_to, updated_at)
 SELECT r.region_id, r.id, r.service_id, r.specialist_id, t.type, 'phone',
-       CASE WHEN k % 100 < 68 THEN 'resolved' WHEN k % 100 < 75 THEN 'referred' WHEN k % 100 < 80 THEN 'closed'
-            WHEN k % 100 < 90 THEN 'in_progress' ELSE 'new' END,
+       CASE WHEN (k * 37 + r.id) % 100 < 68 THEN 'resolved' WHEN (k * 37 + r.id) % 100 < 75 THEN 'referred'
+            WHEN (k * 37 + r.id) % 100 < 80 THEN 'closed' WHEN (k * 37 + r.id) % 100 < 90 THEN 'in_progress'
+            ELSE 'new' END,
        'Просьба о помощи', now() - make_interval(days => (k * 7 + r.id) % 730, hours => k % 24),
        (now() - make_interval(days => (k * 7 + r.id) % 730))::date + 15, r.specialist_id,
-       CASE WHEN k % 100 < 80 THEN now() - make_interval(days => (k * 7 + r.id) % 730)
+       CASE WHEN (k * 37 + r.id) % 100 < 80 THEN now() - make_interval(days => (k * 7 + r.id) % 730)
             + make_interval(days => (k * 13 + r.id) % 40, hours => k % 7) END, '', '', now()
 FROM casework_record r
 JOIN generate_series(1, :per_record) AS k ON true

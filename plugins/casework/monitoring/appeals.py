@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import Float, and_, case, cast, func, literal, or_, select
 
 from plugins.casework.models import Appeal, AppealStatus, AppealType
 from plugins.casework.monitoring.periods import Period
@@ -17,8 +17,8 @@ from portal.kit import db, to_utc
 
 def days(column):
     """A column as a number of days (fractional), so a difference of two is a duration in days."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.extract("epoch", column) / 86400.0
+    if db.session.get_bind().dialect.name == "postgresql":  # as float8: numeric sorts twice as slowly
+        return cast(func.extract("epoch", column), Float) / 86400.0
     return func.julianday(column)
 
 
