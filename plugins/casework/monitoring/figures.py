@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from plugins.casework.models import (APPEAL_TYPE_LABELS, ASSESSMENT_AREA_LABELS, RECORD_STATUS_LABELS,
                                      SUPPORT_LEVEL_LABELS, AppealType, Assessment, AssessmentArea, GraduateRecord,
@@ -91,43 +91,63 @@ def difficulty_counts(scope: Scope, period: Period) -> tuple[dict[tuple[int, Ass
     return found, made
 
 
-def under_support_on(day: date):
-    """A contract had started on or before ``day`` and had not ended by then."""
-    return exists().where(SupportContract.record_id == GraduateRecord.id, SupportContract.starts_on <= day,
-                          or_(SupportContract.ended_on.is_(None), SupportContract.ended_on > day))
-
-
-def level_by(moment):
-    """The record's last level approved before ``moment`` (naive UTC, or an SQL expression of it), or NULL."""
-    return (select(LevelChange.to_level)
-            .where(LevelChange.record_id == GraduateRecord.id, LevelChange.status == LevelChangeStatus.approved,
-                   LevelChange.decided_at < moment)
-            .order_by(LevelChange.decided_at.desc(), LevelChange.id.desc()).limit(1)
-            .correlate(GraduateRecord).scalar_subquery())
-
-
 def end_of_day(day: date, region) -> datetime:
     """The moment (naive UTC) the region's ``day`` ends."""
     return to_utc(datetime.combine(day + timedelta(days=1), time(0)), region)
 
 
+def _covered(day: date):
+    """1 where a contract had started on or before ``day`` and had not ended by then."""
+    return case((and_(SupportContract.starts_on <= day,
+                      or_(SupportContract.ended_on.is_(None), SupportContract.ended_on > day)), 1), else_=0)
+
+
 def level_counts(scope: Scope, start: tuple[date, object], end: tuple[date, object]) -> tuple[dict, dict]:
-    """Graduates under support at the end of each (day, moment) by their level approved before the moment:
-    ({(region, level): n} at the start, the same at the end), in one pass over the records."""
+    """Graduates under support at the end of each (day, moment) by their last level approved before the moment
+    (naive UTC, or an SQL expression of it): ({(region, level or None): n} at the start, the same at the end).
+
+    Two queries, no per-record lookups: each record's contracts give two flags (under support on each day),
+    its approved level changes become spans (from one approval to the next, ``lead()`` in the index's
+    order), and a span counts where it holds at the moment; whoever is under support with no span holding
+    is "no level approved yet".
+    """
     (first_day, first_moment), (last_day, last_moment) = start, end
-    inner = (select(GraduateRecord.region_id.label("region_id"),
-                    under_support_on(first_day).label("at_start"), level_by(first_moment).label("start_level"),
-                    under_support_on(last_day).label("at_end"), level_by(last_moment).label("end_level"))
-             .where(scope.records(), or_(under_support_on(first_day), under_support_on(last_day))).subquery())
-    keys = [inner.c.region_id, inner.c.at_start, inner.c.start_level, inner.c.at_end, inner.c.end_level]
+    cover = (select(SupportContract.record_id.label("record_id"),
+                    func.max(_covered(first_day)).label("at_start"), func.max(_covered(last_day)).label("at_end"))
+             .group_by(SupportContract.record_id).subquery())
+    spans = (select(LevelChange.record_id.label("record_id"), LevelChange.to_level.label("level"),
+                    LevelChange.decided_at.label("since"),
+                    func.lead(LevelChange.decided_at).over(partition_by=LevelChange.record_id,
+                                                          order_by=(LevelChange.decided_at, LevelChange.id))
+                    .label("until"))
+             .where(LevelChange.status == LevelChangeStatus.approved, LevelChange.decided_at.is_not(None))
+             .subquery())
+
+    def holds(moment):
+        return (spans.c.since < moment) & (spans.c.until.is_(None) | (spans.c.until >= moment))
+
+    supported = (GraduateRecord.id == cover.c.record_id) & ((cover.c.at_start == 1) | (cover.c.at_end == 1))
+    rows = db.session.execute(
+        select(GraduateRecord.region_id, spans.c.level,
+               func.count().filter((cover.c.at_start == 1) & holds(first_moment)),
+               func.count().filter((cover.c.at_end == 1) & holds(last_moment)))
+        .select_from(GraduateRecord).join(cover, supported).join(spans, spans.c.record_id == GraduateRecord.id)
+        .where(scope.records()).group_by(GraduateRecord.region_id, spans.c.level))
     found_start: dict = {}
     found_end: dict = {}
-    for region_id, at_start, start_level, at_end, end_level, count in db.session.execute(
-            select(*keys, func.count()).group_by(*keys)):
-        for present, value, found in ((at_start, start_level, found_start), (at_end, end_level, found_end)):
-            if present:
-                key = (region_id, SupportLevel(value) if value else None)
-                found[key] = found.get(key, 0) + count
+    for region_id, level, at_start, at_end in rows:
+        for found, count in ((found_start, at_start), (found_end, at_end)):
+            if count:
+                found[(region_id, SupportLevel(level))] = count
+    totals = db.session.execute(
+        select(GraduateRecord.region_id, func.sum(cover.c.at_start), func.sum(cover.c.at_end))
+        .select_from(GraduateRecord).join(cover, supported).where(scope.records())
+        .group_by(GraduateRecord.region_id))
+    for region_id, at_start, at_end in totals:
+        for found, total in ((found_start, at_start), (found_end, at_end)):
+            known = sum(n for (rid, _level), n in found.items() if rid == region_id)
+            if (total or 0) > known:
+                found[(region_id, None)] = int(total) - known
     return found_start, found_end
 
 
