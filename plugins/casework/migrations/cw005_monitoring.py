@@ -36,6 +36,8 @@ def upgrade():
                     postgresql_where=sa.text("status = 'approved'"), sqlite_where=sa.text("status = 'approved'"))
     op.create_index('ix_casework_contract_record_dates', 'casework_contract', ['record_id', 'starts_on', 'ended_on'],
                     unique=False)
+    op.create_index('ix_casework_appeal_figures', 'casework_appeal',
+                    ['region_id', 'received_at', 'type', 'status', 'service_id', 'due_on', 'closed_at'], unique=False)
     op.create_table('casework_monitoring_export',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('region_id', sa.Integer(), nullable=False),
@@ -68,6 +70,7 @@ def downgrade():
         batch_op.drop_index('ix_casework_monitoring_export_working')
         batch_op.drop_index('ix_casework_monitoring_export_region_id')
     op.drop_table('casework_monitoring_export')
+    op.drop_index('ix_casework_appeal_figures', table_name='casework_appeal')
     op.drop_index('ix_casework_contract_record_dates', table_name='casework_contract')
     op.drop_index('ix_casework_level_change_approved', table_name='casework_level_change')
     op.drop_index('ix_casework_assessment_assessed', table_name='casework_assessment')

@@ -55,7 +55,7 @@ def figures(period: Period) -> list[Figure]:
     statuses = counts.status_counts(everyone)
     overdue = counts.overdue_counts(everyone, day)
     kinds = appeals.type_counts(everyone, found, period, day)
-    medians = appeals.medians(everyone, found, period, False)
+    _by_type, medians = appeals.medians(everyone, found, period)
     names = {r.id: r.name for r in found}
 
     difficulties = Figure("difficulties", _("Difficulties found per area"),

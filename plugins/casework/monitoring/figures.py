@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 
 from plugins.casework.models import (APPEAL_TYPE_LABELS, ASSESSMENT_AREA_LABELS, RECORD_STATUS_LABELS,
                                      SUPPORT_LEVEL_LABELS, AppealType, Assessment, AssessmentArea, GraduateRecord,
@@ -106,7 +106,7 @@ def level_counts(scope: Scope, start: tuple[date, object], end: tuple[date, obje
     """Graduates under support at the end of each (day, moment) by their last level approved before the moment
     (naive UTC, or an SQL expression of it): ({(region, level or None): n} at the start, the same at the end).
 
-    Two queries, no per-record lookups: each record's contracts give two flags (under support on each day),
+    One query, no per-record lookups: each record's contracts give two flags (under support on each day),
     its approved level changes become spans (from one approval to the next, ``lead()`` in the index's
     order), and a span counts where it holds at the moment; whoever is under support with no span holding
     is "no level approved yet".
@@ -114,7 +114,7 @@ def level_counts(scope: Scope, start: tuple[date, object], end: tuple[date, obje
     (first_day, first_moment), (last_day, last_moment) = start, end
     cover = (select(SupportContract.record_id.label("record_id"),
                     func.max(_covered(first_day)).label("at_start"), func.max(_covered(last_day)).label("at_end"))
-             .group_by(SupportContract.record_id).subquery())
+             .group_by(SupportContract.record_id).cte("cover"))
     spans = (select(LevelChange.record_id.label("record_id"), LevelChange.to_level.label("level"),
                     LevelChange.decided_at.label("since"),
                     func.lead(LevelChange.decided_at).over(partition_by=LevelChange.record_id,
@@ -127,27 +127,30 @@ def level_counts(scope: Scope, start: tuple[date, object], end: tuple[date, obje
         return (spans.c.since < moment) & (spans.c.until.is_(None) | (spans.c.until >= moment))
 
     supported = (GraduateRecord.id == cover.c.record_id) & ((cover.c.at_start == 1) | (cover.c.at_end == 1))
-    rows = db.session.execute(
-        select(GraduateRecord.region_id, spans.c.level,
-               func.count().filter((cover.c.at_start == 1) & holds(first_moment)),
-               func.count().filter((cover.c.at_end == 1) & holds(last_moment)))
-        .select_from(GraduateRecord).join(cover, supported).join(spans, spans.c.record_id == GraduateRecord.id)
-        .where(scope.records()).group_by(GraduateRecord.region_id, spans.c.level))
+    levels = (select(GraduateRecord.region_id, spans.c.level,
+                     func.count().filter((cover.c.at_start == 1) & holds(first_moment)),
+                     func.count().filter((cover.c.at_end == 1) & holds(last_moment)))
+              .select_from(GraduateRecord).join(cover, supported).join(spans, spans.c.record_id == GraduateRecord.id)
+              .where(scope.records()).group_by(GraduateRecord.region_id, spans.c.level))
+    totals = (select(GraduateRecord.region_id, literal(None).label("level"), func.sum(cover.c.at_start),
+                     func.sum(cover.c.at_end))
+              .select_from(GraduateRecord).join(cover, supported).where(scope.records())
+              .group_by(GraduateRecord.region_id))
     found_start: dict = {}
     found_end: dict = {}
-    for region_id, level, at_start, at_end in rows:
+    everyone: dict = {}
+    for region_id, level, at_start, at_end in db.session.execute(union_all(levels, totals)):
+        if level is None:  # the totals: everyone under support on each day
+            everyone[region_id] = (int(at_start or 0), int(at_end or 0))
+            continue
         for found, count in ((found_start, at_start), (found_end, at_end)):
             if count:
                 found[(region_id, SupportLevel(level))] = count
-    totals = db.session.execute(
-        select(GraduateRecord.region_id, func.sum(cover.c.at_start), func.sum(cover.c.at_end))
-        .select_from(GraduateRecord).join(cover, supported).where(scope.records())
-        .group_by(GraduateRecord.region_id))
-    for region_id, at_start, at_end in totals:
-        for found, total in ((found_start, at_start), (found_end, at_end)):
+    for region_id, pair in everyone.items():
+        for found, total in zip((found_start, found_end), pair):
             known = sum(n for (rid, _level), n in found.items() if rid == region_id)
-            if (total or 0) > known:
-                found[(region_id, None)] = int(total) - known
+            if total > known:
+                found[(region_id, None)] = total - known
     return found_start, found_end
 
 
@@ -296,8 +299,7 @@ def for_scope(region, scope: Scope, period: Period, day: date) -> list[Figure]:
         statuses_figure(status_counts(scope), region_id, day),
         overdue_figure(overdue_per_service(scope, day), day),
         appeals_figure(appeals.type_counts(scope, [region], period, day), region_id, period),
-        resolution_figure(appeals.medians(scope, [region], period, True),
-                          appeals.medians(scope, [region], period, False), region_id, period),
+        resolution_figure(*appeals.medians(scope, [region], period), region_id, period),
     ]
     return figures
 

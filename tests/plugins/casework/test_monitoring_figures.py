@@ -152,5 +152,5 @@ def test_appeals_by_type_share_resolved_median_and_in_time(app, regions, service
         # In time: due 10 days after; 30 days is late, the open one is past due, the referred one counts too.
         in_time = appeals.service_counts(figures.Scope(belgorod.id), [belgorod], period, day)
         assert in_time == {services["city"].id: (8, 4)}
-        country = appeals.medians(figures.Scope(None), [belgorod, smolensk], period, False)
+        _by_type, country = appeals.medians(figures.Scope(None), [belgorod, smolensk], period)
         assert country == {belgorod.id: 3.0, smolensk.id: 5.0}
