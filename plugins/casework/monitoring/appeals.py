@@ -1,14 +1,14 @@
 """The appeals figures: appeals by type, the share resolved, the median time to resolution, resolved in time.
 
-Aggregates on both databases: the median comes from ``row_number()`` and ``count()`` over a window (the
-middle one or two rows of each group's ordered durations), which SQLite and PostgreSQL both have, in one
-query whatever the number of groups. Durations are counted in days from a database-specific day number.
+Aggregates on both databases: the median comes from a GROUP BY of how many appeals took each whole number
+of days (no sort of the appeals themselves, one query whatever the number of groups), read in Python from
+those few counts. Durations are counted from a database-specific day number.
 """
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Float, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Float, Integer, and_, case, cast, func, literal, or_, select
 
 from plugins.casework.models import Appeal, AppealStatus, AppealType
 from plugins.casework.monitoring.periods import Period
@@ -59,16 +59,6 @@ def _counted(regions, period: Period, day: date):
     return or_(Appeal.status == AppealStatus.resolved, Appeal.due_on < day)
 
 
-def type_counts(scope, regions, period: Period, day: date) -> dict[tuple[int, AppealType], tuple[int, int, int, int]]:
-    """Per region and type: (received, resolved, counted for "in time", resolved in time)."""
-    resolved = Appeal.status == AppealStatus.resolved
-    rows = db.session.execute(
-        select(Appeal.region_id, Appeal.type, func.count(), func.count().filter(resolved),
-               func.count().filter(_counted(regions, period, day)), func.count().filter(_in_time(regions, period)))
-        .where(_scope(scope, regions, period)).group_by(Appeal.region_id, Appeal.type))
-    return {(region_id, AppealType(kind)): tuple(numbers) for region_id, kind, *numbers in rows}
-
-
 def service_counts(scope, regions, period: Period, day: date) -> dict[int, tuple[int, int]]:
     """Per service: (counted for "in time", resolved in time), for the rating."""
     rows = db.session.execute(
@@ -78,36 +68,48 @@ def service_counts(scope, regions, period: Period, day: date) -> dict[int, tuple
     return {service_id: (counted, in_time) for service_id, counted, in_time in rows}
 
 
-def medians(scope, regions, period: Period) -> tuple[dict, dict]:
-    """The median days from received to resolved of the appeals received in the period and resolved, per
-    (region, type) and per region, in one query: two windows over one scan; each group's middle one or two
-    rows are summed per (region, type), and the region's are added up here."""
-    duration = (days(Appeal.closed_at) - days(Appeal.received_at)).label("duration")
-    by_type, by_region = [Appeal.region_id, Appeal.type], [Appeal.region_id]
-    inner = (select(Appeal.region_id.label("region_id"), Appeal.type.label("type"), duration,
-                    func.row_number().over(partition_by=by_type, order_by=duration).label("type_position"),
-                    func.count().over(partition_by=by_type).label("type_size"),
-                    func.row_number().over(partition_by=by_region, order_by=duration).label("position"),
-                    func.count().over(partition_by=by_region).label("size"))
-             .where(_scope(scope, regions, period), Appeal.status == AppealStatus.resolved,
-                    Appeal.closed_at.is_not(None))
-             .subquery())
+def whole_days(expression):
+    """A non-negative number of days, rounded down (PostgreSQL's cast would round to the nearest)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.floor(expression)
+    return cast(expression, Integer)
 
-    def middle(position, size):
-        return position.in_([(size + 1) // 2, (size + 2) // 2])
 
-    in_type = middle(inner.c.type_position, inner.c.type_size)
-    in_region = middle(inner.c.position, inner.c.size)
+def median(histogram: dict[int, int]) -> float | None:
+    """The median of values given as {value: how many}: the middle one, or the mean of the middle two."""
+    size = sum(histogram.values())
+    if not size:
+        return None
+    wanted, found, seen = {(size - 1) // 2, size // 2}, [], 0
+    for value in sorted(histogram):
+        count = histogram[value]
+        found += [value for position in wanted if seen <= position < seen + count]
+        seen += count
+    return round(sum(found) / len(found), 1)
+
+
+def figures(scope, regions, period: Period, day: date) -> tuple[dict, dict, dict]:
+    """The period's appeals in one GROUP BY (region, type, whole days taken; NULL days for those not resolved):
+    per (region, type) (received, resolved, counted for "in time", resolved in time); the median days to
+    resolution per (region, type) and per region, read from how many resolved appeals took each number of days.
+    """
+    resolved = (Appeal.status == AppealStatus.resolved) & Appeal.closed_at.is_not(None)
+    taken = case((resolved, whole_days(days(Appeal.closed_at) - days(Appeal.received_at))), else_=None).label("taken")
     rows = db.session.execute(
-        select(inner.c.region_id, inner.c.type, func.sum(inner.c.duration).filter(in_type),
-               func.count().filter(in_type), func.sum(inner.c.duration).filter(in_region),
-               func.count().filter(in_region))
-        .where(in_type | in_region).group_by(inner.c.region_id, inner.c.type))
-    kinds, regions_found = {}, {}
-    for region_id, kind, type_sum, type_count, region_sum, region_count in rows:
-        if type_count:
-            kinds[(region_id, AppealType(kind))] = round(float(type_sum) / type_count, 1)
-        if region_count:
-            total, count = regions_found.get(region_id, (0.0, 0))
-            regions_found[region_id] = (total + float(region_sum), count + region_count)
-    return kinds, {region_id: round(total / count, 1) for region_id, (total, count) in regions_found.items()}
+        select(Appeal.region_id, Appeal.type, taken, func.count(), func.count().filter(Appeal.status ==
+                                                                                       AppealStatus.resolved),
+               func.count().filter(_counted(regions, period, day)), func.count().filter(_in_time(regions, period)))
+        .where(_scope(scope, regions, period)).group_by(Appeal.region_id, Appeal.type, taken))
+    counts: dict = {}
+    per_type: dict = {}
+    per_region: dict = {}
+    for region_id, kind, value, *numbers in rows:
+        key = (region_id, AppealType(kind))
+        counts[key] = tuple(a + b for a, b in zip(counts.get(key, (0, 0, 0, 0)), numbers))
+        if value is None:
+            continue
+        value = int(value)
+        for histogram in (per_type.setdefault(key, {}), per_region.setdefault(region_id, {})):
+            histogram[value] = histogram.get(value, 0) + numbers[0]
+    return (counts, {key: median(h) for key, h in per_type.items()},
+            {key: median(h) for key, h in per_region.items()})

@@ -12,6 +12,7 @@ LABEL = 170  # room for the row's name on the left
 BAR = 11  # one bar's height
 GAP = 7  # between two rows' groups
 COLOURS = ("#1f5fa8", "#9db8d9", "#c2571a", "#6b8e23")
+SHORT = 36  # characters of a row's name beside its bars
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,11 @@ class Group:
     label: str
     y: float  # the baseline of the row's name
     bars: tuple[Bar, ...]
+
+    @property
+    def short(self) -> str:
+        """The name as the chart has room for it: its end, which tells services apart («…Губкинского округа»)."""
+        return self.label if len(self.label) <= SHORT else "…" + self.label[-(SHORT - 1):].lstrip()
 
 
 @dataclass(frozen=True)

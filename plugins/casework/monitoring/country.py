@@ -54,8 +54,7 @@ def figures(period: Period) -> list[Figure]:
         (period.last, _by_region({r.id: counts.end_of_day(period.last, r) for r in found}, found)))
     statuses = counts.status_counts(everyone)
     overdue = counts.overdue_counts(everyone, day)
-    kinds = appeals.type_counts(everyone, found, period, day)
-    _by_type, medians = appeals.medians(everyone, found, period)
+    kinds, _by_type, medians = appeals.figures(everyone, found, period, day)
     names = {r.id: r.name for r in found}
 
     difficulties = Figure("difficulties", _("Difficulties found per area"),

@@ -272,8 +272,8 @@ def appeals_figure(counts: dict, region_id: int, period: Period) -> Figure:
 
 def resolution_figure(by_type: dict, overall: dict, region_id: int, period: Period) -> Figure:
     figure = Figure("resolution", _("Median time to resolution"),
-                    _("Of the appeals received in %(period)s and resolved, the median number of days from "
-                      "receiving to resolving (half took less, half more).", period=period.label),
+                    _("Of the appeals received in %(period)s and resolved, the median number of whole days (24 "
+                      "hours) from receiving to resolving: half took no longer, half no less.", period=period.label),
                     [_("Type"), _("Median, days")])
     figure.rows = [[str(APPEAL_TYPE_LABELS(kind)), by_type.get((region_id, kind))] for kind in AppealType]
     figure.rows.append([_("All appeals"), overall.get(region_id)])
@@ -291,6 +291,7 @@ def for_scope(region, scope: Scope, period: Period, day: date) -> list[Figure]:
     region_id = region.id
     difficulties, made = difficulty_counts(scope, period)
     start_day = period.first - timedelta(days=1)
+    kinds, by_type, overall = appeals.figures(scope, [region], period, day)
     at_start, at_end = level_counts(scope, (start_day, end_of_day(start_day, region)),
                                     (period.last, end_of_day(period.last, region)))
     figures = [
@@ -298,8 +299,8 @@ def for_scope(region, scope: Scope, period: Period, day: date) -> list[Figure]:
         levels_figure(at_start, at_end, region_id, period),
         statuses_figure(status_counts(scope), region_id, day),
         overdue_figure(overdue_per_service(scope, day), day),
-        appeals_figure(appeals.type_counts(scope, [region], period, day), region_id, period),
-        resolution_figure(*appeals.medians(scope, [region], period), region_id, period),
+        appeals_figure(kinds, region_id, period),
+        resolution_figure(by_type, overall, region_id, period),
     ]
     return figures
 

@@ -152,5 +152,16 @@ def test_appeals_by_type_share_resolved_median_and_in_time(app, regions, service
         # In time: due 10 days after; 30 days is late, the open one is past due, the referred one counts too.
         in_time = appeals.service_counts(figures.Scope(belgorod.id), [belgorod], period, day)
         assert in_time == {services["city"].id: (8, 4)}
-        _by_type, country = appeals.medians(figures.Scope(None), [belgorod, smolensk], period)
+        _counts, _by_type, country = appeals.figures(figures.Scope(None), [belgorod, smolensk], period, day)
         assert country == {belgorod.id: 3.0, smolensk.id: 5.0}
+
+
+def test_the_median_of_counted_values():
+    from plugins.casework.monitoring.appeals import median
+
+    assert median({}) is None
+    assert median({4: 1}) == 4.0
+    assert median({1: 1, 2: 1, 9: 1, 30: 1}) == 5.5
+    assert median({0: 3, 7: 1}) == 0.0
+    assert median({2: 2, 5: 2}) == 3.5
+    assert median({1: 5, 2: 1, 3: 5}) == 2.0
