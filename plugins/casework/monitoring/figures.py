@@ -112,30 +112,30 @@ def level_counts(scope: Scope, start: tuple[date, object], end: tuple[date, obje
     is "no level approved yet".
     """
     (first_day, first_moment), (last_day, last_moment) = start, end
-    cover = (select(SupportContract.record_id.label("record_id"),
+    cover = (select(SupportContract.record_id.label("record_id"), GraduateRecord.region_id.label("region_id"),
                     func.max(_covered(first_day)).label("at_start"), func.max(_covered(last_day)).label("at_end"))
-             .group_by(SupportContract.record_id).cte("cover"))
+             .join(GraduateRecord, GraduateRecord.id == SupportContract.record_id).where(scope.records())
+             .group_by(SupportContract.record_id, GraduateRecord.region_id).cte("cover"))
     spans = (select(LevelChange.record_id.label("record_id"), LevelChange.to_level.label("level"),
                     LevelChange.decided_at.label("since"),
                     func.lead(LevelChange.decided_at).over(partition_by=LevelChange.record_id,
                                                           order_by=(LevelChange.decided_at, LevelChange.id))
                     .label("until"))
-             .where(LevelChange.status == LevelChangeStatus.approved, LevelChange.decided_at.is_not(None))
+             .join(GraduateRecord, GraduateRecord.id == LevelChange.record_id)
+             .where(scope.records(), LevelChange.status == LevelChangeStatus.approved,
+                    LevelChange.decided_at.is_not(None))
              .subquery())
 
     def holds(moment):
         return (spans.c.since < moment) & (spans.c.until.is_(None) | (spans.c.until >= moment))
 
-    supported = (GraduateRecord.id == cover.c.record_id) & ((cover.c.at_start == 1) | (cover.c.at_end == 1))
-    levels = (select(GraduateRecord.region_id, spans.c.level,
+    levels = (select(cover.c.region_id, spans.c.level,
                      func.count().filter((cover.c.at_start == 1) & holds(first_moment)),
                      func.count().filter((cover.c.at_end == 1) & holds(last_moment)))
-              .select_from(GraduateRecord).join(cover, supported).join(spans, spans.c.record_id == GraduateRecord.id)
-              .where(scope.records()).group_by(GraduateRecord.region_id, spans.c.level))
-    totals = (select(GraduateRecord.region_id, literal(None).label("level"), func.sum(cover.c.at_start),
-                     func.sum(cover.c.at_end))
-              .select_from(GraduateRecord).join(cover, supported).where(scope.records())
-              .group_by(GraduateRecord.region_id))
+              .select_from(cover).join(spans, spans.c.record_id == cover.c.record_id)
+              .where((cover.c.at_start == 1) | (cover.c.at_end == 1)).group_by(cover.c.region_id, spans.c.level))
+    totals = (select(cover.c.region_id, literal(None).label("level"), func.sum(cover.c.at_start),
+                     func.sum(cover.c.at_end)).group_by(cover.c.region_id))
     found_start: dict = {}
     found_end: dict = {}
     everyone: dict = {}
