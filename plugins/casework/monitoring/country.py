@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case, select
+from sqlalchemy import select
 
 from plugins.casework.models import (ASSESSMENT_AREA_LABELS, RECORD_STATUS_LABELS, SUPPORT_LEVEL_LABELS,
-                                     AppealType, AssessmentArea, GraduateRecord, RecordStatus, SupportService)
+                                     AppealType, AssessmentArea, RecordStatus, SupportService)
 from plugins.casework.monitoring import appeals
 from plugins.casework.monitoring import figures as counts
 from plugins.casework.monitoring.figures import LEVEL_ORDER, Figure, Scope
@@ -35,11 +35,6 @@ def regions() -> list[Region]:
     return list(db.session.scalars(select(Region).where(Region.id.in_(with_services)).order_by(Region.name)))
 
 
-def _by_region(values: dict, found: list[Region]):
-    """A CASE over the region id: each region's own moment (their clocks differ)."""
-    return case({region.id: values[region.id] for region in found}, value=GraduateRecord.region_id)
-
-
 def figures(period: Period) -> list[Figure]:
     """Six tables, one row per region; a fixed number of queries whatever the number of regions."""
     found = regions()
@@ -49,9 +44,8 @@ def figures(period: Period) -> list[Figure]:
     day = max(today(region) for region in found)
     start = period.first - timedelta(days=1)
     difficulty, made = counts.difficulty_counts(everyone, period)
-    at_start, at_end = counts.level_counts(
-        everyone, (start, _by_region({r.id: counts.end_of_day(start, r) for r in found}, found)),
-        (period.last, _by_region({r.id: counts.end_of_day(period.last, r) for r in found}, found)))
+    at_start, at_end = counts.level_counts(everyone, (start, {r.id: counts.end_of_day(start, r) for r in found}),
+                                           (period.last, {r.id: counts.end_of_day(period.last, r) for r in found}))
     statuses = counts.status_counts(everyone)
     overdue = counts.overdue_counts(everyone, day)
     kinds, _by_type, medians = appeals.figures(everyone, found, period, day)

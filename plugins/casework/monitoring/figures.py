@@ -104,7 +104,7 @@ def _covered(day: date):
 
 def level_counts(scope: Scope, start: tuple[date, object], end: tuple[date, object]) -> tuple[dict, dict]:
     """Graduates under support at the end of each (day, moment) by their last level approved before the moment
-    (naive UTC, or an SQL expression of it): ({(region, level or None): n} at the start, the same at the end).
+    (naive UTC, or {region id: moment}): ({(region, level or None): n} at the start, the same at the end).
 
     One query, no per-record lookups: each record's contracts give two flags (under support on each day),
     its approved level changes become spans (from one approval to the next, ``lead()`` in the index's
@@ -127,6 +127,8 @@ def level_counts(scope: Scope, start: tuple[date, object], end: tuple[date, obje
              .subquery())
 
     def holds(moment):
+        if isinstance(moment, dict):  # each region's own moment (their clocks differ)
+            moment = case(moment, value=cover.c.region_id)
         return (spans.c.since < moment) & (spans.c.until.is_(None) | (spans.c.until >= moment))
 
     levels = (select(cover.c.region_id, spans.c.level,
