@@ -37,6 +37,7 @@ def portal_navigation(region, user):
         NavItem(_l("Graduates"), "casework.index", roles=STAFF),
         NavItem(_l("Appeals"), "casework.appeals", roles=STAFF),
         NavItem(_l("Support services"), "casework.services", roles=("region_admin", "coordinator")),
+        NavItem(_l("Monitoring"), "casework.monitoring", roles=("region_admin", "coordinator")),
         *_my_support(region, user),
     ]
 
@@ -64,7 +65,9 @@ def portal_dashboard_cards(region, user):
                               % {"mine": mine, "ageing": ageing},
                               url_for("casework.records", region_code=region.code), _l("The registry")),
                 *cards.assessment_cards(region, user), *cards.appeal_cards(region, user),
-                *cards.approval_cards(region, user)]
+                *cards.approval_cards(region, user), *cards.monitoring_cards(region, user)]
+    if user.has_role(region, "region_admin"):
+        return cards.monitoring_cards(region, user)
     if user.has_role(region, Role.graduate) and registry.record_of(user, region) is not None:
         return [DashboardCard(_l("My support"), _l("Your record, your contract and what your specialist wrote "
                                                    "for you."),

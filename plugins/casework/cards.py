@@ -42,3 +42,15 @@ def approval_cards(region, user) -> list[DashboardCard]:
     return [DashboardCard(_l("Support levels"), _l("Level changes awaiting your approval: %(count)d")
                           % {"count": count},
                           url_for("casework.level_changes", region_code=region.code), _l("Decide"))]
+
+
+def monitoring_cards(region, user) -> list[DashboardCard]:
+    """The monitoring's figures: the region's for the resource centre and the region admin, a service's for
+    its coordinator (no query beyond the reach already worked out)."""
+    reach = scope.reach(user, region)
+    if not (user.has_role(region, "region_admin") or reach.whole_region or
+            (user.has_role(region, "coordinator") and reach.coordinates)):
+        return []
+    return [DashboardCard(_l("Monitoring"), _l("Difficulties per area, support levels, appeals and the rating of "
+                                               "services, for a quarter or a year."),
+                          url_for("casework.monitoring", region_code=region.code), _l("Monitoring"))]

@@ -25,7 +25,7 @@ from plugins.casework.models import (DIFFICULTIES, USUAL_DAYS, Appeal, AppealAct
                                      ContractStatus, Gender, GoalStatus, GraduateRecord, LegalStatus, LevelChange,
                                      LevelChangeStatus, PlanGoal, PlanTask, RecordStatus, Score,
                                      ServiceMunicipality, ServiceStaff, SupportContract, SupportLevel,
-                                     SupportService, TaskOwner, name_key)
+                                     SupportService, TaskOwner, difficulty_mask, name_key)
 from portal.kit import Municipality, db, demo_member, to_utc, today
 
 # (service, [municipalities it serves: names as the demo region has them], weight by population)
@@ -421,6 +421,8 @@ class _Loader:
             ids = db.session.scalars(insert(Assessment).returning(Assessment.id, sort_by_parameter_order=True), [
                 dict(record_id=r["meta"]["id"], quarter_start=r["quarter_start"], assessed_on=r["assessed_on"],
                      specialist_id=r["meta"]["row"]["specialist_id"], previous_id=previous.get(r["meta"]["id"]),
+                     difficulties=difficulty_mask((a, Score.problem) for a in AssessmentArea
+                                                  if (r["meta"]["id"], a) in hard),
                      created_at=self.stamp) for r in rows]).all()
             scores = []
             for row, assessment_id in zip(rows, ids):

@@ -7,9 +7,9 @@ from flask import Blueprint
 bp = Blueprint("casework", __name__, template_folder="../templates")
 
 from plugins.casework.views import (appeals, assessments, consilium, contracts,  # noqa: E402  (the modules add routes)
-                                    home, imports, plans, records, services)
+                                    home, imports, monitoring, plans, records, services)
 
-MODULES = (home, services, records, contracts, imports, assessments, consilium, plans, appeals)
+MODULES = (home, services, records, contracts, imports, assessments, consilium, plans, appeals, monitoring)
 
 
 def audit_actions() -> dict:
