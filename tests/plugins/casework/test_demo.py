@@ -1,7 +1,7 @@
-"""The case work demo: Belgorod's shape and seed 004's figures, loaded in seconds, once."""
+"""The case work demo: Belgorod's shape and seed 004's figures, once (how long it takes is bench-like, not tested:
+tests never assert wall-clock time)."""
 from __future__ import annotations
 
-import time as clock
 from collections import Counter
 from datetime import datetime, time
 
@@ -29,11 +29,8 @@ def _under_support_on(contracts, day):
 
 def test_the_demo_has_belgorods_shape_and_seed_004s_figures(app, regions, people):
     belgorod = regions["belgorod"]
-    started = clock.monotonic()
     demo.load(belgorod, people, "demo-portal-2026")
     db.session.commit()
-    took = clock.monotonic() - started
-    assert took < 60, took
     services = db.session.scalars(select(SupportService).where(SupportService.region_id == belgorod.id)).all()
     assert len([s for s in services if not s.is_resource_centre]) == 21
     assert len([s for s in services if s.is_resource_centre]) == 1

@@ -195,10 +195,9 @@ def test_settings_change_the_longest_stay(app, people, hotel, soon):
     assert refused.status_code == 422
 
 
-def test_demo_hotels(app, app_context):
+def test_demo_hotels(app, app_context, demo):
     from plugins.social_hotel.models import Hotel
 
-    app.test_cli_runner().invoke(args=["demo", "--force"])
     hotels = {h.region.code: h for h in Hotel.query.all()}
     smolensk = hotels["smolensk"]
     assert len(smolensk.rooms) == 4 and sum(len(r.beds) for r in smolensk.rooms) == 12

@@ -243,12 +243,11 @@ def test_the_coordinator_edits_the_programme_and_the_settings(app, people, regio
     assert "training_apartments.programme.changed" in _actions()
 
 
-def test_the_demo_has_six_smolensk_institutions_and_two_in_belgorod_once(app_context):
+def test_the_demo_has_six_smolensk_institutions_and_two_in_belgorod_once(app_context, demo):
     from portal.accounts.demo import load_demo
     from portal.models import Institution, Region
 
-    load_demo()
-    load_demo()  # a second run adds nothing
+    load_demo()  # a second run (the fixture wrote the first one's rows) adds nothing
     for code, institutions, pupils in (("smolensk", 6, 13), ("belgorod", 2, 4)):
         region = db.session.scalar(select(Region).where(Region.code == code))
         # other plugins' demos add institutions of their own (festival groups come from some): count those

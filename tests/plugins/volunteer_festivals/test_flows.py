@@ -241,12 +241,10 @@ def test_a_persons_data_is_exported_and_erased(app, regions, people, shift):
     assert shifts.profile_of(ann, regions["belgorod"]) is None
 
 
-def test_the_demo_festival_in_smolensk(app_context, regions):
-    from portal.accounts.demo import load_demo
+def test_the_demo_festival_in_smolensk(app_context, demo):
+    from portal.models import Region
 
-    load_demo()
-    smolensk = db.session.scalar(select(regions["smolensk"].__class__).where(
-        regions["smolensk"].__class__.code == "smolensk"))
+    smolensk = db.session.scalar(select(Region).where(Region.code == "smolensk"))
     found = rules.region_festivals(smolensk)
     assert [f.title for f in found] == ["Кто, если не мы?!"] * 2
     coming, past = found
