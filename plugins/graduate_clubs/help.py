@@ -102,6 +102,14 @@ def event_offers(event: Event) -> list[HelpOffer]:
     return sorted(rows, key=lambda row: row.status != HelpStatus.offered)
 
 
+def standing_offers(event: Event) -> list[HelpOffer]:
+    """Offers waiting for an answer or accepted: the volunteers who may come, to tell of a change."""
+    return list(db.session.scalars(
+        select(HelpOffer).where(HelpOffer.event_id == event.id,
+                                HelpOffer.status.in_((HelpStatus.offered, HelpStatus.accepted)))
+        .options(selectinload(HelpOffer.volunteer)).order_by(HelpOffer.id)))
+
+
 def organizers_to_tell(event: Event) -> list[User]:
     """The club's organizers who still run it (an ended role ends the running)."""
     people = db.session.scalars(select(User).join(Organizer, Organizer.user_id == User.id)

@@ -64,3 +64,23 @@ def help_decided(offer, link: str = "") -> None:
     event = offer.event
     notify(offer.volunteer, HELP_ACCEPTED if offer.status.value == "accepted" else HELP_DECLINED, link=link,
            times_of=event.club.region, event=event.title, date=event.starts_at)
+
+
+def help_event_cancelled(offers, link: str = "", reason: str = "") -> None:
+    """Volunteers who offered to help, or were accepted, must not come to an event called off."""
+    for offer in offers:
+        event = offer.event
+        if reason:
+            notify(offer.volunteer, CANCELLED_WITH_REASON, link=link, times_of=event.club.region,
+                   event=event.title, date=event.starts_at, reason=reason)
+        else:
+            notify(offer.volunteer, CANCELLED, link=link, times_of=event.club.region, event=event.title,
+                   date=event.starts_at)
+
+
+def help_event_changed(offers, link: str = "") -> None:
+    """A new time or place, for the volunteers who may come to help."""
+    for offer in offers:
+        event = offer.event
+        notify(offer.volunteer, CHANGED, link=link, times_of=event.club.region, event=event.title,
+               date=event.starts_at, place=event.place or event.online_link)

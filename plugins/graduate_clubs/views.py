@@ -349,6 +349,13 @@ def expired_form(error):
         found = _found_or_none(Event, args.get("event_id"), via="club.region_id")
     if found is not None and request.endpoint in ("graduate_clubs.register", "graduate_clubs.cancel"):
         return _registration_answer(found, str(EXPIRED), "error", 422)
+    if found is not None and request.endpoint in ("graduate_clubs.offer_help", "graduate_clubs.withdraw_help"):
+        return _help_answer(found, str(EXPIRED), "error", 422, HelpOfferForm())  # the note typed is kept
+    if found is not None and request.endpoint == "graduate_clubs.decide_help" and htmx and _runs(found.club):
+        offer = _found_or_none(HelpOffer, args.get("offer_id"), via="event.club.region_id")
+        if offer is not None and offer.event_id == found.id:
+            return render_template("graduate_clubs/partials/help_offer.html", offer=offer, event=found,
+                                   error=str(EXPIRED)), 422
     if found is not None and request.endpoint == "graduate_clubs.attendance" and htmx and _runs(found.club):
         registration = _found_or_none(Registration, args.get("registration_id"), via="event.club.region_id")
         if registration is not None and registration.event_id == found.id:
@@ -519,6 +526,7 @@ def edit_event(event_id: int):
             if moved:  # those just moved in were told the new time already
                 registered, waiting = rules.event_registrations(found)
                 notices.event_changed([r for r in registered + waiting if r not in promoted], _event_url(found))
+                notices.help_event_changed(helping.standing_offers(found), _event_url(found))
             db.session.commit()
             flash(_("The event is saved."), "success")
             return redirect(url_for("graduate_clubs.event", event_id=found.id))
@@ -545,6 +553,8 @@ def cancel_event(event_id: int):
             flash(str(refusal), "info")
             return redirect(_event_url(_event(event_id)))
         notices.event_cancelled(told, _event_url(found), (form.reason.data or "").strip())
+        notices.help_event_cancelled(helping.standing_offers(found), _event_url(found),
+                                     (form.reason.data or "").strip())
         db.session.commit()
         flash(_("The event is cancelled; the people who registered are told."), "success")
         return redirect(_event_url(found))

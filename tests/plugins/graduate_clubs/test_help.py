@@ -12,6 +12,7 @@ from plugins.graduate_clubs import help as helping
 from plugins.graduate_clubs.models import HelpOffer, HelpStatus
 from portal.app.extensions import db
 from portal.app.plugins import plugin_host
+from portal.kit import to_local
 from portal.models import AuditEvent, Notification
 from portal.models._time import utcnow
 from tests.helpers import make_user
@@ -234,3 +235,42 @@ def test_the_english_pages_speak_english(app, people, regions, wanted):
     volunteer.post(f"{BASE}/events/{wanted.id}/help", data={"note": ""})
     page = volunteer.get(f"{BASE}/volunteering").get_data(as_text=True)
     assert "My help at club events" in page and "waiting for the organizers" in page
+
+
+def test_an_expired_form_says_so_where_the_button_was_and_keeps_the_note(app, people, helper, wanted):
+    volunteer = app.test_client().login_as(helper)
+    expired = volunteer.post(f"{BASE}/events/{wanted.id}/help", data={"note": "Помогу с чаем"}, csrf=False,
+                             headers=HTMX)
+    box = expired.get_data(as_text=True)
+    assert expired.status_code == 422 and "Срок действия формы истёк" in box and "Помогу с чаем" in box
+    assert 'class="help card"' in box and _offer(wanted, helper) is None
+    offer = helping.offer(wanted, helper, "")
+    db.session.commit()
+    organizer = app.test_client().login_as(people["specialist"])
+    row = organizer.post(f"{BASE}/events/{wanted.id}/help/{offer.id}", data={"decision": "accept"}, csrf=False,
+                         headers=HTMX)
+    assert row.status_code == 422 and row.get_data(as_text=True).startswith(f'<li id="help-offer-{offer.id}"')
+    assert "Срок действия формы истёк" in row.get_data(as_text=True)
+    assert _offer(wanted, helper).status == HelpStatus.offered
+
+
+def test_volunteers_who_may_come_are_told_of_a_new_time_and_of_the_event_called_off(app, people, regions, helper,
+                                                                                    wanted):
+    declined = make_user("declined@belgorod.test", {regions["belgorod"]: ["volunteer"]})
+    accepted = helping.offer(wanted, helper, "")
+    helping.decide(accepted, True, people["specialist"])
+    helping.decide(helping.offer(wanted, declined, ""), False, people["specialist"])
+    db.session.commit()
+    told_before = len(_notes(helper)), len(_notes(declined))
+    organizer = app.test_client().login_as(people["specialist"])
+    local = to_local(wanted.starts_at, regions["belgorod"]) + timedelta(hours=1)
+    form = {"title": "Субботник", "starts_at": f"{local:%Y-%m-%dT%H:%M}",
+            "ends_at": f"{local + timedelta(hours=2):%Y-%m-%dT%H:%M}", "capacity": "2",
+            "place": "Белгород, ул. Победы, 85", "volunteers_wanted": "y"}
+    assert organizer.post(f"{BASE}/events/{wanted.id}/edit", data=form).status_code == 302
+    assert len(_notes(helper)) == told_before[0] + 1 and "изменилась" in _notes(helper)[-1]
+    assert organizer.post(f"{BASE}/events/{wanted.id}/cancel-event", data={"reason": "Дождь"}).status_code == 302
+    assert len(_notes(helper)) == told_before[0] + 2 and "Причина: Дождь" in _notes(helper)[-1]
+    assert len(_notes(declined)) == told_before[1]  # declined: not coming anyway
+    mine = app.test_client().login_as(helper).get(f"{BASE}/volunteering").get_data(as_text=True)
+    assert "Субботник" in mine and "встреча отменена" in mine
