@@ -274,3 +274,8 @@ def test_volunteers_who_may_come_are_told_of_a_new_time_and_of_the_event_called_
     assert len(_notes(declined)) == told_before[1]  # declined: not coming anyway
     mine = app.test_client().login_as(helper).get(f"{BASE}/volunteering").get_data(as_text=True)
     assert "Субботник" in mine and "встреча отменена" in mine
+
+
+def test_the_demo_volunteer_has_offered_help_and_one_offer_is_accepted(app, demo):
+    statuses = list(db.session.scalars(select(HelpOffer.status).order_by(HelpOffer.id)))
+    assert HelpStatus.accepted in statuses and HelpStatus.offered in statuses
