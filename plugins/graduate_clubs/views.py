@@ -129,17 +129,21 @@ def leave(club_id: int):
 @members(*EVERYONE)
 def event(event_id: int):
     """The event; its organizers also see who registered and who waits, and that look is on record."""
-    found = _event(event_id)
+    return _event_page(_event(event_id))
+
+
+def _event_page(found: Event, status: int = 200, **help_box):
+    """The event's page; ``help_box`` overrides the help box (a refused offer shown with its note)."""
     manage = _runs(found.club)
     registered, waiting = rules.event_registrations(found) if manage else ([], [])
     shown = registered + waiting
+    context = {**_help_context(found, manage), **help_box}
     return render_audited("graduate_clubs/event.html", action=VIEWED, target=f"event:{found.id}",
                           names=[r.graduate_id for r in shown],
-                          details={"registrations": sorted(r.id for r in shown)}, audit_if=manage,
+                          details={"registrations": sorted(r.id for r in shown)}, audit_if=manage, status=status,
                           manage=manage, registered=registered, waiting=waiting,
                           attendance_form=AttendanceForm(), offers=helping.event_offers(found) if manage else [],
-                          decision_form=DecisionForm(), **_help_context(found, manage),
-                          **_registration_context(found))
+                          decision_form=DecisionForm(), **context, **_registration_context(found))
 
 
 def _registration_context(found: Event) -> dict:
@@ -229,13 +233,18 @@ def _help_context(found: Event, manage: bool | None = None) -> dict:
 
 
 def _help_answer(found: Event, message: str, category: str, status: int = 200, form: HelpOfferForm | None = None):
-    """The volunteer's help box for htmx; for a full page, the message as a flash and back to the event."""
+    """The volunteer's help box for htmx; for a full page, the message as a flash and back to the event.
+
+    A refused offer with a note typed comes back on the page itself, the note in its box.
+    """
     if htmx:
         context = _help_context(found)
         if form is not None:
             context["help_form"] = form
         return render_template("graduate_clubs/partials/help.html", event=found, help_message=message,
                                help_category=category, **context), status
+    if form is not None and (form.note.data or "").strip():
+        return _event_page(found, status, help_form=form, help_message=message, help_category=category)
     flash(message, category)
     return redirect(_event_url(found) + "#help")
 

@@ -146,6 +146,9 @@ def test_no_offer_without_a_call_for_volunteers_after_the_start_on_a_cancelled_e
     # A note longer than allowed: the message, 422, and the words kept in the box.
     long = volunteer.post(f"{BASE}/events/{wanted.id}/help", data={"note": "а" * 1001}, headers=HTMX)
     assert long.status_code == 422 and "а" * 1001 in long.get_data(as_text=True)
+    page = volunteer.post(f"{BASE}/events/{wanted.id}/help", data={"note": "б" * 1001})  # without htmx: the page
+    assert page.status_code == 422 and "б" * 1001 in page.get_data(as_text=True)
+    assert "<h1>Субботник</h1>" in page.get_data(as_text=True) and _offer(wanted, helper) is None
 
 
 def test_another_regions_event_and_another_persons_offer_are_out_of_reach(app, regions, people, helper, club,
