@@ -32,6 +32,7 @@ def portal_navigation(region, user):
     return [
         NavItem(_l("Graduate clubs"), "graduate_clubs.index", roles=("graduate", "volunteer", *STAFF)),
         NavItem(_l("My clubs and events"), "graduate_clubs.mine", roles=("graduate",)),
+        NavItem(_l("My help at club events"), "graduate_clubs.volunteering", roles=("volunteer",)),
         NavItem(_l("Club attendance"), "graduate_clubs.stats", roles=("coordinator",)),
     ]
 
@@ -47,11 +48,21 @@ def portal_dashboard_cards(region, user):
         return [DashboardCard(_l("Graduate clubs"), _l("Events you are registered for: %(count)d")
                               % {"count": len(coming)},
                               url_for("graduate_clubs.mine", region_code=region.code), _l("My clubs and events"))]
-    if user.has_role(region, "volunteer", *STAFF):
-        return [DashboardCard(_l("Graduate clubs"),
-                              _l("Upcoming club events: %(count)d") % {"count": rules.count_upcoming(region, utcnow())},
-                              url_for("graduate_clubs.index", region_code=region.code), _l("Clubs and events"))]
-    return []
+    if not user.has_role(region, "volunteer", *STAFF):
+        return []
+    cards = [DashboardCard(_l("Graduate clubs"),
+                           _l("Upcoming club events: %(count)d") % {"count": rules.count_upcoming(region, utcnow())},
+                           url_for("graduate_clubs.index", region_code=region.code), _l("Clubs and events"))]
+    if user.has_role(region, "volunteer"):
+        from plugins.graduate_clubs import help as helping
+
+        accepted, waiting = helping.my_counts(user, region, utcnow())
+        cards.append(DashboardCard(
+            _l("Help at club events"),
+            _l("Accepted, ahead: %(accepted)d; waiting for an answer: %(waiting)d")
+            % {"accepted": accepted, "waiting": waiting},
+            url_for("graduate_clubs.volunteering", region_code=region.code), _l("My help at club events")))
+    return cards
 
 
 @hookimpl
@@ -65,9 +76,11 @@ def portal_demo_data(region, people, password):
 def portal_export_person(user):
     from sqlalchemy import select
 
+    from plugins.graduate_clubs import help as helping
     from plugins.graduate_clubs.models import Club, Member, Organizer, Registration
 
     return {
+        "help_offers": helping.export(user),
         "clubs_joined": [club.name for club in db.session.scalars(
             select(Club).join(Member).where(Member.user_id == user.id))],
         "clubs_organized": [club.name for club in db.session.scalars(
@@ -83,13 +96,12 @@ def portal_export_person(user):
 @hookimpl
 def portal_erase_person(user):
     from plugins.graduate_clubs import clubs as rules
+    from plugins.graduate_clubs import help as helping
     from plugins.graduate_clubs import notices
 
     for registration in rules.erase(user):  # the seats given back go to the waiting list, in order
         notices.moved_in(registration)  # told and audited as when a graduate cancels
-
-
-
+    helping.erase(user)  # the offers of help, with the volunteer's notes
 
 @hookimpl
 def portal_audit_actions():
@@ -107,6 +119,10 @@ def portal_audit_actions():
         "graduate_clubs.registration.promoted": _l("Clubs: moved in from the waiting list"),
         "graduate_clubs.attendees.viewed": _l("Clubs: list of participants viewed"),
         "graduate_clubs.attendance.marked": _l("Clubs: attendance marked"),
+        "graduate_clubs.help.offered": _l("Clubs: help offered by a volunteer"),
+        "graduate_clubs.help.withdrawn": _l("Clubs: offer of help withdrawn"),
+        "graduate_clubs.help.accepted": _l("Clubs: offer of help accepted"),
+        "graduate_clubs.help.declined": _l("Clubs: offer of help declined"),
     }
 
 

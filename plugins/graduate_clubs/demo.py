@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 
 from plugins.graduate_clubs import clubs as rules
+from plugins.graduate_clubs import help as helping
 from plugins.graduate_clubs.models import Club
 from portal.kit import db, demo_member, to_utc, today
 
@@ -82,6 +83,11 @@ def load(region, people, password: str = "demo-portal-2026") -> None:
             crowd = min(capacity + 2, len(graduates)) if capacity <= 8 else chance.randint(3, 8)  # small ones fill up
             for person in chance.sample(graduates, crowd):
                 rules.register(event, person, wait=True, now=starts - timedelta(days=3))
+            if volunteers and number:  # the demo volunteer co-runs the first club and helps at the others
+                offer = helping.offer(event, people["volunteer"], "Могу встречать гостей и фотографировать.",
+                                      now=starts - timedelta(days=4))
+                if number == 1:  # one answered already, the others wait for the organizers
+                    helping.decide(offer, True, people["specialist"], now=starts - timedelta(days=3))
     db.session.flush()
 
 

@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (URL, AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
 
 from plugins.graduate_clubs.clubs import EARLIEST_YEAR, LATEST_YEAR, MAX_CAPACITY
 from portal.kit import DayField, Form, LocalTimeField, NumberField, PeopleField, YearsBetween, parse_id
@@ -104,3 +105,16 @@ class FilterForm(Form):
     def validate_municipality(self, field):
         if field.data and field.data not in {value for value, _label in field.choices}:
             raise ValidationError(_l("There is no such municipality in this region: all are shown."))
+
+
+class HelpOfferForm(Form):
+    """«I can help», with what the volunteer can do, in their words (optional)."""
+
+    note = TextAreaField(_l("What you can do (optional)"), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("I can help"))
+
+
+class DecisionForm(Form):
+    """The organizers' answer to an offer of help: «accept» or «decline», one button each."""
+
+    decision = HiddenField(validators=[AnyOf(("accept", "decline"))])

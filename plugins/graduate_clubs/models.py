@@ -160,3 +160,42 @@ class Registration(db.Model):
         if self.claim.status == ClaimStatus.waiting:
             return RegistrationStatus.waiting
         return RegistrationStatus.registered
+
+
+class HelpStatus(str, enum.Enum):
+    """A volunteer's offer to help at an event: the organizers accept or decline it, the volunteer may
+    withdraw it (and offer again later)."""
+
+    offered = "offered"
+    accepted = "accepted"
+    declined = "declined"
+    withdrawn = "withdrawn"
+
+
+HELP_LABELS = status_labels(HelpStatus, {
+    HelpStatus.offered: lazy_pgettext("graduate_clubs", "waiting for the organizers"),
+    HelpStatus.accepted: lazy_pgettext("graduate_clubs", "accepted"),
+    HelpStatus.declined: lazy_pgettext("graduate_clubs", "declined"),
+    HelpStatus.withdrawn: lazy_pgettext("graduate_clubs", "withdrawn"),
+})
+
+
+class HelpOffer(db.Model):
+    """A volunteer's «I can help» for an event that wants volunteers: one row per volunteer and event."""
+
+    __tablename__ = "graduate_clubs_help_offer"
+    __table_args__ = (UniqueConstraint("event_id", "volunteer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("graduate_clubs_event.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    status: Mapped[HelpStatus] = mapped_column(Enum(HelpStatus, native_enum=False, length=20),
+                                               default=HelpStatus.offered, server_default="offered")
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")  # what they can do, in their words
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+
+    event: Mapped[Event] = relationship()
+    volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

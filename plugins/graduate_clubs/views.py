@@ -13,10 +13,11 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import NotFound
 
 from plugins.graduate_clubs import clubs as rules
+from plugins.graduate_clubs import help as helping
 from plugins.graduate_clubs import ics, notices
-from plugins.graduate_clubs.forms import (AttendanceForm, CancelEventForm, ClubForm, EventForm, FilterForm,
-                                          RegisterForm)
-from plugins.graduate_clubs.models import Club, Event, Registration, RegistrationStatus
+from plugins.graduate_clubs.forms import (AttendanceForm, CancelEventForm, ClubForm, DecisionForm, EventForm,
+                                          FilterForm, HelpOfferForm, RegisterForm)
+from plugins.graduate_clubs.models import Club, Event, HelpOffer, Registration, RegistrationStatus
 from portal.kit import (ConfirmForm, Refusal, audit, calendar_response, csv_response, db, htmx, members, public,
                         region_object, region_year, render_audited, role_label, to_local, to_utc, utcnow)
 
@@ -128,15 +129,21 @@ def leave(club_id: int):
 @members(*EVERYONE)
 def event(event_id: int):
     """The event; its organizers also see who registered and who waits, and that look is on record."""
-    found = _event(event_id)
+    return _event_page(_event(event_id))
+
+
+def _event_page(found: Event, status: int = 200, **help_box):
+    """The event's page; ``help_box`` overrides the help box (a refused offer shown with its note)."""
     manage = _runs(found.club)
     registered, waiting = rules.event_registrations(found) if manage else ([], [])
     shown = registered + waiting
+    context = {**_help_context(found, manage), **help_box}
     return render_audited("graduate_clubs/event.html", action=VIEWED, target=f"event:{found.id}",
                           names=[r.graduate_id for r in shown],
-                          details={"registrations": sorted(r.id for r in shown)}, audit_if=manage,
+                          details={"registrations": sorted(r.id for r in shown)}, audit_if=manage, status=status,
                           manage=manage, registered=registered, waiting=waiting,
-                          attendance_form=AttendanceForm(), **_registration_context(found))
+                          attendance_form=AttendanceForm(), offers=helping.event_offers(found) if manage else [],
+                          decision_form=DecisionForm(), **context, **_registration_context(found))
 
 
 def _registration_context(found: Event) -> dict:
@@ -214,6 +221,118 @@ def cancel(event_id: int):
     return _registration_answer(found, _("Your registration is cancelled."), "success")
 
 
+# --- volunteers: «I can help» ------------------------------------------------
+
+def _help_context(found: Event, manage: bool | None = None) -> dict:
+    volunteer = helping.is_volunteer(current_user, g.region)
+    manage = _runs(found.club) if manage is None else manage
+    return dict(help_offerer=volunteer and not manage,  # who runs the event does not offer to help at it
+                my_offer=helping.offer_of(found, current_user) if volunteer else None,
+                help_open=helping.wants_help(found), help_started=found.starts_at <= utcnow(),
+                help_form=HelpOfferForm(formdata=None))
+
+
+def _help_answer(found: Event, message: str, category: str, status: int = 200, form: HelpOfferForm | None = None):
+    """The volunteer's help box for htmx; for a full page, the message as a flash and back to the event.
+
+    A refused offer with a note typed comes back on the page itself, the note in its box.
+    """
+    if htmx:
+        context = _help_context(found)
+        if form is not None:
+            context["help_form"] = form
+        return render_template("graduate_clubs/partials/help.html", event=found, help_message=message,
+                               help_category=category, **context), status
+    if form is not None and (form.note.data or "").strip():
+        return _event_page(found, status, help_form=form, help_message=message, help_category=category)
+    flash(message, category)
+    return redirect(_event_url(found) + "#help")
+
+
+@bp.route("/events/<int:event_id>/help", methods=["POST"])
+@members("volunteer")
+def offer_help(event_id: int):
+    """«I can help»: the organizers are told and answer on the event's page."""
+    found = _event(event_id)
+    form = HelpOfferForm()
+    if not form.validate_on_submit():
+        message = str(EXPIRED) if "csrf_token" in form.errors else " ".join(map(str, form.note.errors))
+        return _help_answer(found, message, "error", 422, form)
+    try:
+        offer = helping.offer(found, current_user, (form.note.data or "").strip())
+    except Refusal as refusal:
+        db.session.rollback()
+        return _help_answer(_event(event_id), str(refusal), "error", 422, form)
+    notices.help_to_organizers(offer, helping.organizers_to_tell(found), _event_url(found))
+    db.session.commit()
+    return _help_answer(found, _("Thank you! The organizers are told; you will get their answer."), "success")
+
+
+@bp.route("/events/<int:event_id>/help/withdraw", methods=["POST"])
+@members("volunteer")
+def withdraw_help(event_id: int):
+    found = _event(event_id)
+    offer = helping.offer_of(found, current_user)
+    if offer is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        return _help_answer(found, str(EXPIRED), "error", 422)
+    was_accepted = offer.status.value == "accepted"
+    try:
+        helping.withdraw(offer)
+    except Refusal as refusal:
+        db.session.rollback()
+        return _help_answer(_event(event_id), str(refusal), "error", 422)
+    if was_accepted:  # they counted on this volunteer
+        notices.help_to_organizers(offer, helping.organizers_to_tell(found), _event_url(found), withdrawn=True)
+    db.session.commit()
+    return _help_answer(found, _("Your offer is withdrawn."), "success")
+
+
+@bp.route("/events/<int:event_id>/help/<int:offer_id>", methods=["POST"])
+@members(*MANAGERS)
+def decide_help(event_id: int, offer_id: int):
+    """Accept or decline an offer; the volunteer is told. htmx swaps the offer's row."""
+    found = _event(event_id, manage=True)
+    offer = region_object(HelpOffer, offer_id, via="event.club.region_id",
+                          allowed=lambda row: row.event_id == found.id)
+    form = DecisionForm()
+    error = None
+    if not form.validate_on_submit():
+        error = str(EXPIRED) if "csrf_token" in form.errors else _("Choose to accept or to decline.")
+    else:
+        try:
+            helping.decide(offer, form.decision.data == "accept", current_user)
+        except Refusal as refusal:  # answered meanwhile, perhaps by another organizer
+            db.session.rollback()
+            error = str(refusal)
+            offer = db.session.get(HelpOffer, offer_id)
+        else:
+            notices.help_decided(offer, _event_url(found))
+            db.session.commit()
+    if htmx:
+        return render_template("graduate_clubs/partials/help_offer.html", offer=offer, event=found,
+                               decision_form=DecisionForm(formdata=None), error=error), 422 if error else 200
+    if error:
+        flash(error, "error")
+    else:
+        flash(_("You accepted the offer of %(name)s; they are told.", name=offer.volunteer.name)
+              if offer.status.value == "accepted"
+              else _("You declined the offer of %(name)s; they are told.", name=offer.volunteer.name), "success")
+    return redirect(_event_url(found) + f"#help-offer-{offer.id}")
+
+
+@bp.route("/volunteering")
+@members("volunteer")
+def volunteering():
+    """What the volunteer signed up for: their offers, with the event, its date and place."""
+    now = utcnow()
+    offers = helping.my_offers(current_user, g.region)
+    ahead = [o for o in offers if o.event.ends_at > now]
+    return render_template("graduate_clubs/volunteering.html", ahead=list(reversed(ahead)),
+                           past=[o for o in offers if o.event.ends_at <= now])
+
+
 def _found_or_none(model, object_id, **where):
     """``region_object`` for an error handler, which must answer rather than abort: None when not found."""
     try:
@@ -239,6 +358,13 @@ def expired_form(error):
         found = _found_or_none(Event, args.get("event_id"), via="club.region_id")
     if found is not None and request.endpoint in ("graduate_clubs.register", "graduate_clubs.cancel"):
         return _registration_answer(found, str(EXPIRED), "error", 422)
+    if found is not None and request.endpoint in ("graduate_clubs.offer_help", "graduate_clubs.withdraw_help"):
+        return _help_answer(found, str(EXPIRED), "error", 422, HelpOfferForm())  # the note typed is kept
+    if found is not None and request.endpoint == "graduate_clubs.decide_help" and htmx and _runs(found.club):
+        offer = _found_or_none(HelpOffer, args.get("offer_id"), via="event.club.region_id")
+        if offer is not None and offer.event_id == found.id:
+            return render_template("graduate_clubs/partials/help_offer.html", offer=offer, event=found,
+                                   error=str(EXPIRED)), 422
     if found is not None and request.endpoint == "graduate_clubs.attendance" and htmx and _runs(found.club):
         registration = _found_or_none(Registration, args.get("registration_id"), via="event.club.region_id")
         if registration is not None and registration.event_id == found.id:
@@ -409,6 +535,7 @@ def edit_event(event_id: int):
             if moved:  # those just moved in were told the new time already
                 registered, waiting = rules.event_registrations(found)
                 notices.event_changed([r for r in registered + waiting if r not in promoted], _event_url(found))
+                notices.help_event_changed(helping.standing_offers(found), _event_url(found))
             db.session.commit()
             flash(_("The event is saved."), "success")
             return redirect(url_for("graduate_clubs.event", event_id=found.id))
@@ -435,6 +562,8 @@ def cancel_event(event_id: int):
             flash(str(refusal), "info")
             return redirect(_event_url(_event(event_id)))
         notices.event_cancelled(told, _event_url(found), (form.reason.data or "").strip())
+        notices.help_event_cancelled(helping.standing_offers(found), _event_url(found),
+                                     (form.reason.data or "").strip())
         db.session.commit()
         flash(_("The event is cancelled; the people who registered are told."), "success")
         return redirect(_event_url(found))

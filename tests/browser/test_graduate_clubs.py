@@ -105,3 +105,55 @@ def test_an_expired_form_shows_its_message_in_the_registration_box(page, live_se
     expect(page.locator("#registration")).to_contain_text("Срок действия формы истёк")
     page.get_by_role("button", name="Записаться").click()  # the box came back with a fresh form
     expect(page.locator(".my-status")).to_have_text("Вы записаны.")
+
+
+HELP_WORDS = {
+    "ru": {"offer": "Я могу помочь", "thanks": "Спасибо!", "waiting": "ждёт ответа организаторов",
+           "accept": "Принять", "accepted": "принято", "mine": "Моя помощь на встречах клубов"},
+    "en": {"offer": "I can help", "thanks": "Thank you!", "waiting": "waiting for the organizers",
+           "accept": "Accept", "accepted": "accepted", "mine": "My help at club events"},
+}
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_a_volunteer_offers_help_the_organizer_accepts_and_the_volunteer_sees_it(page, live_server, regions,
+                                                                                 console_errors, language):
+    words, belgorod, base = HELP_WORDS[language], regions["belgorod"], live_server
+    organizer = make_user(f"organizer-{language}@belgorod.test", {belgorod: ["specialist"]}, name="Ирина Орлова",
+                          locale=language)
+    helper = make_user(f"helper-{language}@belgorod.test", {belgorod: ["volunteer"]}, name="Анна Волонтёрова",
+                       locale=language)
+    club = rules.add_club(belgorod, "Клуб «Ориентир»", "Колледж", organizer_ids=[organizer.id])
+    starts = (utcnow() + timedelta(days=7)).replace(second=0, microsecond=0)
+    event = rules.add_event(club, "Субботник", starts, starts + timedelta(hours=2), 10,
+                            place="Белгород, парк Победы", volunteers_wanted=True)
+    db.session.commit()
+    event_url = f"{base}/belgorod/graduate_clubs/events/{event.id}"
+
+    sign_in(page, base, helper.email)
+    page.goto(event_url)
+    page.wait_for_load_state()  # htmx is loaded: the button swaps the help box
+    page.locator("#help-note").fill("Могу вести фотосъёмку")
+    page.get_by_role("button", name=words["offer"]).click()
+    expect(page.locator("#help")).to_contain_text(words["thanks"])
+    expect(page.locator("#help .help-status")).to_contain_text(words["waiting"])
+    sign_out(page)
+
+    sign_in(page, base, organizer.email)
+    expect(page.locator("#bell .count")).to_have_text("1")  # told of the offer
+    page.goto(event_url)
+    row = page.locator(".help-offer", has_text="Анна Волонтёрова")
+    expect(row).to_contain_text("Могу вести фотосъёмку")
+    row.get_by_role("button", name=words["accept"]).click()  # htmx swaps the row
+    expect(page.locator(".help-offer.accepted")).to_contain_text(words["accepted"])
+    expect(page.locator(".help-offer.accepted button")).to_have_count(0)
+    sign_out(page)
+
+    sign_in(page, base, helper.email)
+    expect(page.locator("#bell .count")).to_have_text("1")  # told of the answer
+    page.goto(f"{base}/belgorod/graduate_clubs/volunteering")
+    expect(page.locator("h1")).to_have_text(words["mine"])
+    mine = page.locator(".my-help li", has_text="Субботник")
+    expect(mine).to_contain_text("Белгород, парк Победы")
+    expect(mine.locator(".status")).to_have_text(words["accepted"])
+    assert not console_errors
