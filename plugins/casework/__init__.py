@@ -119,3 +119,24 @@ def portal_support_needs(graduate, region):
     from plugins.casework.assessments import support_needs
 
     return support_needs(graduate, region)
+
+
+@hookimpl
+def portal_in_use(region):
+    from flask_babel import ngettext
+    from sqlalchemy import func, select
+
+    from plugins.casework.models import Appeal, GraduateRecord, RecordStatus
+    from portal.kit import db
+
+    supported = db.session.scalar(select(func.count()).select_from(GraduateRecord).where(
+        GraduateRecord.region_id == region.id, GraduateRecord.status == RecordStatus.under_support,
+        GraduateRecord.merged_into_id.is_(None)))
+    open_appeals = db.session.scalar(select(func.count()).select_from(Appeal).where(
+        Appeal.region_id == region.id, Appeal.closed_at.is_(None)))
+    lines = []
+    if supported:
+        lines.append(ngettext("%(num)d graduate under support", "%(num)d graduates under support", supported))
+    if open_appeals:
+        lines.append(ngettext("%(num)d appeal not resolved yet", "%(num)d appeals not resolved yet", open_appeals))
+    return lines

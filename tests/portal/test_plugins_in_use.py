@@ -58,3 +58,17 @@ def test_mentorship_counts_the_pairs_meeting_and_the_proposals_waiting(app, peop
     assert _english(app, lambda: mentorship_in_use(belgorod)) == ["1 pair meeting now",
                                                                  "2 proposals waiting for an answer"]
     assert _english(app, lambda: mentorship_in_use(regions["smolensk"])) == []
+
+
+def test_case_work_counts_the_graduates_under_support_and_the_open_appeals(app, people, regions):
+    from plugins.casework import portal_in_use as casework_in_use
+    from plugins.casework.models import RecordStatus
+    from tests.plugins.casework.conftest import make_record, make_service
+
+    belgorod = regions["belgorod"]
+    assert _english(app, lambda: casework_in_use(belgorod)) == []
+    service = make_service(belgorod, "Служба", ["Белгород"])
+    make_record(belgorod, service, status=RecordStatus.under_support)
+    make_record(belgorod, service, "Петрова", status=RecordStatus.identified)
+    assert _english(app, lambda: casework_in_use(belgorod)) == ["1 graduate under support"]
+    assert _english(app, lambda: casework_in_use(regions["smolensk"])) == []
