@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from plugins.casework.monitoring import periods
 from portal.kit import today
-from tests.browser.test_casework_registry import _language
+from tests.browser.test_casework_journey import _language
 from tests.browser.test_core_flows import sign_in
 from tests.plugins.casework.conftest import services  # noqa: F401  (the fixture)
 from tests.plugins.casework.test_monitoring_pages import _graduates

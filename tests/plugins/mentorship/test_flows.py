@@ -544,7 +544,8 @@ def test_lists_naming_graduates_are_audited(client, people, pool, belgorod):
     assert people["graduate"].name in client.get(f"{BASE}/").get_data(as_text=True)
     client.login_as(people["specialist"])
     assert people["graduate"].name in client.get(f"{BASE}/mentorships").get_data(as_text=True)
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "mentorship.list.viewed")).all()
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "mentorship.list.viewed")
+                                .order_by(AuditEvent.id)).all()
     assert [e.actor_id for e in events] == [people["mentor"].id, people["specialist"].id]
     assert all(e.details["graduates"] == [people["graduate"].id] and e.details["mentorships"] == [row.id]
                for e in events)
