@@ -40,7 +40,7 @@ def upgrade():
                     unique=False, postgresql_where=sa.text('merged_into_id IS NULL'),
                     sqlite_where=sa.text('merged_into_id IS NULL'))
     op.create_index('ix_casework_record_live_status_due', 'casework_record',
-                    ['status', 'service_id', 'assessment_due_on', 'id'], unique=False,
+                    ['status', 'service_id', 'assessment_due_on', 'id', 'region_id'], unique=False,
                     postgresql_where=sa.text('merged_into_id IS NULL'), sqlite_where=sa.text('merged_into_id IS NULL'))
     op.create_index('ix_casework_appeal_figures', 'casework_appeal',
                     ['region_id', 'received_at', 'type', 'status', 'service_id', 'due_on', 'closed_at'], unique=False)
