@@ -586,6 +586,16 @@ Index("ix_casework_level_change_approved", LevelChange.record_id, LevelChange.de
 #: Who was under support on a day: the contracts' dates, per record.
 Index("ix_casework_contract_record_dates", SupportContract.record_id, SupportContract.starts_on,
       SupportContract.ended_on)
+#: A scope's live records (region, maybe one service) for the figures' joins, from the index alone: the
+#: difficulties' and the levels' joins read 100,000 records in 5-17 ms instead of a 40-80 ms heap scan.
+Index("ix_casework_record_live_scope", GraduateRecord.region_id, GraduateRecord.service_id, GraduateRecord.id,
+      postgresql_where=GraduateRecord.merged_into_id.is_(None), sqlite_where=GraduateRecord.merged_into_id.is_(None))
+#: Those under support today per service and their assessment's due day (overdue per service, the rating), from
+#: the index alone: 50,000 of 100,000 records in 10 ms instead of a 50-80 ms heap scan (95 -> 21 ms the query); with the
+#: region too, the country's overdue counts also read only the index.
+Index("ix_casework_record_live_status_due", GraduateRecord.status, GraduateRecord.service_id,
+      GraduateRecord.assessment_due_on, GraduateRecord.id, GraduateRecord.region_id,
+      postgresql_where=GraduateRecord.merged_into_id.is_(None), sqlite_where=GraduateRecord.merged_into_id.is_(None))
 
 
 # --- the appeals journal (issue 16): a graduate's appeals and what was done about them ------------------------

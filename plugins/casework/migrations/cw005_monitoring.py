@@ -36,6 +36,12 @@ def upgrade():
                     postgresql_where=sa.text("status = 'approved'"), sqlite_where=sa.text("status = 'approved'"))
     op.create_index('ix_casework_contract_record_dates', 'casework_contract', ['record_id', 'starts_on', 'ended_on'],
                     unique=False)
+    op.create_index('ix_casework_record_live_scope', 'casework_record', ['region_id', 'service_id', 'id'],
+                    unique=False, postgresql_where=sa.text('merged_into_id IS NULL'),
+                    sqlite_where=sa.text('merged_into_id IS NULL'))
+    op.create_index('ix_casework_record_live_status_due', 'casework_record',
+                    ['status', 'service_id', 'assessment_due_on', 'id', 'region_id'], unique=False,
+                    postgresql_where=sa.text('merged_into_id IS NULL'), sqlite_where=sa.text('merged_into_id IS NULL'))
     op.create_index('ix_casework_appeal_figures', 'casework_appeal',
                     ['region_id', 'received_at', 'type', 'status', 'service_id', 'due_on', 'closed_at'], unique=False)
     op.create_table('casework_monitoring_export',
@@ -71,6 +77,8 @@ def downgrade():
         batch_op.drop_index('ix_casework_monitoring_export_region_id')
     op.drop_table('casework_monitoring_export')
     op.drop_index('ix_casework_appeal_figures', table_name='casework_appeal')
+    op.drop_index('ix_casework_record_live_status_due', table_name='casework_record')
+    op.drop_index('ix_casework_record_live_scope', table_name='casework_record')
     op.drop_index('ix_casework_contract_record_dates', table_name='casework_contract')
     op.drop_index('ix_casework_level_change_approved', table_name='casework_level_change')
     op.drop_index('ix_casework_assessment_assessed', table_name='casework_assessment')

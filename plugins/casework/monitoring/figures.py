@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
-from sqlalchemy import and_, case, func, literal, or_, select, union_all
+from sqlalchemy import and_, case, func, or_, select
 
 from plugins.casework.models import (APPEAL_TYPE_LABELS, ASSESSMENT_AREA_LABELS, RECORD_STATUS_LABELS,
                                      SUPPORT_LEVEL_LABELS, AppealType, Assessment, AssessmentArea, GraduateRecord,
@@ -106,53 +106,47 @@ def level_counts(scope: Scope, start: tuple[date, object], end: tuple[date, obje
     """Graduates under support at the end of each (day, moment) by their last level approved before the moment
     (naive UTC, or {region id: moment}): ({(region, level or None): n} at the start, the same at the end).
 
-    One query, no per-record lookups: each record's contracts give two flags (under support on each day),
-    its approved level changes become spans (from one approval to the next, ``lead()`` in the index's
-    order), and a span counts where it holds at the moment; whoever is under support with no span holding
-    is "no level approved yet".
+    One query, one pass, no per-record lookups: each record's contracts give two flags (under support on each
+    day); its approved level changes become spans (from one approval to the next, ``lead()`` in the index's
+    order, read from the index alone), and per record the span holding at each moment gives its level then
+    (at most one holds: ``max``). The records are then counted per (level at the start, level at the end), a
+    handful of groups; no level holding is "no level approved yet".
     """
     (first_day, first_moment), (last_day, last_moment) = start, end
-    cover = (select(SupportContract.record_id.label("record_id"), GraduateRecord.region_id.label("region_id"),
+    cover = (select(SupportContract.record_id.label("record_id"), func.max(GraduateRecord.region_id).label("region_id"),
                     func.max(_covered(first_day)).label("at_start"), func.max(_covered(last_day)).label("at_end"))
              .join(GraduateRecord, GraduateRecord.id == SupportContract.record_id).where(scope.records())
-             .group_by(SupportContract.record_id, GraduateRecord.region_id).cte("cover"))
+             .group_by(SupportContract.record_id).subquery("cover"))
     spans = (select(LevelChange.record_id.label("record_id"), LevelChange.to_level.label("level"),
                     LevelChange.decided_at.label("since"),
                     func.lead(LevelChange.decided_at).over(partition_by=LevelChange.record_id,
                                                           order_by=(LevelChange.decided_at, LevelChange.id))
                     .label("until"))
-             .join(GraduateRecord, GraduateRecord.id == LevelChange.record_id)
-             .where(scope.records(), LevelChange.status == LevelChangeStatus.approved,
-                    LevelChange.decided_at.is_not(None))
-             .subquery())
+             .where(LevelChange.status == LevelChangeStatus.approved, LevelChange.decided_at.is_not(None))
+             .subquery("spans"))
 
-    def holds(moment):
+    def level_at(moment):
         if isinstance(moment, dict):  # each region's own moment (their clocks differ)
             moment = case(moment, value=cover.c.region_id)
-        return (spans.c.since < moment) & (spans.c.until.is_(None) | (spans.c.until >= moment))
+        holds = (spans.c.since < moment) & (spans.c.until.is_(None) | (spans.c.until >= moment))
+        return func.max(case((holds, spans.c.level), else_=None))
 
-    levels = (select(cover.c.region_id, spans.c.level,
-                     func.count().filter((cover.c.at_start == 1) & holds(first_moment)),
-                     func.count().filter((cover.c.at_end == 1) & holds(last_moment)))
-              .select_from(cover).join(spans, spans.c.record_id == cover.c.record_id)
-              .where((cover.c.at_start == 1) | (cover.c.at_end == 1)).group_by(cover.c.region_id, spans.c.level))
-    totals = (select(cover.c.region_id, literal(None).label("level"), func.sum(cover.c.at_start),
-                     func.sum(cover.c.at_end)).group_by(cover.c.region_id))
+    per_record = (select(func.max(cover.c.region_id).label("region_id"), func.max(cover.c.at_start).label("at_start"),
+                         func.max(cover.c.at_end).label("at_end"), level_at(first_moment).label("level_start"),
+                         level_at(last_moment).label("level_end"))
+                  .select_from(cover).outerjoin(spans, spans.c.record_id == cover.c.record_id)
+                  .where((cover.c.at_start == 1) | (cover.c.at_end == 1)).group_by(cover.c.record_id).subquery())
+    rows = db.session.execute(
+        select(per_record.c.region_id, per_record.c.level_start, per_record.c.level_end,
+               func.sum(per_record.c.at_start), func.sum(per_record.c.at_end))
+        .group_by(per_record.c.region_id, per_record.c.level_start, per_record.c.level_end))
     found_start: dict = {}
     found_end: dict = {}
-    everyone: dict = {}
-    for region_id, level, at_start, at_end in db.session.execute(union_all(levels, totals)):
-        if level is None:  # the totals: everyone under support on each day
-            everyone[region_id] = (int(at_start or 0), int(at_end or 0))
-            continue
-        for found, count in ((found_start, at_start), (found_end, at_end)):
+    for region_id, level_start, level_end, at_start, at_end in rows:
+        for found, level, count in ((found_start, level_start, at_start), (found_end, level_end, at_end)):
             if count:
-                found[(region_id, SupportLevel(level))] = count
-    for region_id, pair in everyone.items():
-        for found, total in zip((found_start, found_end), pair):
-            known = sum(n for (rid, _level), n in found.items() if rid == region_id)
-            if total > known:
-                found[(region_id, None)] = total - known
+                key = (region_id, SupportLevel(level) if level is not None else None)
+                found[key] = found.get(key, 0) + int(count)
     return found_start, found_end
 
 
