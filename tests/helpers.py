@@ -135,3 +135,20 @@ def at_once(app, items, work) -> list[str]:
     for thread in threads:
         thread.join(120)
     return outcomes
+
+
+def page_queries(app, client, url: str) -> int:
+    """The SQL statements one GET of ``url`` makes (it must answer 200): what the query-count tests compare."""
+    from sqlalchemy import event
+
+    count = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args, **kwargs: count.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(count)

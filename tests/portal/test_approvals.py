@@ -7,7 +7,7 @@ import pytest
 
 from portal.app.extensions import db
 from portal.models import AuditEvent, MembershipStatus, Notification
-from tests.helpers import form_errors, make_user
+from tests.helpers import form_errors, make_user, page_queries
 
 
 def _waiting(regions, role="mentor", locale="ru", region="belgorod"):
@@ -315,17 +315,16 @@ def test_only_waiting_registrations_are_listed(client, people, regions):
 
 
 def test_the_coordinators_dashboard_counts_registrations_waiting_and_the_list_is_paged(app, client, people, regions):
-    from tests.plugins.casework.test_assessments_queries import queries_for
 
     for number in range(3):
         make_user(f"early-{number}@example.org", {regions["belgorod"]: ["volunteer"]}, status=MembershipStatus.pending)
     client.login_as(people["coordinator"])
     page = client.get("/belgorod/").get_data(as_text=True)
     assert "Ждут вашего решения: 3" in page and 'href="/belgorod/members/pending"' in page
-    few = queries_for(app, client, "/belgorod/members/pending")
+    few = page_queries(app, client, "/belgorod/members/pending")
     for number in range(3, 25):
         make_user(f"early-{number}@example.org", {regions["belgorod"]: ["volunteer"]}, status=MembershipStatus.pending)
-    many = queries_for(app, client, "/belgorod/members/pending")
+    many = page_queries(app, client, "/belgorod/members/pending")
     assert many == few  # the same work for 3 and for 25
     first = client.get("/belgorod/members/pending").get_data(as_text=True)
     assert first.count('class="pending-row"') == 20 and "Ждут вашего решения: 25" in first

@@ -7,9 +7,8 @@ from datetime import timedelta
 from plugins.casework.models import Appeal, AppealAction, AppealActionKind, AppealChannel, AppealStatus, AppealType
 from portal.app.extensions import db
 from portal.kit import today, utcnow
-from tests.helpers import make_user
+from tests.helpers import make_user, page_queries
 from tests.plugins.casework.conftest import make_record
-from tests.plugins.casework.test_assessments_queries import queries_for
 
 BASE = "/belgorod/casework"
 TYPES = list(AppealType)
@@ -60,8 +59,8 @@ def test_appeal_pages_query_counts_do_not_grow_with_the_rows(app, client, suppor
         found = {}
         for name, (who, url) in pages.items():
             client.login_as(who)
-            queries_for(app, client, url)  # warm: the session's first page loads the person
-            found[name] = queries_for(app, client, url)
+            page_queries(app, client, url)  # warm: the session's first page loads the person
+            found[name] = page_queries(app, client, url)
         return found
 
     add_appeals(regions, services, people, 10, 0, supported)

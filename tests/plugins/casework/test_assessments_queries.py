@@ -3,31 +3,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import event
 
 from plugins.casework.models import (Consilium, ConsiliumAttendee, ConsiliumDecision, LevelChange, PlanGoal,
                                      PlanTask, SupportLevel, TaskOwner)
 from portal.app.extensions import db
 from portal.kit import today
-from tests.helpers import make_user
+from tests.helpers import make_user, page_queries
 from tests.plugins.casework.conftest import make_supported
 from tests.plugins.casework.test_assessments_access import add_assessment
 
 BASE = "/belgorod/casework"
-
-
-def queries_for(app, client, url) -> int:
-    count = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args, **kwargs: count.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        response = client.get(url)
-        assert response.status_code == 200, url
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(count)
 
 
 def add_records(regions, services, people, count, start):
@@ -74,9 +59,9 @@ def test_lists_make_the_same_queries_at_10_and_at_many(app, services, people, re
              (specialist, f"{BASE}/consilia/{consilium_id}")]
     for client, url in pages:  # warm up: sessions, caches
         client.get(url)
-    few = [queries_for(app, client, url) for client, url in pages]
+    few = [page_queries(app, client, url) for client, url in pages]
     add_records(regions, services, people, 35, 10)
-    many = [queries_for(app, client, url) for client, url in pages]
+    many = [page_queries(app, client, url) for client, url in pages]
     assert many == few, list(zip([u for _c, u in pages], few, many))
     page = specialist.get(f"{BASE}/assessments/due?list=mine").get_data(as_text=True)
     assert "Фамилия1 Имя" in page and "Фамилия0 Имя" not in page  # mine: the even ones have their own specialist

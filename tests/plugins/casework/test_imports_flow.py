@@ -7,13 +7,13 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from plugins.casework import imports as rules
 from plugins.casework.imports import ImportStatus, RegistryImport
 from plugins.casework.models import Gender, GraduateRecord, LegalStatus
 from portal.app.extensions import db
-from tests.helpers import at_once, make_user
+from tests.helpers import at_once, make_user, page_queries
 from tests.plugins.casework.conftest import make_record
 
 BASE = "/belgorod/casework"
@@ -282,37 +282,24 @@ def test_two_confirmations_at_once_import_once(app, services, centre):
     assert sorted(outcomes) == sorted(["Эта загрузка уже подтверждена или отменена.", "queued"])
 
 
-def _queries(app, client, url) -> int:
-    count = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args, **kwargs: count.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(count)
-
-
 def test_import_pages_make_the_same_number_of_queries_at_10_and_1000_rows(app, services, centre, regions):
     upload(centre, csv_bytes(rows(10)))
     few = last_job()
     centre.get(f"{BASE}/imports/{few.id}")
-    at_ten = _queries(app, centre, f"{BASE}/imports/{few.id}")
-    list_at_one = _queries(app, centre, f"{BASE}/imports")
+    at_ten = page_queries(app, centre, f"{BASE}/imports/{few.id}")
+    list_at_one = page_queries(app, centre, f"{BASE}/imports")
     for number in range(40):  # records the rows may duplicate
         make_record(regions["belgorod"], services["city"], "Иванов", "Алексей", f"Отчество{number}")
     upload(centre, csv_bytes(rows(1000)))
     many = last_job()
     for _ in range(5):
         upload(centre, csv_bytes(rows(3)))
-    assert _queries(app, centre, f"{BASE}/imports/{many.id}") == at_ten
-    assert _queries(app, centre, f"{BASE}/imports") == list_at_one
+    assert page_queries(app, centre, f"{BASE}/imports/{many.id}") == at_ten
+    assert page_queries(app, centre, f"{BASE}/imports") == list_at_one
     centre.post(f"{BASE}/imports/{many.id}/confirm", data={})
-    done = _queries(app, centre, f"{BASE}/imports/{many.id}")
+    done = page_queries(app, centre, f"{BASE}/imports/{many.id}")
     centre.post(f"{BASE}/imports/{few.id}/confirm", data={})
-    assert _queries(app, centre, f"{BASE}/imports/{few.id}") == done
+    assert page_queries(app, centre, f"{BASE}/imports/{few.id}") == done
 
 
 def test_the_progress_part_answers_htmx_polls(app, services, centre):

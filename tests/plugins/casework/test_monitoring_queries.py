@@ -8,8 +8,8 @@ from plugins.casework.models import (Appeal, AppealChannel, AppealStatus, Appeal
 from plugins.casework.monitoring import periods
 from portal.app.extensions import db
 from portal.kit import to_utc, today
+from tests.helpers import page_queries
 from tests.plugins.casework.conftest import make_supported
-from tests.plugins.casework.test_assessments_queries import queries_for
 from tests.plugins.casework.test_monitoring_pages import _assessed
 
 BASE = "/belgorod/casework/monitoring"
@@ -43,7 +43,7 @@ def test_monitoring_pages_make_the_same_queries_at_few_and_at_many_rows(app, reg
     pages = [(centre, BASE), (centre, f"{BASE}?period=2025"), (centre, f"{BASE}/services/{city.id}"),
              (centre, f"{BASE}/rating"), (centre, f"{BASE}/figures/appeals.xlsx"), (admin, f"{BASE}/country")]
     _add(regions, services, 0, 3)
-    few = [queries_for(app, client, url) for client, url in pages]
+    few = [page_queries(app, client, url) for client, url in pages]
     _add(regions, services, 3, 30)
-    many = [queries_for(app, client, url) for client, url in pages]
+    many = [page_queries(app, client, url) for client, url in pages]
     assert few == many

@@ -6,7 +6,7 @@ from datetime import date
 from plugins.casework import registry
 from plugins.casework.models import GraduateRecord, SupportContract
 from portal.app.extensions import db
-from tests.helpers import at_once, make_user
+from tests.helpers import at_once, make_user, page_queries
 from tests.plugins.casework.conftest import make_record
 
 BASE = "/belgorod/casework"
@@ -71,21 +71,6 @@ def test_junk_ids_are_not_found(app, services, people):
     assert client.get(f"{BASE}/records/abc").status_code == 404
 
 
-def _queries(app, client, url) -> int:
-    from sqlalchemy import event
-
-    count = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args, **kwargs: count.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(count)
-
-
 def test_the_list_makes_the_same_number_of_queries_at_10_and_at_1000_records(app, services, people, regions):
     belgorod = regions["belgorod"]
     specialists = [people["specialist"]] + [make_user(f"s{n}@belgorod.test", {belgorod: ["specialist"]})
@@ -111,9 +96,9 @@ def test_the_list_makes_the_same_number_of_queries_at_10_and_at_1000_records(app
             f"{BASE}/records?page=3", f"{BASE}/records/ageing-out", "/belgorod/")
     for url in urls:
         client.get(url)
-    few = {url: _queries(app, client, url) for url in urls}
+    few = {url: page_queries(app, client, url) for url in urls}
     add(990, 10)
-    assert {url: _queries(app, client, url) for url in urls} == few
+    assert {url: page_queries(app, client, url) for url in urls} == few
 
 
 def test_two_coordinators_merge_the_same_pair_at_once_and_it_is_merged_once(app, app_context, services, people,
@@ -168,6 +153,6 @@ def test_the_record_page_makes_the_same_number_of_queries_with_more_history(app,
 
     more(1)
     client.get(url)
-    few = _queries(app, client, url)
+    few = page_queries(app, client, url)
     more(6)
-    assert _queries(app, client, url) == few
+    assert page_queries(app, client, url) == few

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event as sql_event
 from sqlalchemy import func, select
 
 from plugins.graduate_clubs import clubs as rules
@@ -15,7 +14,7 @@ from portal.app.plugins import plugin_host
 from portal.kit import to_local
 from portal.models import AuditEvent, Notification
 from portal.models._time import utcnow
-from tests.helpers import make_user
+from tests.helpers import make_user, page_queries
 from tests.plugins.graduate_clubs.conftest import add_event
 
 BASE = "/belgorod/graduate_clubs"
@@ -189,19 +188,6 @@ def test_another_regions_event_and_another_persons_offer_are_out_of_reach(app, r
     assert db.session.get(HelpOffer, far_offer.id).note == "чужое"
 
 
-def _queries(app, client, url) -> int:
-    count = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args, **kwargs: count.append(1)  # noqa: E731
-    sql_event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sql_event.remove(engine, "before_cursor_execute", listener)
-    return len(count)
-
-
 def test_the_event_page_makes_the_same_number_of_queries_with_1_and_10_offers(app, regions, people, club, soon):
     few, many = (add_event(club, soon, title=title, volunteers_wanted=True) for title in ("Один", "Десять"))
     volunteers = [make_user(f"v{n}@belgorod.test", {regions["belgorod"]: ["volunteer"]}) for n in range(10)]
@@ -215,7 +201,7 @@ def test_the_event_page_makes_the_same_number_of_queries_with_1_and_10_offers(ap
     db.session.commit()
     organizer = app.test_client().login_as(people["specialist"])
     organizer.get(f"{BASE}/events/{few.id}")  # the first request warms what every page loads once
-    assert _queries(app, organizer, f"{BASE}/events/{many.id}") == _queries(app, organizer, f"{BASE}/events/{few.id}")
+    assert page_queries(app, organizer, f"{BASE}/events/{many.id}") == page_queries(app, organizer, f"{BASE}/events/{few.id}")
 
 
 def test_a_volunteers_offers_are_in_their_export_and_go_with_erasure(app, people, helper, wanted):

@@ -13,7 +13,7 @@ from plugins.mentorship import pairs
 from plugins.mentorship.models import Meeting, MentorProfile, Mentorship, MentorshipStatus
 from portal.app.extensions import db
 from portal.models import AuditEvent
-from tests.helpers import make_user
+from tests.helpers import make_user, page_queries
 from tests.plugins.mentorship.conftest import add_graduate, add_mentor, agree
 
 BASE = "/belgorod/mentorship"
@@ -207,26 +207,12 @@ def test_a_nul_in_a_decision_reason(client, people, pool, belgorod, headers):
 
 # --- the mentor's home does not grow its queries with its mentees and proposals ------------------------
 
-def _queries(app, client, url: str) -> int:
-    from sqlalchemy import event
-
-    count = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args, **kwargs: count.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(count)
-
 
 def test_the_mentors_home_costs_the_same_queries_for_one_pair_or_six(app, client, people, belgorod):
     mentor = add_mentor(belgorod, "busy@belgorod.test", capacity=3)
     _active(people, belgorod, graduate=add_graduate(belgorod, email="g0@belgorod.test"), mentor=mentor)
     client.login_as(mentor)
-    one = _queries(app, client, f"{BASE}/")
+    one = page_queries(app, client, f"{BASE}/")
     for n in range(1, 3):
         row = _active(people, belgorod, graduate=add_graduate(belgorod, email=f"g{n}@belgorod.test"), mentor=mentor)
         db.session.add(Meeting(mentorship=row, author_id=mentor.id, met_on=date.today(), what_was_done="МФЦ"))
@@ -238,7 +224,7 @@ def test_the_mentors_home_costs_the_same_queries_for_one_pair_or_six(app, client
     db.session.commit()
     page = client.get(f"{BASE}/").get_data(as_text=True)
     assert page.count('class="match active"') == 3 and page.count('class="match proposed"') == 3
-    assert _queries(app, client, f"{BASE}/") == one
+    assert page_queries(app, client, f"{BASE}/") == one
 
 
 def test_answers_through_htmx_come_back_in_place_with_what_went_wrong(client, people, pool, belgorod):
@@ -261,17 +247,16 @@ def test_answers_through_htmx_come_back_in_place_with_what_went_wrong(client, pe
 
 
 def test_the_coordinators_dashboard_counts_the_waiting_graduates_without_loading_them(app, client, people, belgorod):
-    from tests.plugins.casework.test_assessments_queries import queries_for
     from tests.plugins.mentorship.conftest import add_graduate
 
     for number in range(3):
         add_graduate(belgorod, email=f"waiting-{number}@example.org")
     client.login_as(people["coordinator"])
-    few = queries_for(app, client, "/belgorod/")
+    few = page_queries(app, client, "/belgorod/")
     assert "ожидают наставника: 3" in client.get("/belgorod/").get_data(as_text=True).lower()
     for number in range(3, 30):
         add_graduate(belgorod, email=f"waiting-{number}@example.org")
-    assert queries_for(app, client, "/belgorod/") == few
+    assert page_queries(app, client, "/belgorod/") == few
     assert "ожидают наставника: 30" in client.get("/belgorod/").get_data(as_text=True).lower()
 
 
@@ -284,18 +269,17 @@ def test_a_sign_language_is_named_in_the_readers_language(client, people):
 
 def test_the_board_pages_and_filters_the_waiting_in_sql_and_loads_suggestions_on_demand(app, client, people,
                                                                                       belgorod):
-    from tests.plugins.casework.test_assessments_queries import queries_for
     from tests.plugins.mentorship.conftest import add_graduate, add_mentor
 
     for number in range(5):
         add_graduate(belgorod, email=f"w{number}@example.org", areas=("housing",), town=0)
     add_mentor(belgorod, "namesake-1@example.org")
     client.login_as(people["coordinator"])
-    few = queries_for(app, client, "/belgorod/mentorship/board")
+    few = page_queries(app, client, "/belgorod/mentorship/board")
     for number in range(5, 45):
         add_graduate(belgorod, email=f"w{number}@example.org", areas=("education",) if number % 2 else ("housing",),
                      town=number % 2)
-    many = queries_for(app, client, "/belgorod/mentorship/board")
+    many = page_queries(app, client, "/belgorod/mentorship/board")
     assert many == few  # 5 or 45 waiting: the same work
     page = client.get("/belgorod/mentorship/board").get_data(as_text=True)
     assert page.count('class="graduate"') == 20 and "Ожидают наставника: 45" in page

@@ -10,7 +10,7 @@ from plugins.social_hotel.models import Bed, Stay, StayStatus
 from portal.app.extensions import db
 from portal.kit import today
 from portal.models import AuditEvent, ClaimedSlot, Notification
-from tests.helpers import form_errors, make_user
+from tests.helpers import form_errors, make_user, page_queries
 from tests.plugins.social_hotel.conftest import requested
 
 BASE = "/belgorod/social_hotel"
@@ -207,21 +207,6 @@ def test_demo_hotels(app, app_context, demo):
     assert Stay.query.count() == before
 
 
-def _queries_for(app, client, url) -> int:
-    from sqlalchemy import event
-
-    count = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args, **kwargs: count.append(1)  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len(count)
-
-
 def test_the_chart_makes_a_bounded_number_of_queries(app, people, regions, hotel, soon):
     from plugins.social_hotel import stays as rules
 
@@ -229,7 +214,7 @@ def test_the_chart_makes_a_bounded_number_of_queries(app, people, regions, hotel
     staff = app.test_client().login_as(people["specialist"])
     url = f"{BASE}/chart?hotel={hotel.id}&span=month&start={soon.isoformat()}"
     staff.get(url)
-    few = _queries_for(app, staff, url)
+    few = page_queries(app, staff, url)
     room = hotel.rooms[0]
     for number in range(6):
         rules.add_bed(room, f"extra {number}")
@@ -240,7 +225,7 @@ def test_the_chart_makes_a_bounded_number_of_queries(app, people, regions, hotel
         stay = _stay_of(guest)
         bed = rules.suggest_bed(stay)
         staff.post(f"{BASE}/stays/{stay.id}/act/confirm", data={"bed": bed.id})
-    assert _queries_for(app, staff, url) == few
+    assert page_queries(app, staff, url) == few
 
 
 def test_switching_the_hotel_off_says_who_is_checked_in_and_what_waits(app, client, hotel, people, regions, soon):
