@@ -97,10 +97,10 @@ def hotel_beds(hotel: Hotel, retired: bool = False) -> list[Bed]:
     return list(db.session.scalars(query))
 
 
-def free_beds(hotel: Hotel, arrival: date, departure: date) -> set[int]:
-    """Ids of the beds free for every night of [arrival, departure)."""
+def free_beds(hotel: Hotel, arrival: date, departure: date, beds: list[Bed] | None = None) -> set[int]:
+    """Ids of the beds (``beds``, by default the hotel's in use) free for every night of [arrival, departure)."""
     units = {u.id for u in reservations.free_units(hotel.resource, *reservations.nights(arrival, departure))}
-    return {b.id for b in hotel_beds(hotel) if b.unit_id in units}
+    return {b.id for b in (hotel_beds(hotel) if beds is None else beds) if b.unit_id in units}
 
 
 # --- rooms and beds: renamed, retired and brought back; never deleted (the history names them) -----------

@@ -177,23 +177,27 @@ def chart():
         statuses=StayStatus)
 
 
-def _bed_form(stay: Stay, formdata=True, prefix: str = "", free: set[int] | None = None) -> BedForm:
+def _bed_choices(stay: Stay) -> list[tuple[int, str]]:
     """The hotel's beds in use, those taken on some of the stay's nights marked so (they stay choosable: the
     answer then says which nights)."""
-    form = BedForm(prefix=prefix) if formdata else BedForm(formdata=None, prefix=prefix)
-    free = rules.free_beds(stay.hotel, stay.arrival, stay.departure) if free is None else free
+    beds = rules.hotel_beds(stay.hotel)
+    free = rules.free_beds(stay.hotel, stay.arrival, stay.departure, beds)
     taken = _("taken on some of these nights")
-    form.bed.choices = [(b.id, f"{b.title}{' — ' + b.notes if b.notes else ''}"
-                               f"{'' if b.id in free or b.id == stay.bed_id else ' (' + taken + ')'}")
-                        for b in rules.hotel_beds(stay.hotel)]
+    return [(b.id, f"{b.title}{' — ' + b.notes if b.notes else ''}"
+                   f"{'' if b.id in free or b.id == stay.bed_id else ' (' + taken + ')'}") for b in beds]
+
+
+def _bed_form(stay: Stay, formdata=True, prefix: str = "", choices: list | None = None) -> BedForm:
+    form = BedForm(prefix=prefix) if formdata else BedForm(formdata=None, prefix=prefix)
+    form.bed.choices = _bed_choices(stay) if choices is None else choices
     return form
 
 
 def _stay_page(stay: Stay, status: int = 200, **forms):
     """The stay page, first render or re-render after a form error or a refusal: audited every time."""
-    free = rules.free_beds(stay.hotel, stay.arrival, stay.departure)
-    bed_form = forms.get("bed_form") or _bed_form(stay, formdata=False, free=free)
-    move_form = forms.get("move_form") or _bed_form(stay, formdata=False, prefix="move", free=free)
+    choices = _bed_choices(stay)  # one list for both forms
+    bed_form = forms.get("bed_form") or _bed_form(stay, formdata=False, choices=choices)
+    move_form = forms.get("move_form") or _bed_form(stay, formdata=False, prefix="move", choices=choices)
     suggestion = rules.suggest_bed(stay) if stay.status == StayStatus.requested else None
     if suggestion is not None and not bed_form.bed.data:
         bed_form.bed.data = suggestion.id

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-
-from flask import current_app, g, has_request_context, request
 from zoneinfo import ZoneInfo
 
+from flask import current_app, g, has_request_context, request
 from flask_babel import force_locale, gettext, ngettext, pgettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -63,8 +62,8 @@ def _source(message, params: dict, user: User, times_of) -> dict | None:
             kept[name] = {"moment": value.isoformat(), "zone": zone.key}
         elif isinstance(value, date):
             kept[name] = {"day": value.isoformat()}
-        elif _text_of(value) is not None:
-            kept[name] = {"text": _text_of(value)}
+        elif (lazy := _text_of(value)) is not None:
+            kept[name] = {"text": lazy}
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             kept[name] = value
         else:

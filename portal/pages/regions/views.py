@@ -43,14 +43,14 @@ def dashboard():
             Membership.region_id == region.id, Membership.status == MembershipStatus.pending))
         cards.append(DashboardCard(_("Registrations"), _("Waiting for your approval: %(num)d", num=waiting),
                                    url_for("regions.pending"), _("Decide")))
+    host = plugin_host()
     if held:
-        host = plugin_host()
         for _name, answer in host.each("portal_dashboard_cards", only=host.enabled_in(region), tolerant=True,
                                        region=region, user=current_user):
             cards.extend(answer)
-    served = plugin_host().roles_served(region)
-    idle = {m.role.value: ", ".join(plugin_host().services_of_role(m.role.value)) for m in mine
-            if m.role.value not in served and plugin_host().services_of_role(m.role.value)}
+    served = host.roles_served(region)
+    services = {m.role.value: host.services_of_role(m.role.value) for m in mine if m.role.value not in served}
+    idle = {role: ", ".join(titles) for role, titles in services.items() if titles}
     return render_template("regions/dashboard.html", region=region, memberships=mine, cards=cards, idle=idle)
 
 
