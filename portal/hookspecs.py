@@ -120,6 +120,21 @@ def portal_support_needs(graduate: User, region: Region) -> list[str]:
 
 
 @hookspec
+def portal_support_needs_of(graduate_ids: list[int], region: Region) -> dict[int, list[str]]:
+    """:func:`portal_support_needs` for many graduates at once, in a few queries whatever their number.
+
+    Work that pairs a region's graduates (a background job) asks this instead of one call per graduate.
+    The answers of all plugins on in the region are merged by
+    :func:`portal.services.support_areas.graduates_needs`.
+
+    :param graduate_ids: the graduates' account ids.
+    :param region: the region whose services ask.
+    :return: account id -> codes from :data:`portal.services.support_areas.SUPPORT_AREAS` (ids without any
+        may be left out).
+    """
+
+
+@hookspec
 def portal_help_offers(region: Region, graduate: User, need: str) -> list[HelpOffer]:
     """Help the plugin offers a graduate for a need another service met or found (e.g. a resolved housing appeal).
 

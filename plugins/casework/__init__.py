@@ -122,6 +122,13 @@ def portal_support_needs(graduate, region):
 
 
 @hookimpl
+def portal_support_needs_of(graduate_ids, region):
+    from plugins.casework.assessments import support_needs_of
+
+    return support_needs_of(graduate_ids, region)
+
+
+@hookimpl
 def portal_in_use(region):
     from flask_babel import ngettext
     from sqlalchemy import func, select

@@ -179,6 +179,21 @@ def support_needs(user, region) -> list[str]:
     return sorted({SUPPORT_AREA_OF[row.area] for row in difficulties(found) if row.area in SUPPORT_AREA_OF})
 
 
+def support_needs_of(user_ids, region) -> dict[int, list[str]]:
+    """:func:`support_needs` of many graduates in one query: each linked record's latest assessment's bits."""
+    ranked = (select(GraduateRecord.user_id, Assessment.difficulties, func.row_number().over(
+        partition_by=Assessment.record_id, order_by=(Assessment.quarter_start.desc(), Assessment.id.desc()))
+        .label("rank")).join(Assessment, Assessment.record_id == GraduateRecord.id).where(
+        GraduateRecord.region_id == region.id, GraduateRecord.user_id.in_(list(user_ids)),
+        GraduateRecord.merged_into_id.is_(None), GraduateRecord.restricted_at.is_(None)).subquery())
+    found: dict[int, set[str]] = {}
+    for user_id, bits in db.session.execute(select(ranked.c.user_id, ranked.c.difficulties)
+                                            .where(ranked.c.rank == 1)):
+        areas = found.setdefault(user_id, set())
+        areas.update(SUPPORT_AREA_OF[area] for k, area in enumerate(AssessmentArea)
+                     if bits >> k & 1 and area in SUPPORT_AREA_OF)
+    return {user_id: sorted(areas) for user_id, areas in found.items()}
+
 
 # --- a graduate's own data: export and erasure (called by registry.export / erase) ----------------
 

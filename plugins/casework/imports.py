@@ -27,7 +27,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugins.casework.models import (Gender, GraduateRecord, LegalStatus, RecordStatus, ServiceMunicipality,
                                      SupportService, name_key)
-from portal.kit import Institution, Lifecycle, Municipality, Refusal, User, audit, db, status_labels, today, utcnow
+from portal.kit import (JOB_LOST, Institution, JobLease, Lifecycle, Municipality, Refusal, User, audit, db,
+                        keep_alive, reap_lost_jobs, status_labels, today, utcnow)
 
 MAX_BYTES = 5 * 1024 * 1024  # a registry of 20,000 graduates in CSV is about 3 MB
 MAX_ROWS = 20_000
@@ -56,7 +57,7 @@ IMPORT_STATUS_LABELS = status_labels(ImportStatus, {
 })
 
 
-class RegistryImport(db.Model):
+class RegistryImport(JobLease, db.Model):
     """An uploaded registry file, the column mapping chosen for it and the state of its import job."""
 
     __tablename__ = "casework_import"
@@ -577,10 +578,23 @@ CHANGED = _l("Since the preview, some rows got problems (e.g. a service was chan
              "Open the preview again.")
 
 
+LOST = _l("The import stopped half-way (the server was restarted or its process ended). No record was written; "
+         "confirm it again.")
+
+
+def reap(now: datetime | None = None) -> int:
+    """Imports whose job's process died are marked failed (``portal.kit.reap_lost_jobs``); nothing of them
+    was written (one transaction). The caller commits."""
+    return reap_lost_jobs(RegistryImport, queued=ImportStatus.queued, running=ImportStatus.running,
+                          failed=ImportStatus.failed, now=now, done_rows=0)
+
+
 def error_message(job: RegistryImport) -> str:
     """Why the job failed, in the reader's language (the job stores a code: it runs without a request)."""
     if job.error == "changed":
         return str(CHANGED)
+    if job.error == JOB_LOST:
+        return str(LOST)
     if job.error.startswith("failed:"):
         return str(FAILED % {"line": job.error.partition(":")[2]})
     return job.error
@@ -604,8 +618,6 @@ def job_region(job: RegistryImport):
 
 def run_import(import_id: int) -> None:
     """The background job: every checked row becomes a record in one transaction, or none does."""
-    from plugins.casework import scope
-
     job = db.session.get(RegistryImport, import_id)
     if job is None or job.status != ImportStatus.queued:
         return
@@ -613,6 +625,13 @@ def run_import(import_id: int) -> None:
     IMPORTS.apply(job, "start", region=region, record=False)
     job.started_at = utcnow()
     db.session.commit()
+    with keep_alive(RegistryImport, import_id):
+        _write(job, import_id, region)
+
+
+def _write(job: RegistryImport, import_id: int, region) -> None:
+    from plugins.casework import scope
+
     line = 0
     try:
         importer = db.session.get(User, job.created_by_id) if job.created_by_id else None

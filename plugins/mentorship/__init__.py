@@ -99,6 +99,13 @@ def portal_support_needs(graduate, region):
 
 
 @hookimpl
+def portal_support_needs_of(graduate_ids, region):
+    from plugins.mentorship.pairs import own_needs
+
+    return {user_id: sorted(areas) for user_id, areas in own_needs(graduate_ids, region).items()}
+
+
+@hookimpl
 def portal_export_person(user):
     from plugins.mentorship.export import export_person
 

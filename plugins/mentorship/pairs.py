@@ -9,14 +9,15 @@ from collections import Counter
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import String, case, cast, delete, func, select
+from sqlalchemy import String, and_, case, cast, delete, func, insert, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 import matching
+from matching.explain import explain_pairs
 from plugins.mentorship.models import (SIDES, Answer, GraduateProfile, Meeting, MentorProfile, Mentorship,
                                        MentorshipStatus, Outcome, PairSpecialist, TrainedModel)
 from portal.kit import (Lifecycle, Membership, MembershipStatus, Refusal, Role, User, db, format_day,
-                        graduate_needs, hold, refuse_duplicates, to_local, today, utcnow)
+                        graduate_needs, graduates_needs, hold, refuse_duplicates, to_local, today, utcnow)
 
 TAKING = MentorshipStatus.taking_a_place()
 OPEN = MentorshipStatus.open_proposal()
@@ -120,9 +121,10 @@ def mentor_profile(user, region) -> MentorProfile | None:
                                                          MentorProfile.region_id == region.id))
 
 
-def as_graduate(profile: GraduateProfile, region) -> matching.Profile:
-    """The graduate's own answers plus what the region's other services know they need."""
-    needs = set(profile.areas or ()) | set(graduate_needs(profile.user, region))
+def as_graduate(profile: GraduateProfile, region, needs=None) -> matching.Profile:
+    """The graduate's own answers plus what the region's other services know they need (``needs``: as
+    ``graduates_needs`` found them for many at once; else asked for this graduate)."""
+    needs = set(profile.areas or ()) | set(graduate_needs(profile.user, region) if needs is None else needs)
     return matching.Profile(
         id=str(profile.user_id), interests=list(profile.interests or ()),
         areas=[a for a in matching.AREAS if a in needs], about=profile.about or "",
@@ -338,36 +340,91 @@ def _new_proposal(region, graduate: matching.Profile, mentor: matching.Profile, 
     return row
 
 
-def propose_optimal(region, by, model=None) -> list[Mentorship]:
-    """Withdraws unpinned proposals and proposes the best assignment of everyone around the fixed pairs."""
-    # One conditional statement: a proposal approved, rejected or pinned a moment ago by another
-    # coordinator, or answered by its graduate or mentor, no longer matches it (PostgreSQL re-reads each
-    # row it waited for), so it stays.
-    db.session.execute(delete(Mentorship).where(
-        Mentorship.region_id == region.id, Mentorship.status == MentorshipStatus.proposed,
-        Mentorship.pinned.is_(False), Mentorship.graduate_answer.is_(None),
-        Mentorship.mentor_answer.is_(None)).execution_options(synchronize_session="fetch"))
-    db.session.flush()
+def _withdrawable():
+    """Proposals optimising replaces: made by it (not pinned), not yet approved nor answered by a side."""
+    return and_(Mentorship.status == MentorshipStatus.proposed, Mentorship.pinned.is_(False),
+                Mentorship.graduate_answer.is_(None), Mentorship.mentor_answer.is_(None))
+
+
+@dataclasses.dataclass
+class OptimalPlan:
+    """What optimising would propose, computed from reads alone (nothing held meanwhile)."""
+
+    rows: list[dict]  # the new proposals' columns, by graduate
+    capacity: dict[int, int]  # mentor user id -> places in all
+
+
+def plan_optimal(region, model=None, progress=None) -> OptimalPlan:
+    """The best assignment of everyone waiting, or waiting once the unpinned proposals are withdrawn, around
+    the fixed pairs (pinned, approved or answered): a handful of queries whatever the region's size, one for
+    every graduate's needs (``graduates_needs``), and the reasons from one feature space over the pairs."""
+    step = progress or (lambda done: None)
+    withdrawable = _withdrawable()
+    kept = db.session.execute(select(Mentorship.graduate_id, Mentorship.mentor_id).where(
+        Mentorship.region_id == region.id, Mentorship.status.in_(OPEN), ~withdrawable)).all()
     active = places_taken(region, (MentorshipStatus.active,))
-    mentors = {str(p.user_id): as_mentor(p, max(p.capacity - active[p.user_id], 0))
-               for p in mentor_profiles(region)}
-    pinned = db.session.scalars(select(Mentorship).where(  # what the delete left: pinned, approved or answered
-        Mentorship.region_id == region.id, Mentorship.status.in_(OPEN))).all()
-    fixed = {str(p.graduate_id): str(p.mentor_id) for p in pinned if str(p.mentor_id) in mentors}
-    pinned_profiles = db.session.scalars(select(GraduateProfile).where(
-        GraduateProfile.region_id == region.id, GraduateProfile.user_id.in_([int(g) for g in fixed]))).all()
-    graduates = {str(p.user_id): as_graduate(p, region) for p in waiting_graduates(region) + list(pinned_profiles)}
+    profiles = db.session.scalars(select(MentorProfile).where(
+        MentorProfile.region_id == region.id, MentorProfile.user_id.in_(_active_members(region, Role.mentor)))
+        .options(selectinload(MentorProfile.municipality)).order_by(MentorProfile.id)).all()
+    mentors = {str(p.user_id): as_mentor(p, max(p.capacity - active[p.user_id], 0)) for p in profiles}
+    fixed = {str(g): str(m) for g, m in kept if str(m) in mentors}
+    still_paired = select(Mentorship.graduate_id).where(Mentorship.region_id == region.id,
+                                                        Mentorship.status.in_(TAKING), ~withdrawable)
+    waiting = db.session.scalars(select(GraduateProfile).where(
+        GraduateProfile.region_id == region.id, GraduateProfile.wants_mentor.is_(True),
+        GraduateProfile.user_id.in_(_active_members(region, Role.graduate)),
+        GraduateProfile.user_id.not_in(still_paired)).options(selectinload(GraduateProfile.municipality))).all()
+    pinned = db.session.scalars(select(GraduateProfile).where(
+        GraduateProfile.region_id == region.id, GraduateProfile.user_id.in_([int(g) for g in fixed]))
+        .options(selectinload(GraduateProfile.municipality))).all() if fixed else []
+    everyone = {p.user_id: p for p in [*waiting, *pinned]}
+    needs = graduates_needs(list(everyone), region)
+    graduates = {str(i): as_graduate(p, region, needs=needs.get(i, ())) for i, p in everyone.items()}
+    step(1)
+    vocabulary = region_vocabulary(region)
     result = matching.assign(list(graduates.values()), list(mentors.values()), model=model, fixed=fixed,
-                             forbidden=excluded_pairs(region), vocabulary=region_vocabulary(region))
-    made = []
-    for graduate_id, mentor_id in sorted(result.items()):
-        if graduate_id in fixed:
+                             forbidden=excluded_pairs(region), vocabulary=vocabulary)
+    step(2)
+    chosen = [(graduates[g], mentors[m]) for g, m in sorted(result.items(), key=lambda p: int(p[0]))
+              if g not in fixed]
+    rows = [_proposal_columns(region, graduate, mentor, suggestion)
+            for (graduate, mentor), suggestion in zip(chosen, explain_pairs(chosen, model, vocabulary))
+            if suggestion is not None]
+    step(3)
+    return OptimalPlan(rows, {p.user_id: p.capacity for p in profiles})
+
+
+def _proposal_columns(region, graduate: matching.Profile, mentor: matching.Profile, suggestion) -> dict:
+    return dict(region_id=region.id, graduate_id=int(graduate.id), mentor_id=int(mentor.id),
+                status=MentorshipStatus.proposed, pinned=False, score=round(float(suggestion.score), 4),
+                reasons=_reasons(suggestion),
+                snapshot={"graduate": dataclasses.asdict(graduate), "mentor": dataclasses.asdict(mentor)})
+
+
+def write_optimal(region, plan: OptimalPlan, by) -> list[Mentorship]:
+    """One conditional DELETE of the unpinned proposals and one INSERT of the plan's: quick, nothing slow while
+    rows are held. A proposal approved, rejected, pinned or answered a moment ago no longer matches the delete
+    (PostgreSQL re-reads each row it waited for), so it stays; the plan's pairs of its graduate, or beyond its
+    mentor's places, are left out."""
+    db.session.execute(delete(Mentorship).where(Mentorship.region_id == region.id, _withdrawable())
+                       .execution_options(synchronize_session="fetch"))
+    paired = paired_graduates(region)
+    taken = places_taken(region)
+    rows = []
+    for row in plan.rows:
+        if row["graduate_id"] in paired or taken[row["mentor_id"]] >= plan.capacity.get(row["mentor_id"], 0):
             continue
-        suggestion = _explain(graduates[graduate_id], mentors[mentor_id], model, region)
-        if suggestion is not None:
-            made.append(_new_proposal(region, graduates[graduate_id], mentors[mentor_id], suggestion, by,
-                                      pinned=False))
-    return made
+        taken[row["mentor_id"]] += 1
+        rows.append(dict(row, proposed_by_id=by.id if by is not None else None, proposed_at=utcnow()))
+    if not rows:
+        return []
+    return list(db.session.scalars(insert(Mentorship).returning(Mentorship, sort_by_parameter_order=True), rows))
+
+
+def propose_optimal(region, by, model=None, progress=None) -> list[Mentorship]:
+    """Withdraws unpinned proposals and proposes the best assignment of everyone around the fixed pairs
+    (the work of the background job ``plugins.mentorship.jobs.run_job``; the caller commits)."""
+    return write_optimal(region, plan_optimal(region, model, progress), by)
 
 
 def decide(row: Mentorship, approve: bool, reason: str, by) -> bool:

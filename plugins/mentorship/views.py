@@ -4,17 +4,18 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 import matching
-from plugins.mentorship import pairs, words
+from plugins.mentorship import jobs, pairs, words
 from plugins.mentorship.forms import (AskEndForm, DeclineForm, EndForm, GraduateProfileForm, MeetingForm,
                                       MentorProfileForm, ProposeForm, RejectForm, SpecialistsForm)
 from plugins.mentorship.models import (ANSWER_LABELS, STATUS_LABELS, GraduateProfile, MentorProfile, Mentorship,
                                        MentorshipStatus, Outcome)
-from portal.kit import (SUPPORT_AREAS, SUPPORT_STAFF, ConfirmForm, Gone, Refusal, audit, db, hold, htmx, members,
+from portal.kit import (SUPPORT_AREAS, SUPPORT_STAFF, ConfirmForm, Gone, Refusal, audit, db, enqueue, hold, htmx, members,
                         notify, paginate, parse_id, redirect_to, region_object, render_audited, template_helpers,
                         today)
 
@@ -87,7 +88,8 @@ def mentor_name(row: Mentorship) -> str:
 
 
 template_helpers(bp, area_label=area_label, area_labels=area_labels, reason_text=reason_text, mentor_name=mentor_name,
-                 side_reasons=words.side_reasons, answer_label=ANSWER_LABELS, waiting_for=words.waiting_for)
+                 side_reasons=words.side_reasons, answer_label=ANSWER_LABELS, waiting_for=words.waiting_for,
+                 job_status=jobs.JOB_STATUS_LABELS)
 
 
 def _is(*roles) -> bool:
@@ -339,13 +341,20 @@ def _pair_link(row: Mentorship) -> str:
 
 
 def _tell_proposed(row: Mentorship) -> None:
-    """Both sides hear of a proposal at once: each decides for themself."""
-    link = _pair_link(row)
-    notify(row.graduate, _l("A mentor is proposed to you: %(mentor)s. See why, and say whether you agree."),
-           link=link, **_people_of(row))
-    if row.mentor is not None:
-        notify(row.mentor, _l("A graduate is proposed to you as a mentee: %(graduate)s. See why, and say whether "
-                              "you agree."), link=link, **_people_of(row))
+    tell_proposed(row, _pair_link(row))
+
+
+def tell_proposed(row: Mentorship, link: str, people: dict | None = None) -> None:
+    """Both sides hear of a proposal at once: each decides for themself (``people``: id -> User, loaded
+    beforehand for many proposals)."""
+    graduate = people[row.graduate_id] if people else row.graduate
+    mentor = (people.get(row.mentor_id) if people else row.mentor) if row.mentor_id else None
+    names = dict(graduate=graduate.name, mentor=mentor.name if mentor is not None else mentor_name(row))
+    notify(graduate, _l("A mentor is proposed to you: %(mentor)s. See why, and say whether you agree."),
+           link=link, **names)
+    if mentor is not None:
+        notify(mentor, _l("A graduate is proposed to you as a mentee: %(graduate)s. See why, and say whether "
+                              "you agree."), link=link, **names)
 
 
 @bp.route("/board/propose", methods=["POST"])
@@ -375,51 +384,66 @@ def propose():
     return redirect(url_for("mentorship.board") + f"#proposal-{row.id}")
 
 
+def _start(kind):
+    """The board's long work: the job already running for it in the region, or a new one; its page at once."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    job, new = jobs.start(g.region, current_user, kind)
+    db.session.commit()
+    if new:
+        enqueue("plugins.mentorship.jobs.run_job", job.id)
+    return redirect_to(url_for("mentorship.board_job", job_id=job.id))
+
+
 @bp.route("/board/optimise", methods=["POST"])
 @members("coordinator")
 def optimise():
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    made = pairs.propose_optimal(g.region, current_user, model=pairs.load_model(g.region))
-    audit("mentorship.optimised", target="board", region=g.region, details={"proposals": [row.id for row in made]})
-    for row in made:
-        _tell_proposed(row)
-    db.session.commit()
-    flash(_("Proposed %(count)d pairs for everyone waiting; review them below.", count=len(made)), "success")
-    return redirect_to(url_for("mentorship.board") + "#proposals")
+    """Propose the best pairs for everyone: a background job (thousands of graduates take seconds)."""
+    return _start(jobs.JobKind.propose)
 
 
 @bp.route("/board/retrain", methods=["POST"])
 @members("coordinator")
 def retrain():
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        found = pairs.retrain(g.region, current_user)
-    except Refusal as refusal:
-        db.session.rollback()
-        flash(str(refusal), "info")
-        return redirect_to(url_for("mentorship.board"))
-    if not found.learnt:
-        flash(_("Too few decisions to learn from: at least %(count)d, with approvals and rejections both.",
-                count=pairs.min_decisions()), "error")
-        return redirect_to(url_for("mentorship.board"))
-    figures = dict(held=found.held_out, new=percent(found.new_figure), current=percent(found.current_figure))
-    if found.row is None:
-        flash(_("On the latest %(held)d decisions, held out, the new model put approved pairs above rejected "
-                "ones %(new)d %% of the time, the current one %(current)d %%: the current one is kept.",
-                **figures), "info")
-    else:
-        audit("mentorship.model.trained", target=f"model:{found.row.version}", region=g.region,
-              details={"decisions": found.row.decisions, "held_out": found.model.held_out,
-                       "used": found.model.is_fitted})
-        flash(_("Trained on %(count)d decisions, version %(version)d.", count=found.row.decisions,
-                version=found.row.version) + " " + _(
-            "On the latest %(held)d decisions, held out, the new model put approved pairs above rejected ones "
-            "%(new)d %% of the time, the current one %(current)d %%: the new one is kept.", **figures),
-            "success")
-    db.session.commit()
-    return redirect_to(url_for("mentorship.board"))
+    return _start(jobs.JobKind.retrain)
+
+
+@bp.route("/board/jobs/<int:job_id>")
+@members("coordinator")
+def board_job(job_id: int):
+    """The job's progress (the partial, polled by htmx; the page refreshes itself without JavaScript), then
+    its result in the reader's language."""
+    if jobs.reap():
+        db.session.commit()
+    job = region_object(jobs.BoardJob, job_id)
+    template = "mentorship/partials/job.html" if htmx else "mentorship/job.html"
+    return render_template(template, job=job, lines=job_lines(job))
+
+
+def job_lines(job) -> list[tuple[str, str]]:
+    """(category, sentence) of a finished job, as the flash messages said them when the work was in the request."""
+    found = job.result or {}
+    if job.status != jobs.JobStatus.done:
+        return []
+    if job.kind == jobs.JobKind.propose:
+        return [("success", ngettext("Proposed %(num)d pair for everyone waiting; review them on the board.",
+                                     "Proposed %(num)d pairs for everyone waiting; review them on the board.",
+                                     found.get("proposed", 0)))]
+    outcome = found.get("outcome")
+    if outcome == "just_now":
+        return [("info", str(pairs.RETRAINED_JUST_NOW))]
+    if outcome == "too_few":
+        return [("error", _("Too few decisions to learn from: at least %(count)d, with approvals and rejections "
+                            "both.", count=found.get("count", 0)))]
+    figures = dict(held=found.get("held", 0), new=percent(found.get("new")), current=percent(found.get("current")))
+    if outcome == "kept":
+        return [("info", _("On the latest %(held)d decisions, held out, the new model put approved pairs above "
+                           "rejected ones %(new)d %% of the time, the current one %(current)d %%: the current one "
+                           "is kept.", **figures))]
+    return [("success", _("Trained on %(count)d decisions, version %(version)d.", count=found.get("decisions", 0),
+                          version=found.get("version", 0)) + " " + _(
+        "On the latest %(held)d decisions, held out, the new model put approved pairs above rejected ones "
+        "%(new)d %% of the time, the current one %(current)d %%: the new one is kept.", **figures))]
 
 
 # --- mentorships ----------------------------------------------------------------

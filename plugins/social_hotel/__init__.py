@@ -68,6 +68,19 @@ def portal_support_needs(graduate, region):
     return ["housing"] if open_stay else []
 
 
+@hookimpl
+def portal_support_needs_of(graduate_ids, region):
+    """Every graduate with an open stay in the region's hotels: one query."""
+    from sqlalchemy import select
+
+    from plugins.social_hotel.models import Hotel, Stay, StayStatus
+
+    staying = db.session.scalars(select(Stay.graduate_id).join(Hotel).where(
+        Stay.graduate_id.in_(graduate_ids), Hotel.region_id == region.id, Stay.status.in_(StayStatus.open()))
+        .distinct())
+    return {graduate_id: ["housing"] for graduate_id in staying}
+
+
 #: The needs the hotel answers (another plugin, e.g. case work's resolved appeal, asks) and the reason it prefills.
 HELP_REASONS = {
     "temporary_housing": _l("I need a place to stay for a while."),

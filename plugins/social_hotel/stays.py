@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from plugins.social_hotel.models import Bed, Hotel, HotelSettings, Room, Stay, StayStatus
-from portal.kit import (Lifecycle, Refusal, ReservationUnit, Role, db, format_day, format_span, hold, refuse_duplicates,
-                        reservations, today)
+from portal.kit import (Lifecycle, Refusal, ReservationUnit, Role, db, format_day, format_span, hold, pause_point,
+                        refuse_duplicates, reservations, today)
 
 NAME = "social_hotel"
 DEFAULT_MAX_NIGHTS = 30
@@ -200,6 +200,7 @@ def confirm(stay: Stay, bed: Bed, by) -> None:
     except reservations.SlotsTaken as error:
         raise _taken(error, "bed") from None
     stay.bed, stay.claim = bed, held
+    pause_point("social_hotel.booking")  # a fault test kills the process here, the booking written, not committed
 
 
 def reject(stay: Stay, reason: str) -> None:

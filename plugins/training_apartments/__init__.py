@@ -73,6 +73,13 @@ def portal_support_needs(graduate, region):
 
 
 @hookimpl
+def portal_support_needs_of(graduate_ids, region):
+    from plugins.training_apartments import rules
+
+    return rules.weak_support_areas_of(graduate_ids, region)
+
+
+@hookimpl
 def portal_export_person(user):
     from plugins.training_apartments import rules
 

@@ -408,6 +408,17 @@ def weak_support_areas(pupils: list[Pupil], region) -> list[str]:
     return sorted(found)
 
 
+def weak_support_areas_of(user_ids, region) -> dict[int, list[str]]:
+    """:func:`weak_support_areas` of many graduates: their pupil records in one query, then each record's
+    last summary (only the graduates who lived in an apartment have one)."""
+    pupils = db.session.scalars(select(Pupil).join(Institution).where(
+        Pupil.user_id.in_(list(user_ids)), Institution.region_id == region.id).order_by(Pupil.id))
+    by_user: dict[int, list[Pupil]] = {}
+    for pupil in pupils:
+        by_user.setdefault(pupil.user_id, []).append(pupil)
+    return {user_id: weak_support_areas(found, region) for user_id, found in by_user.items()}
+
+
 # --- the pupil's own ratings ---------------------------------------------------------------------
 
 def rate_self(pupil: Pupil, skill_id, level_id) -> SelfRating:

@@ -71,6 +71,9 @@ def load(instance_path: Path, overrides: dict | None = None) -> dict:
         "PORTAL_REDIS_URL": env.get("PORTAL_REDIS_URL", ""),
         "PORTAL_JOBS": env.get("PORTAL_JOBS", "inline" if testing else ""),
         "PORTAL_JOBS_QUEUE": env.get("PORTAL_JOBS_QUEUE", "portal"),
+        # A running job's row beats every quarter of the lease; one silent for a lease is marked failed.
+        "PORTAL_JOB_LEASE_SECONDS": int(env.get("PORTAL_JOB_LEASE_SECONDS", "120")),
+        "PORTAL_JOB_QUEUE_WAIT_SECONDS": int(env.get("PORTAL_JOB_QUEUE_WAIT_SECONDS", "3600")),
         "PORTAL_AUDIT_PAGE_SIZE": 50,
         # Plugins: entry points, plus objects handed in directly (tests do).
         "PORTAL_LOAD_ENTRY_POINTS": True,

@@ -17,9 +17,11 @@ fails on any other ``portal.`` import under ``plugins/``. What two plugins both 
   invitation by e-mail).
 - Places: :mod:`reservations`; institutions: :class:`Institution` (staff: :class:`InstitutionStaff`),
   :func:`institutions_of`, :func:`is_staff_of`, :func:`region_institutions`; people: :func:`notify`,
-  :func:`graduate_needs`, :func:`demo_member`.
+  :func:`graduate_needs` (:func:`graduates_needs`: of many), :func:`demo_member`.
 - Plugin shape: :func:`package_folders` (the folder hooks), :data:`SUPPORT_STAFF`.
-- Background work: :func:`enqueue` (a job by its import path: RQ when configured, a thread otherwise).
+- Background work: :func:`enqueue` (a job by its import path: RQ when configured, a thread otherwise); a job's
+  row: :class:`JobLease` with :func:`keep_alive` and :func:`reap_lost_jobs` (a job whose process died is marked
+  failed, error :data:`JOB_LOST`); :func:`pause_point` (where a fault test stops a process to kill it).
 - Forms and pages: :class:`Form`, :class:`ConfirmForm`, :class:`YearsBetween`, :class:`DayField`,
   :class:`LocalTimeField`, :class:`NumberField`, :class:`PeopleField`, :func:`parse_id`,
   :func:`paginate`, :func:`redirect_to`, :func:`template_helpers`.
@@ -40,6 +42,9 @@ from portal.models import (ClaimStatus, Institution, InstitutionKind, Institutio
                            ReservationUnit, Role, User)
 from portal.models._time import utcnow
 from portal.services import jobs as _jobs
+from portal.services.job_lease import LOST as JOB_LOST
+from portal.services.job_lease import JobLease, keep_alive
+from portal.services.job_lease import reap as reap_lost_jobs
 from portal.services import reservations
 from portal.services.audit import record as audit
 from portal.services.help_offers import HELP_NEEDS, help_offers
@@ -51,7 +56,8 @@ from portal.services.refusals import Gone, Refusal, refuse_duplicates
 from portal.services.region_time import (format_day, format_moment, format_span, now, region_year, to_local,
                                          to_utc, today)
 from portal.services.roles import grant_role
-from portal.services.support_areas import SUPPORT_AREAS, graduate_needs
+from portal.services.pause_points import pause_point
+from portal.services.support_areas import SUPPORT_AREAS, graduate_needs, graduates_needs
 from portal.services.transitions import Lifecycle
 from portal.web.access import authenticated, deny, members, public, site_admin
 from portal.web.exports import (CalendarEntry, calendar_bytes, calendar_response, csv_response, safe_cell,
@@ -103,12 +109,12 @@ def template_helpers(blueprint: Blueprint, **functions) -> None:
 
 
 __all__ = [
-    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "DayField", "Form", "Gone", "HELP_NEEDS", "HelpOffer", "Institution", "InstitutionKind",
+    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "DayField", "Form", "Gone", "HELP_NEEDS", "HelpOffer", "Institution", "JOB_LOST", "JobLease", "InstitutionKind",
     "InstitutionStaff", "Lifecycle", "LocalTimeField", "Membership",
     "MembershipStatus", "Municipality", "NavItem", "NumberField", "PeopleField", "PluginInfo", "Refusal", "Region", "ReservationClaim",
     "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "SUPPORT_STAFF", "StatusLabels", "User", "YearsBetween",
     "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny", "enqueue",
-    "format_day", "format_moment", "format_span", "grant_role", "graduate_needs", "help_offers", "hold", "hookimpl", "htmx", "invite", "label_of",
+    "format_day", "format_moment", "format_span", "grant_role", "graduate_needs", "graduates_needs", "keep_alive", "pause_point", "reap_lost_jobs", "help_offers", "hold", "hookimpl", "htmx", "invite", "label_of",
     "institutions_of", "is_staff_of", "members", "notify", "now", "package_folders", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
     "region_institutions", "region_object", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
     "site_admin", "status_labels", "template_helpers", "to_local", "to_utc", "today", "utcnow",

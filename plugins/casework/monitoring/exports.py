@@ -21,7 +21,8 @@ from sqlalchemy import Enum, ForeignKey, Index, Integer, LargeBinary, String, Te
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.kit import Region, User, csv_response, db, safe_cell, status_labels, today, utcnow
+from portal.kit import (JOB_LOST, JobLease, Region, User, csv_response, db, keep_alive, reap_lost_jobs, safe_cell,
+                        status_labels, today, utcnow)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SHEET_FORBIDDEN = str.maketrans({c: " " for c in "[]:*?/\\"})
@@ -106,7 +107,7 @@ class ExportKind(str, enum.Enum):
     country = "country"  # every region side by side (the site admin's)
 
 
-class MonitoringExport(db.Model):
+class MonitoringExport(JobLease, db.Model):
     """A monitoring workbook being made (or made) in the background; the file is kept until the next one."""
 
     __tablename__ = "casework_monitoring_export"
@@ -139,6 +140,17 @@ class MonitoringExport(db.Model):
     def working(self) -> bool:
         return self.status in WORKING
 
+    @property
+    def lost(self) -> bool:
+        """Its process died half-way (``reap``): the page says so, not "an error"."""
+        return self.status == ExportStatus.failed and self.error == JOB_LOST
+
+
+def reap(now: datetime | None = None) -> int:
+    """Workbooks whose job's process died are marked failed (``portal.kit.reap_lost_jobs``); the caller commits."""
+    return reap_lost_jobs(MonitoringExport, queued=ExportStatus.queued, running=ExportStatus.running,
+                          failed=ExportStatus.failed, now=now)
+
 
 def export_key(kind: ExportKind, region_id: int, period_key: str, locale: str) -> str:
     return f"{kind.value}:{region_id if kind == ExportKind.region else '*'}:{period_key}:{locale}"
@@ -147,6 +159,7 @@ def export_key(kind: ExportKind, region_id: int, period_key: str, locale: str) -
 def start(region, user: User, kind: ExportKind, period, locale: str) -> tuple[MonitoringExport, bool]:
     """The workbook's job: the one already being made for the same thing, or a new one (True: enqueue it)."""
     key = export_key(kind, region.id, period.key, locale)
+    reap()  # a workbook whose process died is not "the one already being made"
     running = db.session.scalar(select(MonitoringExport).where(MonitoringExport.key == key,
                                                                MonitoringExport.status.in_(WORKING)))
     if running is not None:
@@ -172,8 +185,7 @@ def _progress(job: MonitoringExport, done: int) -> None:
 
 def run_export(export_id: int) -> None:
     """The background job: the figures scope by scope (its progress committed after each), then the file."""
-    from plugins.casework.models import SupportService
-    from plugins.casework.monitoring import country, figures, periods
+    from plugins.casework.monitoring import periods
 
     job = db.session.get(MonitoringExport, export_id)
     if job is None or job.status != ExportStatus.queued:
@@ -182,6 +194,14 @@ def run_export(export_id: int) -> None:
     period = periods.parse(job.period_key)
     job.status = ExportStatus.running
     db.session.commit()
+    with keep_alive(MonitoringExport, export_id):
+        _make(job, export_id, region, period)
+
+
+def _make(job: MonitoringExport, export_id: int, region, period) -> None:
+    from plugins.casework.models import SupportService
+    from plugins.casework.monitoring import country, figures
+
     try:
         with force_locale(job.locale):
             day = today(region)

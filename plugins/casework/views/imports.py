@@ -53,6 +53,8 @@ def _upload_form(reach) -> UploadForm:
 
 
 def _index_page(form: UploadForm | None, status: int = 200):
+    if rules.reap():  # an import whose process died is failed, not "running" for ever
+        db.session.commit()
     reach = _reach()
     query = rules.visible_imports(g.region, current_user, reach).options(
         defer(rules.RegistryImport.content),  # the files themselves stay in the database
@@ -130,6 +132,8 @@ def _job_page(job: rules.RegistryImport, mapping=None, confirm_form=None, status
 @bp.route("/imports/<int:import_id>")
 @members("coordinator")
 def import_job(import_id: int):
+    if rules.reap():
+        db.session.commit()
     return _job_page(_job(import_id))
 
 

@@ -205,6 +205,8 @@ def country_workbook():
 @bp.route("/monitoring/workbooks/<int:export_id>")
 @members("coordinator", "region_admin")
 def monitoring_export(export_id: int):
+    if exports.reap():
+        db.session.commit()
     job = region_object(exports.MonitoringExport, export_id, allowed=_may_have)
     template = ("casework/monitoring/progress_part.html" if htmx else "casework/monitoring/progress.html")
     return render_template(template, job=job)
