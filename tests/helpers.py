@@ -152,3 +152,40 @@ def page_queries(app, client, url: str) -> int:
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     return len(count)
+
+
+def killed_at(app, point: str, what: str, tmp_path, **args) -> None:
+    """Runs ``tests.fault_worker`` (a real process on the test's database) until it reaches the pause point
+    ``point`` (its writes flushed, its transaction open), then kills it with SIGKILL and reaps it.
+
+    Waits for the point's signal file, not for a time: the deadline only ends a test whose child broke.
+    """
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    db.session.commit()
+    db.session.remove()  # nothing of this process holds a lock or a transaction meanwhile
+    signal_file = Path(tmp_path) / f"paused-{point}"
+    signal_file.unlink(missing_ok=True)
+    env = dict(os.environ, PORTAL_PAUSE_AT=point, PORTAL_PAUSE_SIGNAL=str(signal_file), PORTAL_ENV="testing")
+    url = db.engine.url.render_as_string(hide_password=False)
+    child = subprocess.Popen([sys.executable, "-m", "tests.fault_worker", url, app.instance_path, what,
+                              json.dumps(args)], env=env, cwd=Path(__file__).resolve().parent.parent,
+                             stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 300
+    while not signal_file.exists():
+        if child.poll() is not None:
+            raise AssertionError(f"the worker ended before {point}: {child.stderr.read().decode()[-3000:]}")
+        if time.monotonic() > deadline:
+            child.kill()
+            raise AssertionError(f"the worker never reached {point}")
+        time.sleep(0.02)
+    assert int(signal_file.read_text()) == child.pid
+    os.kill(child.pid, signal.SIGKILL)
+    assert child.wait() == -signal.SIGKILL
+    child.stderr.close()

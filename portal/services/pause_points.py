@@ -18,5 +18,8 @@ def pause_point(name: str) -> None:
     from portal.app.extensions import db
 
     db.session.flush()
-    Path(os.environ["PORTAL_PAUSE_SIGNAL"]).write_text(str(os.getpid()))
+    signal = Path(os.environ["PORTAL_PAUSE_SIGNAL"])
+    written = signal.with_name(signal.name + ".part")
+    written.write_text(str(os.getpid()))
+    os.replace(written, signal)  # the test sees the file whole or not at all
     threading.Event().wait()  # nobody sets it: the test ends this process
