@@ -77,12 +77,12 @@ def build(graduates_n: int, mentors_n: int) -> tuple[Region, User, list, list]:
     db.session.commit()
     people = [(f"g{i}@big.test", Role.graduate, p) for i, p in enumerate(graduates)]
     people += [(f"m{i}@big.test", Role.mentor, p) for i, p in enumerate(mentors)]
-    ids = db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), [
-        {"email": email, "name": f"Person {email}", "password_hash": HASH, "session_token": "y" * 32, "locale": "ru"}
-        for email, _role, _p in people]).all()
-    db.session.execute(insert(Membership), [{"user_id": i, "region_id": region.id, "role": role,
-                                              "status": MembershipStatus.active}
-                                             for i, (_e, role, _p) in zip(ids, people)])
+    accounts = [{"email": email, "name": f"Person {email}", "password_hash": HASH, "session_token": "y" * 32,
+                 "locale": "ru"} for email, _role, _p in people]
+    ids = db.session.scalars(insert(User).returning(User.id, sort_by_parameter_order=True), accounts).all()
+    db.session.execute(insert(Membership), [
+        {"user_id": i, "region_id": region.id, "role": role, "status": MembershipStatus.active}
+        for i, (_e, role, _p) in zip(ids, people)])
     rows = {Role.graduate: [], Role.mentor: []}
     for user_id, (_e, role, p) in zip(ids, people):
         common = dict(user_id=user_id, region_id=region.id, municipality_id=town.get(p.municipality),

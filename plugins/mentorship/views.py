@@ -15,9 +15,9 @@ from plugins.mentorship.forms import (AskEndForm, DeclineForm, EndForm, Graduate
                                       MentorProfileForm, ProposeForm, RejectForm, SpecialistsForm)
 from plugins.mentorship.models import (ANSWER_LABELS, STATUS_LABELS, GraduateProfile, MentorProfile, Mentorship,
                                        MentorshipStatus, Outcome)
-from portal.kit import (SUPPORT_AREAS, SUPPORT_STAFF, ConfirmForm, Gone, Refusal, audit, db, enqueue, hold, htmx, members,
-                        notify, paginate, parse_id, redirect_to, region_object, render_audited, template_helpers,
-                        today)
+from portal.kit import (SUPPORT_AREAS, SUPPORT_STAFF, ConfirmForm, Gone, Refusal, audit, db, enqueue, hold, htmx,
+                        members, notify, paginate, parse_id, redirect_to, region_object, render_audited,
+                        template_helpers, today)
 
 bp = Blueprint("mentorship", __name__, template_folder="templates")
 

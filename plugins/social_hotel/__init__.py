@@ -163,8 +163,8 @@ def portal_in_use(region):
     from flask_babel import ngettext
     from sqlalchemy import func, select
 
-    from portal.kit import today
     from plugins.social_hotel.models import Hotel, Stay, StayStatus
+    from portal.kit import today
 
     day = today(region)
     counts = dict(db.session.execute(

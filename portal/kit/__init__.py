@@ -42,21 +42,21 @@ from portal.models import (ClaimStatus, Institution, InstitutionKind, Institutio
                            ReservationUnit, Role, User)
 from portal.models._time import utcnow
 from portal.services import jobs as _jobs
-from portal.services.job_lease import LOST as JOB_LOST
-from portal.services.job_lease import JobLease, keep_alive
-from portal.services.job_lease import reap as reap_lost_jobs
 from portal.services import reservations
 from portal.services.audit import record as audit
 from portal.services.help_offers import HELP_NEEDS, help_offers
 from portal.services.institutions import institutions_of, is_staff_of, region_institutions
+from portal.services.job_lease import LOST as JOB_LOST
+from portal.services.job_lease import JobLease, keep_alive
+from portal.services.job_lease import reap as reap_lost_jobs
 from portal.services.labels import StatusLabels, label_of, role_label, status_labels
 from portal.services.locking import hold
 from portal.services.notifications import notify
+from portal.services.pause_points import pause_point
 from portal.services.refusals import Gone, Refusal, refuse_duplicates
 from portal.services.region_time import (format_day, format_moment, format_span, now, region_year, to_local,
                                          to_utc, today)
 from portal.services.roles import grant_role
-from portal.services.pause_points import pause_point
 from portal.services.support_areas import SUPPORT_AREAS, graduate_needs, graduates_needs
 from portal.services.transitions import Lifecycle
 from portal.web.access import authenticated, deny, members, public, site_admin

@@ -60,7 +60,8 @@ def test_proposing_returns_at_once_with_a_progress_page_then_the_result(client, 
     part = client.get(f"{BASE}/board/jobs/{job.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "Предложено 3 пары" in part and "hx-get" not in part and "<progress" not in part
     _reads_english(people["coordinator"])
-    assert "Proposed 3 pairs for everyone waiting" in client.get(f"{BASE}/board/jobs/{job.id}").get_data(as_text=True)
+    english = client.get(f"{BASE}/board/jobs/{job.id}").get_data(as_text=True)
+    assert "Proposed 3 pairs for everyone waiting" in english
 
 
 def test_two_coordinators_get_the_one_job_already_running(client, people, belgorod, monkeypatch):
@@ -79,7 +80,8 @@ def test_two_coordinators_get_the_one_job_already_running(client, people, belgor
     assert anew != first and len(started) == 3  # the first one is done: a new one starts
 
 
-def test_a_job_that_fails_says_why_in_the_readers_language_and_saves_nothing(client, people, belgorod, monkeypatch):
+def test_a_job_that_fails_says_why_in_the_readers_language_and_saves_nothing(client, people, belgorod,
+                                                                               monkeypatch):
     _three_pairs(belgorod)
 
     def broken(*args, **kwargs):
