@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -73,7 +73,7 @@ def keep_alive(model, job_id: int):
 
 def reap(model, *, queued, running, failed, now: datetime | None = None, **values) -> int:
     """Marks ``failed`` (error :data:`LOST`) the rows of ``model`` whose process is gone: running with no beat
-    for a lease, or queued for longer than the queue wait. ``values``: more columns to set. Returns how many.
+    for a lease (none yet: a lease since it was asked for), or queued for longer than the queue wait. ``values``: more columns to set. Returns how many.
 
     Call it where a job is looked at; commit after it. ``now`` is the moment of the look (a test gives
     one after the lease, instead of waiting).
@@ -81,11 +81,12 @@ def reap(model, *, queued, running, failed, now: datetime | None = None, **value
     now = now or utcnow()
     lease = now - timedelta(seconds=lease_seconds())
     waited = now - timedelta(seconds=queue_wait_seconds())
-    stale = or_(and_(model.status == running, or_(model.heartbeat_at.is_(None), model.heartbeat_at < lease)),
-                and_(model.status == queued, model.created_at < waited))
+    beat = func.coalesce(model.heartbeat_at, model.created_at)  # started a moment ago, before its first beat
+    stale = or_(and_(model.status == running, beat < lease), and_(model.status == queued, model.created_at < waited))
+    if db.session.scalar(select(model.id).where(stale).limit(1)) is None:
+        return 0  # the usual case: a read, no write (SQLite would hold its one writer's lock till the commit)
     found = db.session.execute(update(model).where(stale).values(status=failed, error=LOST, finished_at=now,
                                                                   **values)
                                .execution_options(synchronize_session=False))
-    if found.rowcount:
-        db.session.expire_all()
+    db.session.expire_all()
     return found.rowcount
