@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import event, select
 
 from portal.app.extensions import db
+from portal.app.plugins import plugin_host
+from portal.hookspecs import hookimpl
 from portal.models import Membership, Region, Role, User
 from portal.services.support_areas import graduate_needs, graduates_needs
 from tests.sample_plugin.models import SampleNote
@@ -23,12 +25,31 @@ def test_every_graduates_needs_at_once_are_each_ones_needs(demo):
     assert len(told) >= 3  # the demo's graduates need help in several areas, from several services
 
 
+class OneByOne:
+    """A plugin written before ``portal_support_needs_of``: it answers one graduate at a time."""
+
+    def __init__(self, needy: int):
+        self.needy = needy
+
+    @hookimpl
+    def portal_support_needs(self, graduate, region):
+        return ["legal", "not-an-area"] if graduate.id == self.needy else []
+
+
 def test_a_plugin_answering_one_graduate_at_a_time_is_still_asked(app_context, regions, people):
     belgorod = regions["belgorod"]
     graduate, other = people["graduate"], people["mentor"]
     db.session.add(SampleNote(region_id=belgorod.id, user_id=graduate.id, text="needs a flat"))
-    db.session.commit()
-    assert graduates_needs([graduate.id, other.id], belgorod) == {graduate.id: ["housing"], other.id: []}
+    host = plugin_host()
+    host.manager.register(OneByOne(other.id), name="one_by_one")
+    try:
+        host.set_enabled(belgorod, "one_by_one", True)
+        db.session.commit()
+        assert graduates_needs([graduate.id, other.id], belgorod) == {graduate.id: ["housing"], other.id: ["legal"]}
+        assert graduates_needs([graduate.id, other.id], belgorod) == {
+            graduate.id: graduate_needs(graduate, belgorod), other.id: graduate_needs(other, belgorod)}
+    finally:
+        host.manager.unregister(name="one_by_one")
     assert graduates_needs([], belgorod) == {}
 
 

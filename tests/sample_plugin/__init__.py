@@ -71,6 +71,15 @@ def portal_support_needs(graduate, region):
 
 
 @hookimpl
+def portal_support_needs_of(graduate_ids, region):
+    from tests.sample_plugin.models import SampleNote
+
+    noted = {note.user_id for note in SampleNote.query.filter(SampleNote.region_id == region.id,
+                                                              SampleNote.user_id.in_(graduate_ids))}
+    return {user_id: ["housing", "not-an-area"] for user_id in noted}
+
+
+@hookimpl
 def portal_help_offers(region, graduate, need):
     """A note-taking offer for a housing need (the kit leaves out anything that is not a HelpOffer)."""
     from portal.kit import HelpOffer
