@@ -795,7 +795,8 @@ class AppealTally(db.Model):
 
     __tablename__ = "casework_appeal_tally"
 
-    region_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), primary_key=True,
+                                           autoincrement=False)
     service_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     month: Mapped[date] = mapped_column(primary_key=True)
     type: Mapped[str] = mapped_column(String(30), primary_key=True)
@@ -811,10 +812,25 @@ class DifficultyTally(db.Model):
 
     __tablename__ = "casework_difficulty_tally"
 
-    region_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), primary_key=True,
+                                           autoincrement=False)
     service_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     month: Mapped[date] = mapped_column(primary_key=True)
     area: Mapped[str] = mapped_column(String(30), primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class RecordTally(db.Model):
+    """How many records of a service are in a status with their next assessment due on a day (``due_on``
+    9999-12-31: none due), merged-away records not counted: statuses, and overdue assessments for any today."""
+
+    __tablename__ = "casework_record_tally"
+
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), primary_key=True,
+                                           autoincrement=False)
+    service_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    due_on: Mapped[date] = mapped_column(primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
 
 
@@ -824,7 +840,8 @@ class LevelTally(db.Model):
 
     __tablename__ = "casework_level_tally"
 
-    region_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id", ondelete="CASCADE"), primary_key=True,
+                                           autoincrement=False)
     service_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     since: Mapped[date] = mapped_column(primary_key=True)
     level: Mapped[str] = mapped_column(String(20), primary_key=True)

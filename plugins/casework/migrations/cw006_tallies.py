@@ -1,4 +1,4 @@
-"""casework: the monitoring's kept totals (appeals, difficulties, support levels), counted from what is there
+"""casework: the monitoring's kept totals (appeals, difficulties, support levels, records), counted from what is there
 
 Revision ID: cw006_tallies
 Revises: cw005_monitoring
@@ -29,6 +29,7 @@ def upgrade():
     sa.Column('appeals', sa.Integer(), nullable=False),
     sa.Column('resolved', sa.Integer(), nullable=False),
     sa.Column('in_time', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['region_id'], ['region.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('region_id', 'service_id', 'month', 'type', 'taken')
     )
     op.create_table('casework_difficulty_tally',
@@ -37,7 +38,17 @@ def upgrade():
     sa.Column('month', sa.Date(), nullable=False),
     sa.Column('area', sa.String(length=30), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['region_id'], ['region.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('region_id', 'service_id', 'month', 'area')
+    )
+    op.create_table('casework_record_tally',
+    sa.Column('region_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('service_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['region_id'], ['region.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('region_id', 'service_id', 'status', 'due_on')
     )
     op.create_table('casework_level_tally',
     sa.Column('region_id', sa.Integer(), autoincrement=False, nullable=False),
@@ -45,6 +56,7 @@ def upgrade():
     sa.Column('since', sa.Date(), nullable=False),
     sa.Column('level', sa.String(length=20), nullable=False),
     sa.Column('change', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['region_id'], ['region.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('region_id', 'service_id', 'since', 'level')
     )
     op.drop_index('ix_casework_appeal_figures', table_name='casework_appeal')
@@ -60,5 +72,6 @@ def downgrade():
     op.create_index('ix_casework_appeal_figures', 'casework_appeal',
                     ['region_id', 'received_at', 'type', 'status', 'service_id', 'due_on', 'closed_at'], unique=False)
     op.drop_table('casework_level_tally')
+    op.drop_table('casework_record_tally')
     op.drop_table('casework_difficulty_tally')
     op.drop_table('casework_appeal_tally')

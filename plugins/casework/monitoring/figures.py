@@ -25,7 +25,7 @@ from sqlalchemy import and_, func, select
 
 from plugins.casework.models import (APPEAL_TYPE_LABELS, ASSESSMENT_AREA_LABELS, RECORD_STATUS_LABELS,
                                      SUPPORT_LEVEL_LABELS, AppealType, AssessmentArea, GraduateRecord,
-                                     RecordStatus, SupportLevel, SupportService)
+                                     RecordStatus, RecordTally, SupportLevel, SupportService)
 from plugins.casework.monitoring import appeals, tallies
 from plugins.casework.monitoring.periods import Period
 from portal.kit import db
@@ -95,41 +95,38 @@ def level_counts(scope: Scope, start: date, end: date) -> tuple[dict, dict]:
 
 
 def status_counts(scope: Scope) -> dict[tuple[int, RecordStatus], int]:
-    rows = db.session.execute(select(GraduateRecord.region_id, GraduateRecord.status, func.count())
-                              .where(scope.records()).group_by(GraduateRecord.region_id, GraduateRecord.status))
-    return {(region_id, RecordStatus(status)): count for region_id, status, count in rows}
-
-
-def _supported_now():
-    return GraduateRecord.status == RecordStatus.under_support
-
-
-def _overdue(day: date):
-    return _supported_now() & GraduateRecord.assessment_due_on.is_not(None) & (GraduateRecord.assessment_due_on < day)
+    found: dict = {}
+    for (region_id, _service_id, status), (count,) in tallies.record_sums(scope).items():
+        key = (region_id, RecordStatus(status))
+        found[key] = found.get(key, 0) + count
+    return {key: count for key, count in found.items() if count}
 
 
 def overdue_per_service(scope: Scope, day: date) -> list[tuple[int, str, int, int]]:
     """(service id, name, under support, overdue) for every service of the scope, resource centre excepted."""
-    joined = and_(GraduateRecord.service_id == SupportService.id, GraduateRecord.merged_into_id.is_(None),
-                  _supported_now())
-    query = (select(SupportService.id, SupportService.name, func.count(GraduateRecord.id),
-                    func.count(GraduateRecord.id).filter(GraduateRecord.assessment_due_on < day))
-             .select_from(SupportService).outerjoin(GraduateRecord, joined)
+    supported = RecordTally.status == RecordStatus.under_support.value
+    joined = and_(RecordTally.service_id == SupportService.id, supported)
+    count = func.coalesce(func.sum(RecordTally.count), 0)
+    query = (select(SupportService.id, SupportService.name, count,
+                    func.coalesce(func.sum(RecordTally.count).filter(RecordTally.due_on < day), 0))
+             .select_from(SupportService).outerjoin(RecordTally, joined)
              .where(~SupportService.is_resource_centre)
              .group_by(SupportService.id, SupportService.name).order_by(SupportService.name, SupportService.id))
     if scope.region_id is not None:
         query = query.where(SupportService.region_id == scope.region_id)
     if scope.service_id is not None:
         query = query.where(SupportService.id == scope.service_id)
-    return [tuple(row) for row in db.session.execute(query)]
+    return [(service_id, name, int(under), int(overdue)) for service_id, name, under, overdue in db.session.execute(query)]
 
 
 def overdue_counts(scope: Scope, day: date) -> dict[int, tuple[int, int]]:
     """Per region: (under support today, of them with the assessment overdue)."""
-    rows = db.session.execute(
-        select(GraduateRecord.region_id, func.count(), func.count().filter(GraduateRecord.assessment_due_on < day))
-        .where(scope.records(), _supported_now()).group_by(GraduateRecord.region_id))
-    return {region_id: (supported, overdue) for region_id, supported, overdue in rows}
+    found: dict = {}
+    for (region_id, _service_id, status), (count, overdue) in tallies.record_sums(scope, day).items():
+        if status == RecordStatus.under_support.value:
+            was = found.get(region_id, (0, 0))
+            found[region_id] = (was[0] + count, was[1] + overdue)
+    return {region_id: counts for region_id, counts in found.items() if counts[0]}
 
 
 def share(part: int, whole: int) -> float | None:

@@ -25,22 +25,24 @@ from sqlalchemy.orm import Session
 
 from plugins.casework.models import (Appeal, AppealStatus, AppealTally, Assessment, AssessmentArea,
                                      DifficultyTally, GraduateRecord, LevelChange, LevelChangeStatus, LevelTally,
-                                     SupportContract)
+                                     RecordStatus, RecordTally, SupportContract)
 from portal.kit import Region, db, to_local, to_utc
 
 AREAS = list(AssessmentArea)
 MADE = ""  # DifficultyTally.area of the assessments made
 NO_LEVEL = ""  # LevelTally.level of graduates under support with no level approved yet
 NOT_RESOLVED = -1  # AppealTally.taken of appeals not resolved
+NONE_DUE = date(9999, 12, 31)  # RecordTally.due_on of records with no assessment due
 #: Per total: its table, its key columns and the columns it adds up.
 TABLES = {
     "appeal": (AppealTally, ("region_id", "service_id", "month", "type", "taken"), ("appeals", "resolved", "in_time")),
     "difficulty": (DifficultyTally, ("region_id", "service_id", "month", "area"), ("count",)),
     "level": (LevelTally, ("region_id", "service_id", "since", "level"), ("change",)),
+    "record": (RecordTally, ("region_id", "service_id", "status", "due_on"), ("count",)),
 }
 #: The columns whose change changes a total.
 APPEAL_FIELDS = ("region_id", "service_id", "received_at", "type", "status", "closed_at", "due_on")
-RECORD_FIELDS = ("region_id", "service_id", "merged_into_id")
+RECORD_FIELDS = ("region_id", "service_id", "merged_into_id", "status", "assessment_due_on")
 CHILD_FIELDS = {SupportContract: ("record_id", "starts_on", "ended_on"),
                 LevelChange: ("record_id", "status", "decided_at", "to_level"),
                 Assessment: ("record_id", "assessed_on", "difficulties")}
@@ -113,14 +115,19 @@ def level_steps(contracts, changes, zone) -> list[tuple[date, str | None]]:
 
 
 def record_counts(connection, record_ids, zones: dict | None = None, sign: int = 1, into: dict | None = None) -> dict:
-    """The records' difficulties per month and area and their level steps, as the database has them now."""
+    """The records' status and assessment due, their difficulties per month and area and their level steps, as
+    the database has them now."""
     found = into if into is not None else defaultdict(lambda: [0])
     ids = sorted({i for i in record_ids if i is not None})
     if not ids:
         return found
-    live = {rid: (region_id, service_id or 0) for rid, region_id, service_id in connection.execute(
-        select(GraduateRecord.id, GraduateRecord.region_id, GraduateRecord.service_id)
-        .where(GraduateRecord.id.in_(ids), GraduateRecord.merged_into_id.is_(None)))}
+    live = {}
+    for rid, region_id, service_id, status, due in connection.execute(
+            select(GraduateRecord.id, GraduateRecord.region_id, GraduateRecord.service_id, GraduateRecord.status,
+                   GraduateRecord.assessment_due_on)
+            .where(GraduateRecord.id.in_(ids), GraduateRecord.merged_into_id.is_(None))):
+        live[rid] = (region_id, service_id or 0)
+        found[("record", (region_id, service_id or 0, RecordStatus(status).value, due or NONE_DUE))][0] += sign
     if not live:
         return found
     zones = zones if zones is not None else region_zones(connection, {region for region, _s in live.values()})
@@ -227,17 +234,18 @@ class _Touched:
         self.appeal_ids: set[int] = set()
         self.new_appeals: list = []
         self.record_ids: set[int] = set()
+        self.new_records: list = []
         self.children: list = []
 
     def __bool__(self):
-        return bool(self.appeal_ids or self.new_appeals or self.record_ids or self.children)
+        return bool(self.appeal_ids or self.new_appeals or self.record_ids or self.new_records or self.children)
 
     def appeal_clause(self):
         ids = self.appeal_ids | {a.id for a in self.new_appeals if a.id is not None}
         return Appeal.id.in_(sorted(ids)) if ids else None
 
     def records(self) -> set:
-        found = set(self.record_ids)
+        found = self.record_ids | {r.id for r in self.new_records if r.id is not None}
         for child in self.children:
             found |= _record_ids_of(child)
         return found
@@ -259,7 +267,9 @@ def _before_flush(session, _context, _instances) -> None:
             elif instance in deleted or _changed(instance, APPEAL_FIELDS):
                 touched.appeal_ids.add(instance.id)
         elif isinstance(instance, GraduateRecord):
-            if not new and (instance in deleted or _changed(instance, RECORD_FIELDS)):
+            if new:
+                touched.new_records.append(instance)
+            elif instance in deleted or _changed(instance, RECORD_FIELDS):
                 touched.record_ids.add(instance.id)
         elif type(instance) in CHILD_FIELDS:
             if new or instance in deleted or _changed(instance, CHILD_FIELDS[type(instance)]):
@@ -293,6 +303,12 @@ def changing(records=(), appeals_of_records=()):
     yield
     after = _state(connection, clause, set(records))
     add(connection, _difference(before, after))
+
+
+def records_added(record_ids) -> None:
+    """Records inserted in bulk (an import): what they add."""
+    connection = db.session.connection()
+    add(connection, _difference({}, _state(connection, None, set(record_ids))))
 
 
 # --- counting from scratch -----------------------------------------------------------------------------------------
@@ -431,3 +447,14 @@ def level_sums(scope, start: date, end: date) -> tuple[dict, dict]:
             if n:
                 found[(region_id, level)] = int(n)
     return found_start, found_end
+
+
+def record_sums(scope, day: date | None = None) -> dict:
+    """Per (region, service or None, status): [records, of them with an assessment due before ``day``]."""
+    columns = [RecordTally.region_id, RecordTally.service_id, RecordTally.status, func.sum(RecordTally.count)]
+    if day is not None:
+        columns.append(func.sum(RecordTally.count).filter(RecordTally.due_on < day))
+    rows = db.session.execute(select(*columns).where(*_where(RecordTally, scope))
+                              .group_by(RecordTally.region_id, RecordTally.service_id, RecordTally.status))
+    return {(row[0], row[1] or None, row[2]): [int(n or 0) for n in row[3:]] for row in rows}
+
