@@ -1,7 +1,7 @@
 """casework: the monitoring's kept totals (appeals, difficulties, support levels, records), counted from what is there
 
-Revision ID: cw006_tallies
-Revises: cw005_monitoring
+Revision ID: cw007_tallies
+Revises: cw006_job_lease
 Create Date: 2026-12-01 21:45:00.000000
 
 The totals are filled by the same count the plugin keeps them equal to (plugins.casework.monitoring.tallies).
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'cw006_tallies'
-down_revision = 'cw005_monitoring'
+revision = 'cw007_tallies'
+down_revision = 'cw006_job_lease'
 branch_labels = None
 depends_on = None
 
