@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from portal import create_app  # noqa: E402
 from portal.app.extensions import db  # noqa: E402
+from plugins.casework.models import AssessmentArea  # noqa: E402
 from portal.app.plugins import plugin_host  # noqa: E402
 from portal.models import Membership, MembershipStatus, Municipality, Region, Role, User  # noqa: E402
 
@@ -74,6 +75,13 @@ def _appeal_types():
 
 
 APPEAL_TYPES, APPEAL_DAYS = _appeal_types()
+
+
+#: Each assessment's difficulty bits from its area scores (as migration cw005 sets them).
+DIFFICULTY_BITS = ("UPDATE casework_assessment a SET difficulties = s.bits FROM (SELECT assessment_id, sum(CASE area "
+                   + " ".join(f"WHEN '{area.value}' THEN {1 << k}" for k, area in enumerate(AssessmentArea))
+                   + " ELSE 0 END) AS bits FROM casework_area_score WHERE score IN ('problem', 'critical') "
+                   "GROUP BY assessment_id) s WHERE s.assessment_id = a.id")
 
 
 def sql_array(words) -> str:
@@ -179,6 +187,7 @@ def build(region: Region, records: int) -> dict:
                CASE WHEN (a.id * 7 + k * 13) % 10 >= 8 THEN 'Цель' ELSE '' END
         FROM casework_assessment a, unnest(ARRAY['legal_status','education','housing','income','employment',
              'behaviour','children','army_service','other']) WITH ORDINALITY AS t(area, k)"""),
+        ("difficulty bits", DIFFICULTY_BITS),
         ("level changes", """
         INSERT INTO casework_level_change (record_id, from_level, to_level, status, proposed_by_id, proposed_at,
             decided_by_id, decided_at, reason)
@@ -245,11 +254,22 @@ def build(region: Region, records: int) -> dict:
                                                    "appeals_per_record": APPEALS_PER_RECORD}).rowcount
         sizes[name] = (count, time.perf_counter() - started)
         print(f"  {name}: {count:,} rows in {sizes[name][1]:.1f} s", flush=True)
+    count_totals()
     started = time.perf_counter()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
     print(f"  vacuum analyze: {time.perf_counter() - started:.1f} s", flush=True)
     return sizes
+
+
+def count_totals() -> None:
+    """The rows above were written past the portal's session: count the monitoring's kept totals once."""
+    from plugins.casework.monitoring import tallies
+
+    started = time.perf_counter()
+    with db.engine.begin() as conn:
+        rows = tallies.recount(conn)
+    print(f"  monitoring totals: {rows:,} rows in {time.perf_counter() - started:.1f} s", flush=True)
 
 
 class Counter:

@@ -62,6 +62,7 @@ def add_appeals(region_id: int, wanted: int) -> None:
     with db.engine.begin() as conn:
         conn.execute(text("SET LOCAL session_replication_role = replica"))
         count = conn.execute(text(APPEALS), {"region": region_id, "per_record": per_record}).rowcount
+    registry_bench.count_totals()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE casework_appeal"))
     print(f"appeals: {count:,} added", flush=True)

@@ -25,6 +25,7 @@ from plugins.casework import scope
 from plugins.casework.models import (APPEAL_TYPE_LABELS, FINISHED_APPEAL, OPEN_APPEAL, USUAL_DAYS, Appeal,
                                      AppealAction, AppealActionKind, AppealChannel, AppealStatus, AppealType,
                                      GraduateRecord)
+from plugins.casework.monitoring import tallies
 from portal.kit import Lifecycle, Refusal, User, audit, db, notify, to_local, to_utc, today, utcnow
 
 S = AppealStatus
@@ -240,9 +241,10 @@ def offered(region, appeal: Appeal, offers) -> None:
 
 def hand_over(record: GraduateRecord, service_id: int | None, specialist_id: int | None) -> None:
     """The record went to another service: its open appeals go with it (finished ones stay where they were)."""
-    db.session.execute(update(Appeal).where(Appeal.record_id == record.id, Appeal.status.in_(OPEN_APPEAL))
-                       .values(service_id=service_id, specialist_id=specialist_id)
-                       .execution_options(synchronize_session=False))
+    with tallies.changing(appeals_of_records=[record.id]):
+        db.session.execute(update(Appeal).where(Appeal.record_id == record.id, Appeal.status.in_(OPEN_APPEAL))
+                           .values(service_id=service_id, specialist_id=specialist_id)
+                           .execution_options(synchronize_session=False))
 
 
 # --- reading -------------------------------------------------------------------------------------------------

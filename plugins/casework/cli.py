@@ -34,3 +34,24 @@ def age_out_command(region_code: str | None):
                 moved += 1
             db.session.commit()  # one record at a time: a long run holds no row for long
     click.echo(f"aged out: {moved}")
+
+
+@casework.command("recount")
+@click.option("--region", "region_code", default=None, help="Only this region (its code); every region otherwise.")
+@with_appcontext
+def recount_command(region_code: str | None):
+    """Counts the monitoring's kept totals again from the appeals and records (after rows were written past the
+    portal, e.g. restored or loaded in bulk, or after a region's time zone changed)."""
+    from sqlalchemy import select
+
+    from plugins.casework.monitoring import tallies
+    from portal.kit import Region, db
+
+    ids = None
+    if region_code:
+        ids = [db.session.scalar(select(Region.id).where(Region.code == region_code))]
+        if ids == [None]:
+            raise click.ClickException(f"no region {region_code!r}")
+    rows = tallies.recount(db.session.connection(), ids)
+    db.session.commit()
+    click.echo(f"monitoring totals: {rows} rows")

@@ -583,6 +583,10 @@ class _Loader:
         self.plans()
         self.appeals()
         db.session.flush()
+        # Written in bulk, past the session's events: the monitoring's totals are counted once, at the end.
+        from plugins.casework.monitoring import tallies
+
+        tallies.recount(db.session.connection(), [self.region.id])
 
 
 __all__ = ["DIFFICULTIES", "DIFFICULTIES_PER_AREA", "LEVELS_AT_END", "LEVELS_AT_START", "load", "latest_quarters"]

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugins.casework.models import (Gender, GraduateRecord, LegalStatus, RecordStatus, ServiceMunicipality,
                                      SupportService, name_key)
+from plugins.casework.monitoring import tallies
 from portal.kit import (JOB_LOST, Institution, JobLease, Lifecycle, Municipality, Refusal, User, audit, db,
                         keep_alive, reap_lost_jobs, status_labels, today, utcnow)
 
@@ -666,8 +667,8 @@ def _write(job: RegistryImport, import_id: int, region) -> None:
 
 
 def write_rows(region, job: RegistryImport, rows: list[Row], stamp: datetime) -> None:
-    """One multi-row INSERT for a chunk of rows (inside the import's transaction)."""
-    db.session.execute(insert(GraduateRecord), [{
+    """One multi-row INSERT for a chunk of rows (inside the import's transaction); the monitoring counts them."""
+    ids = db.session.scalars(insert(GraduateRecord).returning(GraduateRecord.id), [{
         "region_id": region.id, "last_name": row.values["last_name"], "first_name": row.values["first_name"],
         "middle_name": row.values["middle_name"], "name_key": row.values["name_key"],
         "birth_date": row.values["birth_date"], "gender": row.values["gender"],
@@ -677,7 +678,8 @@ def write_rows(region, job: RegistryImport, rows: list[Row], stamp: datetime) ->
         "phone": row.values["phone"], "email": row.values["email"], "contacts": row.values["contacts"],
         "service_id": row.values["service_id"], "status": RecordStatus.identified,
         "created_by_id": job.created_by_id, "created_at": stamp, "updated_at": stamp,
-    } for row in rows])
+    } for row in rows]).all()
+    tallies.records_added(ids)
 
 
 def _progress(import_id: int, done: int) -> None:

@@ -20,6 +20,7 @@ from plugins.casework.models import (AGE_OUT, Appeal, Assessment, ConsiliumDecis
                                      GraduateRecord, LevelChange, PlanGoal, PlanTask, RecordHandover, RecordNote,
                                      RecordStatus, ServiceStaff, StatusChange, SupportContract, SupportService,
                                      name_key)
+from plugins.casework.monitoring import tallies
 from plugins.casework.services import service_of_municipality
 from portal.kit import (Institution, Lifecycle, Municipality, Refusal, Role, User, audit, db, hold,
                         refuse_duplicates)
@@ -223,9 +224,10 @@ def merge(region, keep: GraduateRecord, gone: GraduateRecord, by: User) -> None:
     active = {r.id: active_contract(r) for r in (keep, gone)}
     if active[keep.id] is not None and active[gone.id] is not None:
         raise Refusal(MERGE_TWO_CONTRACTS)
-    for model in FOLLOW:
-        db.session.execute(update(model).where(model.record_id == gone.id).values(record_id=keep.id)
-                           .execution_options(synchronize_session=False))
+    with tallies.changing(records=[keep.id, gone.id]):
+        for model in FOLLOW:
+            db.session.execute(update(model).where(model.record_id == gone.id).values(record_id=keep.id)
+                               .execution_options(synchronize_session=False))
     # A consilium discussed both: its decision on the kept record stands.
     both = select(ConsiliumDecision.consilium_id).where(ConsiliumDecision.record_id == keep.id).scalar_subquery()
     for decision in db.session.scalars(select(ConsiliumDecision).where(ConsiliumDecision.record_id == gone.id,

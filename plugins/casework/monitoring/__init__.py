@@ -2,5 +2,6 @@
 
 One job per module: :mod:`.periods` (which quarter or year), :mod:`.figures` (the aggregate queries, each
 figure with its definition), :mod:`.charts` (bars as server-side SVG), :mod:`.exports` (CSV, XLSX and the
-background job for large ones). Every figure is counted by the database (GROUP BY), never by loading records.
+background job for large ones), :mod:`.tallies` (the kept totals the figures sum, kept equal to a recount).
+Every figure is counted by the database (GROUP BY), never by loading records.
 """

@@ -44,8 +44,7 @@ def figures(period: Period) -> list[Figure]:
     day = max(today(region) for region in found)
     start = period.first - timedelta(days=1)
     difficulty, made = counts.difficulty_counts(everyone, period)
-    at_start, at_end = counts.level_counts(everyone, (start, {r.id: counts.end_of_day(start, r) for r in found}),
-                                           (period.last, {r.id: counts.end_of_day(period.last, r) for r in found}))
+    at_start, at_end = counts.level_counts(everyone, start, period.last)
     statuses = counts.status_counts(everyone)
     overdue = counts.overdue_counts(everyone, day)
     kinds, _by_type, medians = appeals.figures(everyone, found, period, day)

@@ -17,19 +17,18 @@ merged-away records never.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import pgettext
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, select
 
 from plugins.casework.models import (APPEAL_TYPE_LABELS, ASSESSMENT_AREA_LABELS, RECORD_STATUS_LABELS,
-                                     SUPPORT_LEVEL_LABELS, AppealType, Assessment, AssessmentArea, GraduateRecord,
-                                     LevelChange, LevelChangeStatus, RecordStatus, SupportContract, SupportLevel,
-                                     SupportService)
-from plugins.casework.monitoring import appeals
+                                     SUPPORT_LEVEL_LABELS, AppealType, AssessmentArea, GraduateRecord,
+                                     RecordStatus, RecordTally, SupportLevel, SupportService)
+from plugins.casework.monitoring import appeals, tallies
 from plugins.casework.monitoring.periods import Period
-from portal.kit import db, to_utc
+from portal.kit import db
 
 #: Levels from the least to the most intensive, as seed 004 lists them.
 LEVEL_ORDER = (SupportLevel.monitoring, SupportLevel.supporting, SupportLevel.intensive)
@@ -75,117 +74,59 @@ class Figure:
 # --- the counts (one query each; keyed by region so the country's view reuses them) ----------------------------
 
 def difficulty_counts(scope: Scope, period: Period) -> tuple[dict[tuple[int, AssessmentArea], int], dict[int, int]]:
-    """Per region and area, the difficulties found; per region, the assessments made (one query: each
-    assessment carries a bit per area scored «problem» or «critical», ``Assessment.difficulties``)."""
-    areas = list(AssessmentArea)
-    bits = [func.sum(Assessment.difficulties.op(">>")(k).op("&")(1)) for k in range(len(areas))]
-    rows = db.session.execute(
-        select(GraduateRecord.region_id, func.count(), *bits)
-        .select_from(Assessment).join(GraduateRecord, GraduateRecord.id == Assessment.record_id)
-        .where(scope.records(), Assessment.assessed_on >= period.first, Assessment.assessed_on <= period.last)
-        .group_by(GraduateRecord.region_id))
+    """Per region and area, the difficulties found; per region, the assessments made (the kept monthly totals of
+    each assessment's areas scored «problem» or «critical», ``Assessment.difficulties``)."""
     found, made = {}, {}
-    for region_id, count, *sums in rows:
-        made[region_id] = count
-        found.update({(region_id, area): int(n or 0) for area, n in zip(areas, sums)})
+    for (region_id, area), count in tallies.difficulty_sums(scope, period).items():
+        if area == tallies.MADE:
+            made[region_id] = count
+        else:
+            found[(region_id, AssessmentArea(area))] = count
     return found, made
 
 
-def end_of_day(day: date, region) -> datetime:
-    """The moment (naive UTC) the region's ``day`` ends."""
-    return to_utc(datetime.combine(day + timedelta(days=1), time(0)), region)
-
-
-def _covered(day: date):
-    """1 where a contract had started on or before ``day`` and had not ended by then."""
-    return case((and_(SupportContract.starts_on <= day,
-                      or_(SupportContract.ended_on.is_(None), SupportContract.ended_on > day)), 1), else_=0)
-
-
-def level_counts(scope: Scope, start: tuple[date, object], end: tuple[date, object]) -> tuple[dict, dict]:
-    """Graduates under support at the end of each (day, moment) by their last level approved before the moment
-    (naive UTC, or {region id: moment}): ({(region, level or None): n} at the start, the same at the end).
-
-    One query, one pass, no per-record lookups: each record's contracts give two flags (under support on each
-    day); its approved level changes become spans (from one approval to the next, ``lead()`` in the index's
-    order, read from the index alone), and per record the span holding at each moment gives its level then
-    (at most one holds: ``max``). The records are then counted per (level at the start, level at the end), a
-    handful of groups; no level holding is "no level approved yet".
-    """
-    (first_day, first_moment), (last_day, last_moment) = start, end
-    cover = (select(SupportContract.record_id.label("record_id"), func.max(GraduateRecord.region_id).label("region_id"),
-                    func.max(_covered(first_day)).label("at_start"), func.max(_covered(last_day)).label("at_end"))
-             .join(GraduateRecord, GraduateRecord.id == SupportContract.record_id).where(scope.records())
-             .group_by(SupportContract.record_id).subquery("cover"))
-    spans = (select(LevelChange.record_id.label("record_id"), LevelChange.to_level.label("level"),
-                    LevelChange.decided_at.label("since"),
-                    func.lead(LevelChange.decided_at).over(partition_by=LevelChange.record_id,
-                                                          order_by=(LevelChange.decided_at, LevelChange.id))
-                    .label("until"))
-             .where(LevelChange.status == LevelChangeStatus.approved, LevelChange.decided_at.is_not(None))
-             .subquery("spans"))
-
-    def level_at(moment):
-        if isinstance(moment, dict):  # each region's own moment (their clocks differ)
-            moment = case(moment, value=cover.c.region_id)
-        holds = (spans.c.since < moment) & (spans.c.until.is_(None) | (spans.c.until >= moment))
-        return func.max(case((holds, spans.c.level), else_=None))
-
-    per_record = (select(func.max(cover.c.region_id).label("region_id"), func.max(cover.c.at_start).label("at_start"),
-                         func.max(cover.c.at_end).label("at_end"), level_at(first_moment).label("level_start"),
-                         level_at(last_moment).label("level_end"))
-                  .select_from(cover).outerjoin(spans, spans.c.record_id == cover.c.record_id)
-                  .where((cover.c.at_start == 1) | (cover.c.at_end == 1)).group_by(cover.c.record_id).subquery())
-    rows = db.session.execute(
-        select(per_record.c.region_id, per_record.c.level_start, per_record.c.level_end,
-               func.sum(per_record.c.at_start), func.sum(per_record.c.at_end))
-        .group_by(per_record.c.region_id, per_record.c.level_start, per_record.c.level_end))
-    found_start: dict = {}
-    found_end: dict = {}
-    for region_id, level_start, level_end, at_start, at_end in rows:
-        for found, level, count in ((found_start, level_start, at_start), (found_end, level_end, at_end)):
-            if count:
-                key = (region_id, SupportLevel(level) if level is not None else None)
-                found[key] = found.get(key, 0) + int(count)
-    return found_start, found_end
+def level_counts(scope: Scope, start: date, end: date) -> tuple[dict, dict]:
+    """Graduates under support at the end of the quarter ends ``start`` and ``end`` by their last level approved by
+    then: ({(region, level or None): n} at the start, the same at the end), summed from the kept level changes
+    (a record adds one where a contract starts, moves where a level is approved, leaves where it ends)."""
+    found = tallies.level_sums(scope, start, end)
+    return tuple({(region_id, SupportLevel(level) if level != tallies.NO_LEVEL else None): n
+                  for (region_id, level), n in part.items()} for part in found)
 
 
 def status_counts(scope: Scope) -> dict[tuple[int, RecordStatus], int]:
-    rows = db.session.execute(select(GraduateRecord.region_id, GraduateRecord.status, func.count())
-                              .where(scope.records()).group_by(GraduateRecord.region_id, GraduateRecord.status))
-    return {(region_id, RecordStatus(status)): count for region_id, status, count in rows}
-
-
-def _supported_now():
-    return GraduateRecord.status == RecordStatus.under_support
-
-
-def _overdue(day: date):
-    return _supported_now() & GraduateRecord.assessment_due_on.is_not(None) & (GraduateRecord.assessment_due_on < day)
+    found: dict = {}
+    for (region_id, _service_id, status), (count,) in tallies.record_sums(scope).items():
+        key = (region_id, RecordStatus(status))
+        found[key] = found.get(key, 0) + count
+    return {key: count for key, count in found.items() if count}
 
 
 def overdue_per_service(scope: Scope, day: date) -> list[tuple[int, str, int, int]]:
     """(service id, name, under support, overdue) for every service of the scope, resource centre excepted."""
-    joined = and_(GraduateRecord.service_id == SupportService.id, GraduateRecord.merged_into_id.is_(None),
-                  _supported_now())
-    query = (select(SupportService.id, SupportService.name, func.count(GraduateRecord.id),
-                    func.count(GraduateRecord.id).filter(GraduateRecord.assessment_due_on < day))
-             .select_from(SupportService).outerjoin(GraduateRecord, joined)
+    supported = RecordTally.status == RecordStatus.under_support.value
+    joined = and_(RecordTally.service_id == SupportService.id, supported)
+    count = func.coalesce(func.sum(RecordTally.count), 0)
+    query = (select(SupportService.id, SupportService.name, count,
+                    func.coalesce(func.sum(RecordTally.count).filter(RecordTally.due_on < day), 0))
+             .select_from(SupportService).outerjoin(RecordTally, joined)
              .where(~SupportService.is_resource_centre)
              .group_by(SupportService.id, SupportService.name).order_by(SupportService.name, SupportService.id))
     if scope.region_id is not None:
         query = query.where(SupportService.region_id == scope.region_id)
     if scope.service_id is not None:
         query = query.where(SupportService.id == scope.service_id)
-    return [tuple(row) for row in db.session.execute(query)]
+    return [(service_id, name, int(under), int(overdue)) for service_id, name, under, overdue in db.session.execute(query)]
 
 
 def overdue_counts(scope: Scope, day: date) -> dict[int, tuple[int, int]]:
     """Per region: (under support today, of them with the assessment overdue)."""
-    rows = db.session.execute(
-        select(GraduateRecord.region_id, func.count(), func.count().filter(GraduateRecord.assessment_due_on < day))
-        .where(scope.records(), _supported_now()).group_by(GraduateRecord.region_id))
-    return {region_id: (supported, overdue) for region_id, supported, overdue in rows}
+    found: dict = {}
+    for (region_id, _service_id, status), (count, overdue) in tallies.record_sums(scope, day).items():
+        if status == RecordStatus.under_support.value:
+            was = found.get(region_id, (0, 0))
+            found[region_id] = (was[0] + count, was[1] + overdue)
+    return {region_id: counts for region_id, counts in found.items() if counts[0]}
 
 
 def share(part: int, whole: int) -> float | None:
@@ -288,8 +229,7 @@ def for_scope(region, scope: Scope, period: Period, day: date) -> list[Figure]:
     difficulties, made = difficulty_counts(scope, period)
     start_day = period.first - timedelta(days=1)
     kinds, by_type, overall = appeals.figures(scope, [region], period, day)
-    at_start, at_end = level_counts(scope, (start_day, end_of_day(start_day, region)),
-                                    (period.last, end_of_day(period.last, region)))
+    at_start, at_end = level_counts(scope, start_day, period.last)
     figures = [
         difficulties_figure(difficulties, region_id, made.get(region_id, 0)),
         levels_figure(at_start, at_end, region_id, period),

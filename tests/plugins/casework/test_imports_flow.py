@@ -106,6 +106,11 @@ def test_2300_rows_are_previewed_then_imported_in_one_job(app, services, centre,
     assert in_oskol == 1150
     done = centre.get(f"{BASE}/imports/{job.id}").get_data(as_text=True)
     assert "2300 records are added to the registry." in done
+    # The monitoring counts them (written in bulk, past the session's events).
+    from tests.plugins.casework.test_monitoring_tallies import assert_kept_equals_a_recount
+
+    kept = assert_kept_equals_a_recount()
+    assert sum(v[0] for (kind, key), v in kept.items() if kind == "record" and key[2] == "identified") == 2300
 
 
 def test_rows_with_problems_are_listed_and_nothing_is_written(app, services, centre, regions):
