@@ -1,7 +1,7 @@
 """Mentorship flows through the pages: profiles, board, proposals, decisions, meetings, ending."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from plugins.mentorship import pairs
 from plugins.mentorship.models import (GraduateProfile, Meeting, MentorProfile, Mentorship, MentorshipStatus,
                                        PairSpecialist)
 from portal.app.extensions import db
+from portal.kit import today
 from portal.models import AuditEvent, Notification
 from tests.helpers import form_errors, make_user
 from tests.plugins.mentorship.conftest import add_graduate, add_mentor, agree
@@ -395,12 +396,12 @@ def test_meeting_log_is_kept_by_mentor_and_specialists_not_by_other_mentors(clie
     row = _active(people, belgorod)
     client.login_as(people["mentor"])
     future = client.post(f"{BASE}/mentorships/{row.id}/meetings", data={
-        "met_on": (date.today() + timedelta(days=3)).isoformat(), "what_was_done": "Сходили в МФЦ"})
+        "met_on": (today(belgorod) + timedelta(days=3)).isoformat(), "what_was_done": "Сходили в МФЦ"})
     assert future.status_code == 422 and "Сходили в МФЦ" in future.get_data(as_text=True)
     assert client.post(f"{BASE}/mentorships/{row.id}/meetings", data={"met_on": "вчера", "what_was_done": "x"}
                        ).status_code == 422
     ok = client.post(f"{BASE}/mentorships/{row.id}/meetings", data={
-        "met_on": date.today().isoformat(), "what_was_done": "Сходили в МФЦ", "next_step": "Паспорт"})
+        "met_on": today(belgorod).isoformat(), "what_was_done": "Сходили в МФЦ", "next_step": "Паспорт"})
     assert ok.status_code == 302 and db.session.scalar(select(Meeting)).next_step == "Паспорт"
     client.login_as(people["specialist"])  # a specialist who does not follow the pair
     assert client.get(f"{BASE}/mentorships/{row.id}").status_code == 404
@@ -412,7 +413,7 @@ def test_meeting_log_is_kept_by_mentor_and_specialists_not_by_other_mentors(clie
     client.login_as(pool["other"])
     assert client.get(f"{BASE}/mentorships/{row.id}").status_code == 404
     assert client.post(f"{BASE}/mentorships/{row.id}/meetings", data={
-        "met_on": date.today().isoformat(), "what_was_done": "чужое"}).status_code == 404
+        "met_on": today(belgorod).isoformat(), "what_was_done": "чужое"}).status_code == 404
     client.login_as(people["graduate"])
     assert "Сходили в МФЦ" not in client.get(f"{BASE}/mentorships/{row.id}").get_data(as_text=True)
 
@@ -455,7 +456,8 @@ def test_export_and_erasure(app_context, people, pool, belgorod):
     from portal.accounts.people import erase_person, export_person
 
     row = _active(people, belgorod)
-    db.session.add(Meeting(mentorship=row, author_id=people["mentor"].id, met_on=date.today(), what_was_done="МФЦ"))
+    db.session.add(Meeting(mentorship=row, author_id=people["mentor"].id, met_on=today(belgorod),
+                           what_was_done="МФЦ"))
     db.session.commit()
     data = export_person(people["graduate"])["plugins"]["mentorship"]
     assert data["graduate_profiles"][0]["areas"] == ["housing"]
@@ -614,7 +616,7 @@ def test_the_coordinator_names_the_specialists_who_follow_a_pair(client, people,
     assert people["graduate"].name in client.get(f"{BASE}/mentorships").get_data(as_text=True)
     assert "Активных пар, которые вы сопровождаете: 1" in client.get("/belgorod/").get_data(as_text=True)
     assert client.post(f"{BASE}/mentorships/{row.id}/meetings", data={
-        "met_on": date.today().isoformat(), "what_was_done": "Сходили в МФЦ"}).status_code == 302
+        "met_on": today(belgorod).isoformat(), "what_was_done": "Сходили в МФЦ"}).status_code == 302
     client.login_as(people["graduate"])  # the graduate knows who reads the log
     assert "Вера Сидорова" in client.get(f"{BASE}/mentorships/{row.id}").get_data(as_text=True)
 
