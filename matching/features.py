@@ -234,6 +234,8 @@ class FeatureSpace:
             self.about_dimensions = int(self.g_about.shape[1])
         # Mentor rows too, for the similarity of a few given pairs (exact mode only).
         self.m_about = self.m_about_t.T.tocsr() if self.g_about is not None and not self.about_dense else None
+        # Reduced space: mentor rows contiguous, so gathering a few mentors' vectors per graduate is fast.
+        self.m_about_rows = np.ascontiguousarray(self.m_about_t.T) if self.about_dense else None
 
     # --- fast path: the weighted score without materialising each component -------------------
 
@@ -327,7 +329,7 @@ class FeatureSpace:
         if self.g_about is None:
             return np.zeros(cols.shape, dtype=np.float32)
         if self.about_dense:
-            m_vectors = self.m_about_t.T[cols]  # rows x k x d
+            m_vectors = self.m_about_rows[cols]  # rows x k x d
             return np.einsum("rd,rkd->rk", self.g_about[rows], m_vectors)
         repeated = self.g_about[np.repeat(rows, cols.shape[1])]
         mentors = self.m_about[cols.reshape(-1)]
