@@ -156,6 +156,7 @@ class PairReasons:
         masks = masks.astype(np.int64)
         n_items = _popcount64(masks)
         same_place = (self.g_municipality[g] == self.m_municipality[m]) & (self.g_municipality[g] >= 0)
+        about_float32 = np.asarray(about).dtype == np.float32
         about = np.asarray(about, dtype=np.float64)
         similar = about >= SIMILAR_ABOUT
         present = np.stack([n_shared > 0, n_items > 0, same_place, similar], axis=1)
@@ -167,19 +168,27 @@ class PairReasons:
         contribution[:, 2] = weights["same_municipality"]
         contribution[:, 3] = weights["about"] * about
         keys = np.where(present, -contribution, np.inf)
-        order = np.argsort(keys, axis=1, kind="stable")
+        # Place of each reason in the pair's list: a stable sort of 4 keys, as ranks (16 comparisons).
+        rank = np.zeros(keys.shape, dtype=np.int64)
+        for i in range(4):
+            for j in range(4):
+                if j < i:
+                    rank[:, i] += keys[:, j] <= keys[:, i]
+                elif j > i:
+                    rank[:, i] += keys[:, j] < keys[:, i]
         learned = (np.asarray(probability, dtype=np.float64) >= LEARNED_REASON if probability is not None
                    else np.zeros(len(g), dtype=bool))
         # Distinct keys of the reasons that vary: (graduate, shared-interests mask), about, probability.
         interest_keys, interest_of = np.unique(np.stack([g, masks], axis=1)[present[:, 1]], axis=0,
                                                return_inverse=True)
-        abouts, about_of = np.unique(about[similar], return_inverse=True)
+        abouts, about_of = np.unique(_two_places(about[similar], about_float32), return_inverse=True)
         if probability is not None:
-            probabilities, probability_of = np.unique(np.asarray(probability, dtype=np.float64)[learned],
-                                                      return_inverse=True)
+            float32 = np.asarray(probability).dtype == np.float32
+            probabilities, probability_of = np.unique(
+                _two_places(np.asarray(probability, dtype=np.float64)[learned], float32), return_inverse=True)
         else:
             probabilities, probability_of = np.zeros(0), np.zeros(0, dtype=np.int64)
-        return {"g": g, "m": m, "present": present, "order": order, "shared_areas": shared_areas,
+        return {"g": g, "m": m, "present": present, "rank": rank, "shared_areas": shared_areas,
                 "interest_keys": interest_keys, "interest_of": interest_of.ravel(), "abouts": abouts,
                 "about_of": about_of.ravel(), "learned": learned, "probabilities": probabilities,
                 "probability_of": probability_of.ravel(), "municipality": self.g_municipality[g],
@@ -201,10 +210,12 @@ class PairReasons:
         # Shared interests: the graduate's words whose bits are set, in the graduate's order.
         graduates = self.graduates
         ids[present[:, 1], 1] = len(table) + numbers["interest_of"]
+        known = cache.cache
         for g_index, mask in numbers["interest_keys"].tolist():
             interests = graduates[g_index].interests
-            table.append(cache.reason("shared_interests", "items",
-                                      [word for bit, word in enumerate(interests) if mask >> bit & 1]))
+            items = tuple([word for bit, word in enumerate(interests) if mask >> bit & 1])
+            found = known.get(("shared_interests", items))
+            table.append(found if found is not None else cache.reason("shared_interests", "items", list(items)))
         # Same municipality: one reason per municipality.
         codes, code_of = np.unique(numbers["municipality"][present[:, 2]], return_inverse=True)
         first_graduate = {}
@@ -215,22 +226,43 @@ class PairReasons:
                      for code in codes.tolist())
         ids[present[:, 3], 3] = len(table) + numbers["about_of"]
         table.extend(cache.rounded("similar_about", "similarity", numbers["abouts"]))
-        ids[:, :4] = np.take_along_axis(ids[:, :4], numbers["order"], axis=1)
+        placed = np.empty((n, 4), dtype=np.int64)
+        np.put_along_axis(placed, numbers["rank"], ids[:, :4], axis=1)
+        ids[:, :4] = placed
         ids[numbers["learned"], 4] = len(table) + numbers["probability_of"]
         table.extend(cache.rounded("learned", "probability", numbers["probabilities"]))
 
+        # Each pair's ids, present ones first; then, per number of reasons, one 2-d object array whose
+        # tolist() makes all those pairs' lists at once.
         valid = ids >= 0
+        counts = valid.sum(axis=1)
+        ids = np.take_along_axis(ids, np.argsort(~valid, axis=1, kind="stable"), axis=1)
         objects = np.empty(len(table), dtype=object)
         objects[:] = table
-        flat = objects[ids[valid]].tolist()
-        ends = np.cumsum(valid.sum(axis=1)).tolist()
-        out = [flat[start:end] for start, end in zip([0] + ends[:-1], ends)]
+        out: list = [None] * n
+        for count in range(ids.shape[1] + 1):
+            chosen = np.flatnonzero(counts == count)
+            if not chosen.size:
+                continue
+            if count:
+                made = objects[ids[chosen, :count]].tolist()
+            else:
+                made = [[] for _ in range(chosen.size)]
+            for i, reasons in zip(chosen.tolist(), made):
+                out[i] = reasons
         for i in np.flatnonzero(numbers["fallback"]).tolist():
             probability = numbers["probability"]
             out[i] = cache.for_pair(graduates[int(numbers["g"][i])], self.mentors[int(numbers["m"][i])],
                                     float(numbers["about"][i]),
                                     float(probability[i]) if probability is not None else None)
         return out
+
+
+def _two_places(values: np.ndarray, from_float32: bool) -> np.ndarray:
+    """Values rounded to 2 places as Python's ``round`` does. A float32 value times 100 is exact in float64,
+    so numpy's rint-based rounding gives the same (half to even on the exact value); other values are left as
+    they are, to be rounded one distinct value at a time by ``ReasonCache.rounded``."""
+    return np.round(values, 2) if from_float32 else values
 
 
 def _popcount64(values: np.ndarray) -> np.ndarray:

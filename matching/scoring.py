@@ -96,6 +96,7 @@ def suggest(graduates: Sequence[Profile], mentors: Sequence[Profile], k: int = 5
     size = chunk_size or chunk_rows(len(mentors))
     starts = range(0, len(graduates), size)
     cache = ReasonCache(WEIGHTS)
+    mentor_ids = [m.id for m in mentors]
     explain = PairReasons(graduates, mentors, space.g_municipality, space.m_municipality, WEIGHTS)
 
     def rank(start: int) -> tuple:
@@ -109,9 +110,9 @@ def suggest(graduates: Sequence[Profile], mentors: Sequence[Profile], k: int = 5
         for start in starts:
             pending.append(pool.submit(rank, start))
             if len(pending) >= WINDOW:
-                _collect(pending.popleft().result(), graduates, mentors, result, explain, cache)
+                _collect(pending.popleft().result(), graduates, mentor_ids, result, explain, cache)
         while pending:
-            _collect(pending.popleft().result(), graduates, mentors, result, explain, cache)
+            _collect(pending.popleft().result(), graduates, mentor_ids, result, explain, cache)
     return result
 
 
@@ -172,23 +173,19 @@ def _rank_block(space: FeatureSpace, rows: np.ndarray, model: Any, excluded: dic
     return rows.tolist(), counts.tolist(), pair_cols.tolist(), scores.tolist(), numbers
 
 
-def _collect(ranked: tuple, graduates: list[Profile], mentors: list[Profile],
+def _collect(ranked: tuple, graduates: list[Profile], mentor_ids: list[str],
              result: dict[str, list[Suggestion]], explain: PairReasons, cache: ReasonCache) -> None:
     """The suggestions of a ranked block. Scores: float32 values are exact in float64 and their product
     by 10 ** SCORE_PLACES too, so numpy's rounding is Python's ``round``."""
     rows, counts, cols, scores, numbers = ranked
     reasons = explain.lists(numbers, cache)
-    mentor_ids = [m.id for m in mentors] if len(mentors) <= len(cols) else None
     at = 0
     for g_index, count in zip(rows, counts):
         if not count:
             continue
         end = at + count
         items = result[graduates[g_index].id]
-        if mentor_ids is not None:
-            items.extend(map(Suggestion, [mentor_ids[c] for c in cols[at:end]], scores[at:end], reasons[at:end]))
-        else:
-            items.extend(map(Suggestion, [mentors[c].id for c in cols[at:end]], scores[at:end], reasons[at:end]))
+        items.extend(map(Suggestion, [mentor_ids[c] for c in cols[at:end]], scores[at:end], reasons[at:end]))
         at = end
 
 
