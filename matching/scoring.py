@@ -10,6 +10,7 @@ import numpy as np
 from .features import INADMISSIBLE, Block, FeatureSpace, Vocabulary
 from .profiles import Profile, Reason, Suggestion
 from .reasons import LEARNED_REASON, SIMILAR_ABOUT, PairReasons, ReasonCache  # noqa: F401 (re-exported)
+from .threads import one_blas_thread
 
 if TYPE_CHECKING:
     from .model import DecisionModel
@@ -99,9 +100,12 @@ def suggest(graduates: Sequence[Profile], mentors: Sequence[Profile], k: int = 5
     mentor_ids = [m.id for m in mentors]
     explain = PairReasons(graduates, mentors, space.g_municipality, space.m_municipality, WEIGHTS)
 
+    parallel = len(starts) > 1 and WORKERS > 1
+
     def rank(start: int) -> tuple:
-        return _rank_block(space, np.arange(start, min(start + size, len(graduates))), model, excluded, kk,
-                           explain)
+        with one_blas_thread(parallel):
+            return _rank_block(space, np.arange(start, min(start + size, len(graduates))), model, excluded, kk,
+                               explain)
 
     # Blocks are scored in worker threads (numpy and BLAS release the GIL) while this thread builds
     # the suggestions of the previous blocks; at most WINDOW blocks are in flight, to bound memory.
