@@ -59,7 +59,8 @@ class ReasonCache:
             found = self.sets[id(person)] = (area_mask(person), frozenset(person.interests), person)  # keeps id()
         return found
 
-    def for_pair(self, graduate: Profile, mentor: Profile, about: float, probability: float | None) -> list[Reason]:
+    def for_pair(self, graduate: Profile, mentor: Profile, about: float,
+                 probability: float | None) -> list[Reason]:
         """The reasons of one pair, from what actually contributed, biggest contribution first."""
         weights = self.weights
         g_mask, _g_set, _ = self._profile(graduate)
@@ -70,8 +71,8 @@ class ReasonCache:
             cover = self.cover_cache.get((shared, g_mask))
             if cover is None:
                 areas = [a for a in graduate.areas if shared >> AREA_BIT[a] & 1]
-                cover = self.cover_cache[(shared, g_mask)] = (
-                    weights["cover"] * len(areas) / len(graduate.areas), self.reason("covers_needs", "areas", areas))
+                cover = self.cover_cache[(shared, g_mask)] = (weights["cover"] * len(areas) / len(graduate.areas),
+                                                              self.reason("covers_needs", "areas", areas))
             found.append(cover)
         if graduate.interests and m_set:
             items = [w for w in graduate.interests if w in m_set]
@@ -219,11 +220,12 @@ class PairReasons:
         # Same municipality: one reason per municipality.
         codes, code_of = np.unique(numbers["municipality"][present[:, 2]], return_inverse=True)
         first_graduate = {}
-        for index, code in zip(numbers["g"][present[:, 2]].tolist(), numbers["municipality"][present[:, 2]].tolist()):
+        same = present[:, 2]
+        for index, code in zip(numbers["g"][same].tolist(), numbers["municipality"][same].tolist()):
             first_graduate.setdefault(code, index)
         ids[present[:, 2], 2] = len(table) + code_of.ravel()
-        table.extend(cache.reason("same_municipality", "municipality", graduates[first_graduate[code]].municipality)
-                     for code in codes.tolist())
+        table.extend(cache.reason("same_municipality", "municipality",
+                                  graduates[first_graduate[code]].municipality) for code in codes.tolist())
         ids[present[:, 3], 3] = len(table) + numbers["about_of"]
         table.extend(cache.rounded("similar_about", "similarity", numbers["abouts"]))
         placed = np.empty((n, 4), dtype=np.int64)

@@ -28,4 +28,5 @@ def test_char_tfidf_equals_scikit_learn_on_random_texts():
     columns = [ours.vocabulary_[gram] for gram in reference.get_feature_names_out()]
     assert np.allclose(found[:, columns].toarray(), expected.toarray(), atol=1e-6)
     unseen = ["новые слова abc", ""]
-    assert np.allclose(ours.transform(unseen)[:, columns].toarray(), reference.transform(unseen).toarray(), atol=1e-6)
+    assert np.allclose(ours.transform(unseen)[:, columns].toarray(), reference.transform(unseen).toarray(),
+                       atol=1e-6)
