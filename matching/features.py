@@ -20,7 +20,6 @@ from typing import Iterator, Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import MultiLabelBinarizer, normalize
 
 from .profiles import AREAS, Profile, normalise_text
@@ -111,7 +110,6 @@ class CharTfidf:
     """
 
     def __init__(self) -> None:
-        self._analyse = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4), lowercase=False).build_analyzer()
         self.vocabulary_: dict[str, int] = {}
         self.idf_: np.ndarray | None = None
 
@@ -128,7 +126,7 @@ class CharTfidf:
         w_indptr, w_indices = [0], []
         vocabulary = self.vocabulary_
         for word in words:
-            for gram in self._analyse(word):
+            for gram in _word_grams(word):
                 column = vocabulary.get(gram)
                 if column is None and grow:
                     column = vocabulary[gram] = len(vocabulary)
@@ -161,6 +159,21 @@ class CharTfidf:
 
     def transform(self, texts: list[str]) -> sparse.csr_matrix:
         return self._weighted(self._counts(texts, grow=False))
+
+
+def _word_grams(word: str) -> list[str]:
+    """A word's character 3- and 4-grams, padded with a space each side: what scikit-learn's "char_wb"
+    analyser gives for one word (a word shorter than the n-grams counts once, as itself padded)."""
+    padded = f" {word} "
+    size = len(padded)
+    if size <= 3:
+        return [padded]
+    grams = [padded[i:i + 3] for i in range(size - 2)]
+    if size == 4:
+        grams.append(padded)
+    else:
+        grams.extend(padded[i:i + 4] for i in range(size - 3))
+    return grams
 
 
 def about_fingerprint(profiles: Sequence[Profile]) -> str:
@@ -234,6 +247,8 @@ class FeatureSpace:
             self.about_dimensions = int(self.g_about.shape[1])
         # Mentor rows too, for the similarity of a few given pairs (exact mode only).
         self.m_about = self.m_about_t.T.tocsr() if self.g_about is not None and not self.about_dense else None
+        # Reduced space: mentor rows contiguous, so gathering a few mentors' vectors per graduate is fast.
+        self.m_about_rows = np.ascontiguousarray(self.m_about_t.T) if self.about_dense else None
 
     # --- fast path: the weighted score without materialising each component -------------------
 
@@ -327,7 +342,7 @@ class FeatureSpace:
         if self.g_about is None:
             return np.zeros(cols.shape, dtype=np.float32)
         if self.about_dense:
-            m_vectors = self.m_about_t.T[cols]  # rows x k x d
+            m_vectors = self.m_about_rows[cols]  # rows x k x d
             return np.einsum("rd,rkd->rk", self.g_about[rows], m_vectors)
         repeated = self.g_about[np.repeat(rows, cols.shape[1])]
         mentors = self.m_about[cols.reshape(-1)]

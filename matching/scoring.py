@@ -1,7 +1,6 @@
 """Ranking mentors for graduates: the unsupervised score, the hard rules, top-k and reasons."""
 from __future__ import annotations
 
-import math
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
@@ -9,9 +8,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 import numpy as np
 
 from .features import INADMISSIBLE, Block, FeatureSpace, Vocabulary
-from .profiles import AREAS, Profile, Reason, Suggestion
-
-AREA_BIT = {area: i for i, area in enumerate(AREAS)}
+from .profiles import Profile, Reason, Suggestion
+from .reasons import LEARNED_REASON, SIMILAR_ABOUT, PairReasons, ReasonCache  # noqa: F401 (re-exported)
+from .threads import one_blas_thread
 
 if TYPE_CHECKING:
     from .model import DecisionModel
@@ -23,10 +22,6 @@ WEIGHTS: dict[str, float] = {"cover": 0.40, "interests": 0.25, "about": 0.15, "s
 #: Scores are rounded to this many places: the same pair shows the same number whichever way it was
 #: scored (in a region's whole list or alone), float32 sums in another order differing by ~1e-7.
 SCORE_PLACES = 4
-#: About texts this similar (cosine of character n-gram TF-IDF) are worth a reason.
-SIMILAR_ABOUT = 0.3
-#: A learned probability at least this high is worth the "learned" reason.
-LEARNED_REASON = 0.5
 #: Cells (graduates x mentors) per block. Small blocks keep each temporary array under ~8 MB, which
 #: the allocator reuses instead of mapping fresh pages per block: 3-4x faster on a country, and
 #: memory stays bounded by a dozen such arrays whatever the population.
@@ -71,74 +66,11 @@ def block_scores(block: Block, model: DecisionModel | None = None) -> tuple[np.n
     return score, probability
 
 
-class _Reasons:
-    """Builds reasons; identical reasons are shared objects (a country has millions of them).
-
-    Treat a reason's ``params`` as read-only.
-    """
-
-    def __init__(self) -> None:
-        self.cache: dict[tuple, Reason] = {}
-        self.sets: dict[int, tuple[int, frozenset[str], Profile]] = {}
-        self.cover_cache: dict[tuple[int, int], tuple[float, Reason]] = {}
-
-    def reason(self, code: str, key: str, value: Any) -> Reason:
-        cache_key = (code, tuple(value) if isinstance(value, list) else value)
-        found = self.cache.get(cache_key)
-        if found is None:
-            found = self.cache[cache_key] = Reason(code, {key: value})
-        return found
-
-    def _profile(self, person: Profile) -> tuple[int, frozenset[str]]:
-        """(bitmask of the person's areas, their interests as a set), once per profile object."""
-        found = self.sets.get(id(person))
-        if found is None:
-            mask = 0
-            for area in person.areas:
-                mask |= 1 << AREA_BIT[area]
-            found = self.sets[id(person)] = (mask, frozenset(person.interests), person)  # keeps id() unique
-        return found
-
-    def for_pair(self, graduate: Profile, mentor: Profile, about: float, probability: float | None) -> list[Reason]:
-        """The reasons of one pair, from what actually contributed, biggest contribution first."""
-        g_mask, _g_set, _ = self._profile(graduate)
-        m_mask, m_set, _ = self._profile(mentor)
-        found: list[tuple[float, Reason]] = []
-        shared = g_mask & m_mask
-        if shared:
-            cover = self.cover_cache.get((shared, g_mask))
-            if cover is None:
-                areas = [a for a in graduate.areas if shared >> AREA_BIT[a] & 1]
-                cover = self.cover_cache[(shared, g_mask)] = (
-                    WEIGHTS["cover"] * len(areas) / len(graduate.areas), self.reason("covers_needs", "areas", areas))
-            found.append(cover)
-        if graduate.interests and m_set:
-            items = [w for w in graduate.interests if w in m_set]
-            if items:
-                found.append((WEIGHTS["interests"] * len(items) / math.sqrt(len(graduate.interests) * len(m_set)),
-                              self.reason("shared_interests", "items", items)))
-        if graduate.municipality is not None and graduate.municipality == mentor.municipality:
-            found.append((WEIGHTS["same_municipality"],
-                          self.reason("same_municipality", "municipality", graduate.municipality)))
-        if about >= SIMILAR_ABOUT:
-            found.append((WEIGHTS["about"] * about, self.reason("similar_about", "similarity", round(about, 2))))
-        if len(found) > 1:
-            found.sort(key=_first_descending)
-        reasons = [reason for _, reason in found]
-        if probability is not None and probability >= LEARNED_REASON:
-            reasons.append(self.reason("learned", "probability", round(probability, 2)))
-        return reasons
-
-
-def _first_descending(item: tuple[float, Reason]) -> float:
-    return -item[0]
-
-
 def reasons_for(graduate: Profile, mentor: Profile, about: float = 0.0,
                 probability: float | None = None) -> list[Reason]:
     """The reasons of one pair: areas, interests and municipality from the profiles, the about
     similarity and the learned probability as computed by the scorer."""
-    return _Reasons().for_pair(graduate, mentor, about, probability)
+    return ReasonCache(WEIGHTS).for_pair(graduate, mentor, about, probability)
 
 
 def suggest(graduates: Sequence[Profile], mentors: Sequence[Profile], k: int = 5,
@@ -164,10 +96,16 @@ def suggest(graduates: Sequence[Profile], mentors: Sequence[Profile], k: int = 5
     kk = min(k, len(mentors))
     size = chunk_size or chunk_rows(len(mentors))
     starts = range(0, len(graduates), size)
-    reasons = _Reasons()
+    cache = ReasonCache(WEIGHTS)
+    mentor_ids = [m.id for m in mentors]
+    explain = PairReasons(graduates, mentors, space.g_municipality, space.m_municipality, WEIGHTS)
+
+    parallel = len(starts) > 1 and WORKERS > 1
 
     def rank(start: int) -> tuple:
-        return _rank_block(space, np.arange(start, min(start + size, len(graduates))), model, excluded, kk)
+        with one_blas_thread(parallel):
+            return _rank_block(space, np.arange(start, min(start + size, len(graduates))), model, excluded, kk,
+                               explain)
 
     # Blocks are scored in worker threads (numpy and BLAS release the GIL) while this thread builds
     # the suggestions of the previous blocks; at most WINDOW blocks are in flight, to bound memory.
@@ -176,15 +114,15 @@ def suggest(graduates: Sequence[Profile], mentors: Sequence[Profile], k: int = 5
         for start in starts:
             pending.append(pool.submit(rank, start))
             if len(pending) >= WINDOW:
-                _collect(pending.popleft().result(), graduates, mentors, result, reasons)
+                _collect(pending.popleft().result(), graduates, mentor_ids, result, explain, cache)
         while pending:
-            _collect(pending.popleft().result(), graduates, mentors, result, reasons)
+            _collect(pending.popleft().result(), graduates, mentor_ids, result, explain, cache)
     return result
 
 
 def _rank_block(space: FeatureSpace, rows: np.ndarray, model: Any, excluded: dict[int, list[int]],
-                kk: int) -> tuple:
-    """Top ``kk`` admissible mentors of a block of graduates, with what the reasons need."""
+                kk: int, explain: PairReasons) -> tuple:
+    """Top ``kk`` admissible mentors of a block of graduates, with the numeric part of their reasons."""
     n_m = len(space.mentors)
     if model is not None and getattr(model, "is_fitted", False):
         block = space.block(rows)
@@ -225,25 +163,34 @@ def _rank_block(space: FeatureSpace, rows: np.ndarray, model: Any, excluded: dic
     np.clip(top_scores, 0.0, 1.0, out=top_scores)
     top_scores[~admitted] = -1.0
     if exact_about is not None:
-        about = np.take_along_axis(exact_about, order, axis=1).tolist()
+        about = np.take_along_axis(exact_about, order, axis=1)
     else:
-        about = space.about_of_pairs(rows, top).tolist()
-    learned = np.take_along_axis(probability, top, axis=1).tolist() if probability is not None else None
-    return rows.tolist(), top.tolist(), top_scores.tolist(), about, learned
+        about = space.about_of_pairs(rows, top)
+    learned = np.take_along_axis(probability, top, axis=1) if probability is not None else None
+    # Admissible pairs come first in each row (sorted by score); the reasons of those pairs only.
+    counts = admitted.sum(axis=1)
+    pair_rows = np.repeat(rows, counts)
+    pair_cols = top[admitted]
+    numbers = explain.numbers(pair_rows, pair_cols, about[admitted],
+                              learned[admitted] if learned is not None else None)
+    scores = np.round(top_scores[admitted].astype(np.float64), SCORE_PLACES)
+    return rows.tolist(), counts.tolist(), pair_cols.tolist(), scores.tolist(), numbers
 
 
-def _collect(ranked: tuple, graduates: list[Profile], mentors: list[Profile],
-             result: dict[str, list[Suggestion]], reasons: _Reasons) -> None:
-    rows, top_list, score_list, about, learned = ranked
-    for row, g_index in enumerate(rows):
-        graduate = graduates[g_index]
-        items = result[graduate.id]
-        for i, (col, value) in enumerate(zip(top_list[row], score_list[row])):
-            if value < 0:
-                break
-            mentor = mentors[col]
-            items.append(Suggestion(mentor.id, round(value, SCORE_PLACES), reasons.for_pair(
-                graduate, mentor, about[row][i], learned[row][i] if learned is not None else None)))
+def _collect(ranked: tuple, graduates: list[Profile], mentor_ids: list[str],
+             result: dict[str, list[Suggestion]], explain: PairReasons, cache: ReasonCache) -> None:
+    """The suggestions of a ranked block. Scores: float32 values are exact in float64 and their product
+    by 10 ** SCORE_PLACES too, so numpy's rounding is Python's ``round``."""
+    rows, counts, cols, scores, numbers = ranked
+    reasons = explain.lists(numbers, cache)
+    at = 0
+    for g_index, count in zip(rows, counts):
+        if not count:
+            continue
+        end = at + count
+        items = result[graduates[g_index].id]
+        items.extend(map(Suggestion, [mentor_ids[c] for c in cols[at:end]], scores[at:end], reasons[at:end]))
+        at = end
 
 
 def _excluded_indices(graduates: list[Profile], mentors: list[Profile],

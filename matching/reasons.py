@@ -1,0 +1,279 @@
+"""Reasons of suggested pairs, built from the components the scorer already has.
+
+Why a module of its own: a country call returns a million suggestions, and building each pair's
+reasons in Python (sets, sorts, a dict per pair) was three quarters of ``suggest``. Here the
+per-pair part is numpy over all the pairs of a block at once (shared areas as bit masks, shared
+interests as a sparse product, contributions sorted in one stable argsort); Python only turns the
+few distinct reasons into :class:`Reason` objects and slices each pair's list. The result is the
+same as :meth:`ReasonCache.for_pair`, the straightforward per-pair path kept for single pairs and as
+the reference the tests compare against.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Sequence
+
+import numpy as np
+from scipy import sparse
+
+from .profiles import AREAS, Profile, Reason
+
+AREA_BIT = {area: i for i, area in enumerate(AREAS)}
+#: About texts this similar (cosine of character n-gram TF-IDF) are worth a reason.
+SIMILAR_ABOUT = 0.3
+#: A learned probability at least this high is worth the "learned" reason.
+LEARNED_REASON = 0.5
+#: Shared interests are found as a bit mask of the graduate's interest positions, summed exactly in
+#: float64: graduates with more interests than this take the per-pair path.
+MASK_BITS = 52
+_POPCOUNT = np.array([bin(i).count("1") for i in range(1 << len(AREAS))], dtype=np.int64)
+
+
+def _first_descending(item: tuple[float, Reason]) -> float:
+    return -item[0]
+
+
+class ReasonCache:
+    """Builds reasons; identical reasons are shared objects (a country has millions of them).
+
+    Treat a reason's ``params`` as read-only.
+    """
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        self.weights = weights
+        self.cache: dict[tuple, Reason] = {}
+        self.sets: dict[int, tuple[int, frozenset[str], Profile]] = {}
+        self.cover_cache: dict[tuple[int, int], tuple[float, Reason]] = {}
+
+    def reason(self, code: str, key: str, value: Any) -> Reason:
+        cache_key = (code, tuple(value) if isinstance(value, list) else value)
+        found = self.cache.get(cache_key)
+        if found is None:
+            found = self.cache[cache_key] = Reason(code, {key: value})
+        return found
+
+    def _profile(self, person: Profile) -> tuple[int, frozenset[str]]:
+        """(bitmask of the person's areas, their interests as a set), once per profile object."""
+        found = self.sets.get(id(person))
+        if found is None:
+            found = self.sets[id(person)] = (area_mask(person), frozenset(person.interests), person)  # keeps id()
+        return found
+
+    def for_pair(self, graduate: Profile, mentor: Profile, about: float,
+                 probability: float | None) -> list[Reason]:
+        """The reasons of one pair, from what actually contributed, biggest contribution first."""
+        weights = self.weights
+        g_mask, _g_set, _ = self._profile(graduate)
+        m_mask, m_set, _ = self._profile(mentor)
+        found: list[tuple[float, Reason]] = []
+        shared = g_mask & m_mask
+        if shared:
+            cover = self.cover_cache.get((shared, g_mask))
+            if cover is None:
+                areas = [a for a in graduate.areas if shared >> AREA_BIT[a] & 1]
+                cover = self.cover_cache[(shared, g_mask)] = (weights["cover"] * len(areas) / len(graduate.areas),
+                                                              self.reason("covers_needs", "areas", areas))
+            found.append(cover)
+        if graduate.interests and m_set:
+            items = [w for w in graduate.interests if w in m_set]
+            if items:
+                found.append((weights["interests"] * len(items) / math.sqrt(len(graduate.interests) * len(m_set)),
+                              self.reason("shared_interests", "items", items)))
+        if graduate.municipality is not None and graduate.municipality == mentor.municipality:
+            found.append((weights["same_municipality"],
+                          self.reason("same_municipality", "municipality", graduate.municipality)))
+        if about >= SIMILAR_ABOUT:
+            found.append((weights["about"] * about, self.reason("similar_about", "similarity", round(about, 2))))
+        if len(found) > 1:
+            found.sort(key=_first_descending)
+        reasons = [reason for _, reason in found]
+        if probability is not None and probability >= LEARNED_REASON:
+            reasons.append(self.reason("learned", "probability", round(probability, 2)))
+        return reasons
+
+    def covers(self, shared: int) -> Reason:
+        return self.reason("covers_needs", "areas", [a for a in AREAS if shared >> AREA_BIT[a] & 1])
+
+    def rounded(self, code: str, key: str, values: np.ndarray) -> list[Reason]:
+        """One reason per value, its param rounded to 2 places by Python's ``round`` (as ``for_pair``)."""
+        return [self.reason(code, key, round(value, 2)) for value in values.tolist()]
+
+
+def area_mask(person: Profile) -> int:
+    mask = 0
+    for area in person.areas:
+        mask |= 1 << AREA_BIT[area]
+    return mask
+
+
+class PairReasons:
+    """What the reasons of many pairs need, vectorised once per call (graduates x mentors)."""
+
+    def __init__(self, graduates: Sequence[Profile], mentors: Sequence[Profile], g_municipality: np.ndarray,
+                 m_municipality: np.ndarray, weights: dict[str, float]) -> None:
+        self.graduates, self.mentors = graduates, mentors
+        self.weights = weights
+        self.g_areas = np.array([area_mask(p) for p in graduates], dtype=np.int64)
+        self.m_areas = np.array([area_mask(p) for p in mentors], dtype=np.int64)
+        self.g_n_areas = _POPCOUNT[self.g_areas]
+        self.g_municipality, self.m_municipality = g_municipality, m_municipality
+        self.g_n_interests = np.array([len(p.interests) for p in graduates], dtype=np.int64)
+        self.m_n_interests = np.array([len(p.interests) for p in mentors], dtype=np.int64)
+        self.g_too_many = self.g_n_interests > MASK_BITS
+        words: dict[str, int] = {}
+        # Graduates: 2 ** (position in their own list), so a row of the product is the mask of the
+        # graduate's shared interests in their own order; mentors: plain multi-hot.
+        g_rows, g_cols, g_data = [], [], []
+        for i, person in enumerate(graduates):
+            for position, word in enumerate(person.interests[:MASK_BITS]):
+                g_rows.append(i)
+                g_cols.append(words.setdefault(word, len(words)))
+                g_data.append(float(2 ** position))
+        m_rows, m_cols = [], []
+        for j, person in enumerate(mentors):
+            for word in person.interests:
+                column = words.get(word)
+                if column is not None:
+                    m_rows.append(j)
+                    m_cols.append(column)
+        width = max(len(words), 1)
+        self.g_interests = sparse.csr_matrix((np.array(g_data, dtype=np.float64), (g_rows, g_cols)),
+                                             shape=(len(graduates), width))
+        self.m_interests = sparse.csr_matrix((np.ones(len(m_rows), dtype=np.float64), (m_rows, m_cols)),
+                                             shape=(len(mentors), width))
+
+    def numbers(self, g: np.ndarray, m: np.ndarray, about: np.ndarray, probability: np.ndarray | None) -> dict:
+        """The numeric part for pairs (g[i], m[i]): what contributed, how much, in which order.
+
+        Runs in the scoring threads (numpy only, no Python objects per pair).
+        """
+        weights = self.weights
+        shared_areas = self.g_areas[g] & self.m_areas[m]
+        n_shared = _POPCOUNT[shared_areas]
+        if len(g):
+            masks = np.asarray(self.g_interests[g].multiply(self.m_interests[m]).sum(axis=1)).ravel()
+        else:
+            masks = np.zeros(0)
+        masks = masks.astype(np.int64)
+        n_items = _popcount64(masks)
+        same_place = (self.g_municipality[g] == self.m_municipality[m]) & (self.g_municipality[g] >= 0)
+        about_float32 = np.asarray(about).dtype == np.float32
+        about = np.asarray(about, dtype=np.float64)
+        similar = about >= SIMILAR_ABOUT
+        present = np.stack([n_shared > 0, n_items > 0, same_place, similar], axis=1)
+        contribution = np.zeros(present.shape, dtype=np.float64)
+        n_areas = np.maximum(self.g_n_areas[g], 1)
+        contribution[:, 0] = weights["cover"] * n_shared / n_areas
+        sizes = np.maximum(self.g_n_interests[g] * self.m_n_interests[m], 1).astype(np.float64)
+        contribution[:, 1] = weights["interests"] * n_items / np.sqrt(sizes)
+        contribution[:, 2] = weights["same_municipality"]
+        contribution[:, 3] = weights["about"] * about
+        keys = np.where(present, -contribution, np.inf)
+        # Place of each reason in the pair's list: a stable sort of 4 keys, as ranks (16 comparisons).
+        rank = np.zeros(keys.shape, dtype=np.int64)
+        for i in range(4):
+            for j in range(4):
+                if j < i:
+                    rank[:, i] += keys[:, j] <= keys[:, i]
+                elif j > i:
+                    rank[:, i] += keys[:, j] < keys[:, i]
+        learned = (np.asarray(probability, dtype=np.float64) >= LEARNED_REASON if probability is not None
+                   else np.zeros(len(g), dtype=bool))
+        # Distinct keys of the reasons that vary: (graduate, shared-interests mask), about, probability.
+        interest_keys, interest_of = np.unique(np.stack([g, masks], axis=1)[present[:, 1]], axis=0,
+                                               return_inverse=True)
+        abouts, about_of = np.unique(_two_places(about[similar], about_float32), return_inverse=True)
+        if probability is not None:
+            float32 = np.asarray(probability).dtype == np.float32
+            probabilities, probability_of = np.unique(
+                _two_places(np.asarray(probability, dtype=np.float64)[learned], float32), return_inverse=True)
+        else:
+            probabilities, probability_of = np.zeros(0), np.zeros(0, dtype=np.int64)
+        return {"g": g, "m": m, "present": present, "rank": rank, "shared_areas": shared_areas,
+                "interest_keys": interest_keys, "interest_of": interest_of.ravel(), "abouts": abouts,
+                "about_of": about_of.ravel(), "learned": learned, "probabilities": probabilities,
+                "probability_of": probability_of.ravel(), "municipality": self.g_municipality[g],
+                "fallback": self.g_too_many[g], "about": about, "probability": probability}
+
+    def lists(self, numbers: dict, cache: ReasonCache) -> list[list[Reason]]:
+        """Each pair's reasons, best first: the same lists as ``cache.for_pair``, shared Reason objects."""
+        n = len(numbers["g"])
+        if not n:
+            return []
+        table: list[Reason] = []
+        ids = np.full((n, 5), -1, dtype=np.int64)
+        present = numbers["present"]
+
+        # Covered areas: one reason per distinct shared mask.
+        masks, mask_of = np.unique(numbers["shared_areas"][present[:, 0]], return_inverse=True)
+        ids[present[:, 0], 0] = len(table) + mask_of.ravel()
+        table.extend(cache.covers(int(mask)) for mask in masks.tolist())
+        # Shared interests: the graduate's words whose bits are set, in the graduate's order.
+        graduates = self.graduates
+        ids[present[:, 1], 1] = len(table) + numbers["interest_of"]
+        known = cache.cache
+        for g_index, mask in numbers["interest_keys"].tolist():
+            interests = graduates[g_index].interests
+            items = tuple([word for bit, word in enumerate(interests) if mask >> bit & 1])
+            found = known.get(("shared_interests", items))
+            table.append(found if found is not None else cache.reason("shared_interests", "items", list(items)))
+        # Same municipality: one reason per municipality.
+        codes, code_of = np.unique(numbers["municipality"][present[:, 2]], return_inverse=True)
+        first_graduate = {}
+        same = present[:, 2]
+        for index, code in zip(numbers["g"][same].tolist(), numbers["municipality"][same].tolist()):
+            first_graduate.setdefault(code, index)
+        ids[present[:, 2], 2] = len(table) + code_of.ravel()
+        table.extend(cache.reason("same_municipality", "municipality",
+                                  graduates[first_graduate[code]].municipality) for code in codes.tolist())
+        ids[present[:, 3], 3] = len(table) + numbers["about_of"]
+        table.extend(cache.rounded("similar_about", "similarity", numbers["abouts"]))
+        placed = np.empty((n, 4), dtype=np.int64)
+        np.put_along_axis(placed, numbers["rank"], ids[:, :4], axis=1)
+        ids[:, :4] = placed
+        ids[numbers["learned"], 4] = len(table) + numbers["probability_of"]
+        table.extend(cache.rounded("learned", "probability", numbers["probabilities"]))
+
+        # Each pair's ids, present ones first; then, per number of reasons, one 2-d object array whose
+        # tolist() makes all those pairs' lists at once.
+        valid = ids >= 0
+        counts = valid.sum(axis=1)
+        ids = np.take_along_axis(ids, np.argsort(~valid, axis=1, kind="stable"), axis=1)
+        objects = np.empty(len(table), dtype=object)
+        objects[:] = table
+        out: list = [None] * n
+        for count in range(ids.shape[1] + 1):
+            chosen = np.flatnonzero(counts == count)
+            if not chosen.size:
+                continue
+            if count:
+                made = objects[ids[chosen, :count]].tolist()
+            else:
+                made = [[] for _ in range(chosen.size)]
+            for i, reasons in zip(chosen.tolist(), made):
+                out[i] = reasons
+        for i in np.flatnonzero(numbers["fallback"]).tolist():
+            probability = numbers["probability"]
+            out[i] = cache.for_pair(graduates[int(numbers["g"][i])], self.mentors[int(numbers["m"][i])],
+                                    float(numbers["about"][i]),
+                                    float(probability[i]) if probability is not None else None)
+        return out
+
+
+def _two_places(values: np.ndarray, from_float32: bool) -> np.ndarray:
+    """Values rounded to 2 places as Python's ``round`` does. A float32 value times 100 is exact in float64,
+    so numpy's rint-based rounding gives the same (half to even on the exact value); other values are left as
+    they are, to be rounded one distinct value at a time by ``ReasonCache.rounded``."""
+    return np.round(values, 2) if from_float32 else values
+
+
+def _popcount64(values: np.ndarray) -> np.ndarray:
+    """Set bits of non-negative int64 values below 2 ** 53."""
+    count = np.zeros(values.shape, dtype=np.int64)
+    rest = values.copy()
+    while True:
+        nonzero = rest != 0
+        if not nonzero.any():
+            return count
+        count += nonzero
+        rest &= rest - 1
