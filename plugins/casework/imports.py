@@ -27,7 +27,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugins.casework.models import (Gender, GraduateRecord, LegalStatus, RecordStatus, ServiceMunicipality,
                                      SupportService, name_key)
-from portal.kit import Institution, Lifecycle, Municipality, Refusal, User, audit, db, status_labels, today, utcnow
+from portal.kit import (Institution, Lifecycle, Municipality, Refusal, User, audit, db, format_day, status_labels,
+                        today, utcnow)
 
 MAX_BYTES = 5 * 1024 * 1024  # a registry of 20,000 graduates in CSV is about 3 MB
 MAX_ROWS = 20_000
@@ -482,9 +483,9 @@ def _read_row(line: int, cells: dict, job: RegistryImport, reach, places: Places
     if born is None:
         errors.append(str(BAD_BIRTH % {"value": text["birth_date"]}) if text.get("birth_date") else str(NO_BIRTH))
     elif born > day:
-        errors.append(str(FUTURE_BIRTH % {"value": born.strftime("%d.%m.%Y")}))
+        errors.append(str(FUTURE_BIRTH % {"value": format_day(born)}))
     elif born.year < 1900:
-        errors.append(str(OLD_BIRTH % {"value": born.strftime("%d.%m.%Y")}))
+        errors.append(str(OLD_BIRTH % {"value": format_day(born)}))
     values["birth_date"] = born
     left = None
     if text.get("left_care_on"):
