@@ -75,9 +75,10 @@ def portal_dashboard_cards(region, user):
         return [DashboardCard(_l("Mentorship"), _l("Your mentees, proposals and meeting log."), link,
                               _l("My mentorship"))]
     if user.has_role(region, "graduate"):
-        if pairs.answers_awaited(user, region, "graduate"):
+        asked = pairs.answers_awaited(user, region, "graduate")
+        if asked:
             return [DashboardCard(_l("Mentorship"), _l("A mentor is proposed to you: see why and say whether you "
-                                                       "agree."), link, _l("Answer"))]
+                                                       "agree."), link, _l("Answer"), count=asked)]
         return [DashboardCard(_l("Mentorship"), _l("An adult who is on your side: ask for a mentor."), link,
                               _l("Mentorship"))]
     return []

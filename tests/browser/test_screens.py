@@ -52,9 +52,14 @@ PAGES = [
 FIRST_ACTION = "main .button.primary, main button.primary"
 
 
+def screenshots_default(basetemp: Path) -> Path:
+    """The run's own temporary folder (a worker's is inside it), where the summary finds the pictures."""
+    return (basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp) / "screenshots"
+
+
 @pytest.fixture(scope="session")
 def screenshots_folder(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("PORTAL_SCREENSHOTS") or tmp_path_factory.getbasetemp().parent / "screenshots")
+    folder = Path(os.environ.get("PORTAL_SCREENSHOTS") or screenshots_default(tmp_path_factory.getbasetemp()))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

@@ -25,7 +25,8 @@ class Person:
 
 
 @pytest.mark.parametrize("gender, checked_in, agreed", [
-    ("female", "заселена", "согласна"), ("male", "заселён", "согласен"), (None, "живёт в гостинице", "согласие дано"),
+    ("female", "заселена", "согласна"), ("male", "заселён", "согласен"),
+    (None, "живёт в гостинице", "согласие дано"),
     ("something else", "живёт в гостинице", "согласие дано"),
 ])
 def test_a_status_speaks_of_the_person_as_their_profile_says(app_context, gender, checked_in, agreed):
@@ -34,7 +35,7 @@ def test_a_status_speaks_of_the_person_as_their_profile_says(app_context, gender
         assert label_of(StayStatus.checked_in, person) == checked_in
         assert STAY_LABELS.of(StayStatus.checked_in, person) == checked_in
         assert ANSWER_LABELS.of(Answer.accepted, person) == agreed
-        assert label_of(StayStatus.confirmed, person) == label_of(StayStatus.confirmed)  # not gendered: one form
+        assert label_of(StayStatus.confirmed, person) == label_of(StayStatus.confirmed)  # one form for all
     with app_context.test_request_context(), force_locale("en"):
         assert label_of(StayStatus.checked_in, person) == "checked in"
         assert gendered(person, "neutral", "hers", "his") == {"female": "hers", "male": "his"}.get(gender, "neutral")
@@ -74,8 +75,10 @@ def test_the_profile_keeps_the_persons_gender_and_refuses_other_values(client, p
 
 
 @pytest.mark.parametrize("locale, day, short, month, moment, span", [
-    ("ru", "7 декабря 2026", "07.12", "декабрь 2026", "7 декабря 2026, 18:00", "7 декабря 2026, 18:00 – 20:30"),
-    ("en", "7 December 2026", "07.12", "December 2026", "7 December 2026, 18:00", "7 December 2026, 18:00 – 20:30"),
+    ("ru", "7 декабря 2026", "07.12", "декабрь 2026", "7 декабря 2026, 18:00",
+     "7 декабря 2026, 18:00 – 20:30"),
+    ("en", "7 December 2026", "07.12", "December 2026", "7 December 2026, 18:00",
+     "7 December 2026, 18:00 – 20:30"),
 ])
 def test_one_pattern_per_kind_and_language(app_context, locale, day, short, month, moment, span):
     filters = app_context.jinja_env.filters
@@ -98,7 +101,7 @@ def test_no_template_spells_its_own_date_pattern():
     found = []
     for path in [*ROOT.glob("portal/templates/**/*.html"), *ROOT.glob("plugins/*/templates/**/*.html")]:
         text = path.read_text(encoding="utf-8")
-        found += [f"{path.relative_to(ROOT)}: {kind}" for kind in re.findall(r"\|(?:date|datetime)\(\s*\"([^\"]*)\"", text)
-                  if kind not in kinds]
+        named = re.findall(r"\|(?:date|datetime)\(\s*\"([^\"]*)\"", text)
+        found += [f"{path.relative_to(ROOT)}: {kind}" for kind in named if kind not in kinds]
         found += [f"{path.relative_to(ROOT)}: strftime" for _ in re.findall(r"\.strftime\(", text)]
     assert not found, found

@@ -34,7 +34,8 @@ def test_signing_up_for_the_portal_and_for_an_event_are_different_words(app, peo
 
 
 def test_each_service_names_its_states_in_its_own_words(app_context):
-    """A stay is «отменено»/«отказано»/«заезд не состоялся» (neutral; «не приехала»/«не приехал» by the profile); a club event or seat «отменена», a mentorship «отклонено»."""
+    """A stay is «отменено»/«отказано»/«заезд не состоялся» (neutral; «не приехала»/«не приехал» by the
+    profile); a club event or seat «отменена», a mentorship «отклонено»."""
     with force_locale("ru"):
         assert STAY_LABELS(StayStatus.cancelled) == "отменено"
         assert STAY_LABELS(StayStatus.rejected) == "отказано"
