@@ -282,3 +282,8 @@ def pytest_terminal_summary(terminalreporter):
     postgres = sum(1 for report in passed if "[postgresql" in report.nodeid)
     browser = sum(1 for report in passed if "tests/browser/" in report.nodeid)
     terminalreporter.write_line(f"portal: {postgres} tests passed on PostgreSQL, {browser} in Chromium")
+    factory = getattr(terminalreporter.config, "_tmp_path_factory", None)
+    folder = Path(os.environ.get("PORTAL_SCREENSHOTS") or
+                  (factory.getbasetemp() / "screenshots" if factory is not None else ""))
+    if str(folder) and folder.is_dir() and any(folder.glob("*.png")):
+        terminalreporter.write_line(f"portal: screenshots of the main pages (1280 and 390 px) in {folder}")

@@ -19,7 +19,7 @@ def assessment_cards(region, user) -> list[DashboardCard]:
                           _l("Overdue plan tasks: %(tasks)d; overdue assessments: %(assessments)d")
                           % {"tasks": tasks, "assessments": overdue},
                           url_for("casework.due_assessments", region_code=region.code, list="mine"),
-                          _l("Assessments due"))]
+                          _l("Assessments due"), count=tasks + overdue)]
 
 
 def appeal_cards(region, user) -> list[DashboardCard]:
@@ -31,7 +31,8 @@ def appeal_cards(region, user) -> list[DashboardCard]:
     new, overdue = appeals.dashboard_counts(user, region, today(region))
     return [DashboardCard(_l("Appeals"), _l("New appeals: %(new)d; your overdue appeals: %(overdue)d")
                           % {"new": new, "overdue": overdue},
-                          url_for("casework.appeals", region_code=region.code), _l("The appeals journal"))]
+                          url_for("casework.appeals", region_code=region.code), _l("The appeals journal"),
+                          count=new + overdue)]
 
 
 def approval_cards(region, user) -> list[DashboardCard]:
@@ -41,7 +42,7 @@ def approval_cards(region, user) -> list[DashboardCard]:
     count = levels.count_waiting(user, region)
     return [DashboardCard(_l("Support levels"), _l("Level changes awaiting your approval: %(count)d")
                           % {"count": count},
-                          url_for("casework.level_changes", region_code=region.code), _l("Decide"))]
+                          url_for("casework.level_changes", region_code=region.code), _l("Decide"), count=count)]
 
 
 def monitoring_cards(region, user) -> list[DashboardCard]:

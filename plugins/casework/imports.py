@@ -29,7 +29,7 @@ from plugins.casework.models import (Gender, GraduateRecord, LegalStatus, Record
                                      SupportService, name_key)
 from plugins.casework.monitoring import tallies
 from portal.kit import (JOB_LOST, Institution, JobLease, Lifecycle, Municipality, Refusal, User, audit, db,
-                        keep_alive, reap_lost_jobs, status_labels, today, utcnow)
+                        format_day, keep_alive, reap_lost_jobs, status_labels, today, utcnow)
 
 MAX_BYTES = 5 * 1024 * 1024  # a registry of 20,000 graduates in CSV is about 3 MB
 MAX_ROWS = 20_000
@@ -484,9 +484,9 @@ def _read_row(line: int, cells: dict, job: RegistryImport, reach, places: Places
     if born is None:
         errors.append(str(BAD_BIRTH % {"value": text["birth_date"]}) if text.get("birth_date") else str(NO_BIRTH))
     elif born > day:
-        errors.append(str(FUTURE_BIRTH % {"value": born.strftime("%d.%m.%Y")}))
+        errors.append(str(FUTURE_BIRTH % {"value": format_day(born)}))
     elif born.year < 1900:
-        errors.append(str(OLD_BIRTH % {"value": born.strftime("%d.%m.%Y")}))
+        errors.append(str(OLD_BIRTH % {"value": format_day(born)}))
     values["birth_date"] = born
     left = None
     if text.get("left_care_on"):

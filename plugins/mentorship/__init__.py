@@ -46,10 +46,10 @@ def portal_dashboard_cards(region, user):
         waiting = pairs.waiting_count(region)
         counts = pairs.waiting_counts(region)
         cards = [DashboardCard(_l("Mentorship"), _l("Graduates waiting for a mentor: %(count)d") % {"count": waiting},
-                               board, _l("Matching board"))]
+                               board, _l("Matching board"), count=waiting)]
         cards.append(DashboardCard(
             _l("Proposals to decide"), _l("Waiting for your decision: %(count)d") % {"count": counts["coordinator"]},
-            board + "#proposals", _l("Decide")))
+            board + "#proposals", _l("Decide"), count=counts["coordinator"]))
         if counts["graduate"] or counts["mentor"]:
             cards.append(DashboardCard(
                 _l("Proposals waiting for an answer"),
@@ -71,13 +71,14 @@ def portal_dashboard_cards(region, user):
         asked = pairs.answers_awaited(user, region, "mentor")
         if asked:
             return [DashboardCard(_l("Mentorship"), _l("Proposals waiting for your answer: %(count)d")
-                                  % {"count": asked}, link + "#mentor-proposals", _l("Answer"))]
+                                  % {"count": asked}, link + "#mentor-proposals", _l("Answer"), count=asked)]
         return [DashboardCard(_l("Mentorship"), _l("Your mentees, proposals and meeting log."), link,
                               _l("My mentorship"))]
     if user.has_role(region, "graduate"):
-        if pairs.answers_awaited(user, region, "graduate"):
+        asked = pairs.answers_awaited(user, region, "graduate")
+        if asked:
             return [DashboardCard(_l("Mentorship"), _l("A mentor is proposed to you: see why and say whether you "
-                                                       "agree."), link, _l("Answer"))]
+                                                       "agree."), link, _l("Answer"), count=asked)]
         return [DashboardCard(_l("Mentorship"), _l("An adult who is on your side: ask for a mentor."), link,
                               _l("Mentorship"))]
     return []

@@ -111,6 +111,9 @@ STATUS_LABELS = status_labels(MentorshipStatus, {
 ANSWER_LABELS = status_labels(Answer, {
     Answer.accepted: lazy_pgettext("mentorship", "agreed"),
     Answer.declined: lazy_pgettext("mentorship", "said no"),
+}, gendered={  # of the graduate or the mentor who answered, as their profile says; the above is neutral
+    Answer.accepted: (lazy_pgettext("mentorship female", "agreed"), lazy_pgettext("mentorship male", "agreed")),
+    Answer.declined: (lazy_pgettext("mentorship female", "said no"), lazy_pgettext("mentorship male", "said no")),
 })
 OUTCOME_LABELS = status_labels(Outcome, {
     Outcome.goals_reached: _l("the goals are reached"),

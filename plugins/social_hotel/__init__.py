@@ -43,7 +43,7 @@ def portal_dashboard_cards(region, user):
     if user.has_role(region, *STAFF):
         waiting = stays.count_requests(region)
         return [DashboardCard(_l("Social hotel"), _l("Requests waiting: %(count)d") % {"count": waiting},
-                              url_for("social_hotel.chart", region_code=region.code), _l("Occupancy"))]
+                              url_for("social_hotel.chart", region_code=region.code), _l("Occupancy"), count=waiting)]
     if user.has_role(region, "graduate"):
         return [DashboardCard(_l("Social hotel"), _l("A place to stay for a few days or weeks."),
                               url_for("social_hotel.index", region_code=region.code), _l("Free places"))]

@@ -39,6 +39,13 @@ LABELS = status_labels(StayStatus, {
     StayStatus.checked_out: lazy_pgettext("social_hotel", "checked out"),
     StayStatus.cancelled: lazy_pgettext("social_hotel", "cancelled"),
     StayStatus.no_show: lazy_pgettext("social_hotel", "did not come"),
+}, gendered={  # of one graduate's stay, as their profile says: «заселена» / «заселён»; the above is neutral
+    StayStatus.checked_in: (lazy_pgettext("social_hotel female", "checked in"),
+                            lazy_pgettext("social_hotel male", "checked in")),
+    StayStatus.checked_out: (lazy_pgettext("social_hotel female", "checked out"),
+                             lazy_pgettext("social_hotel male", "checked out")),
+    StayStatus.no_show: (lazy_pgettext("social_hotel female", "did not come"),
+                         lazy_pgettext("social_hotel male", "did not come")),
 })
 
 

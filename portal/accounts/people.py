@@ -20,6 +20,7 @@ def export_person(user: User) -> dict[str, Any]:
             "contact": user.contact,
             "municipality": user.municipality.name if user.municipality else None,
             "language": user.locale,
+            "gender": user.gender,
             "birth_date": user.birth_date.isoformat() if user.birth_date else None,
             "email_confirmed_at": user.email_confirmed_at.isoformat() if user.email_confirmed_at else None,
             "created_at": user.created_at.isoformat(),

@@ -29,6 +29,7 @@ class DashboardCard:
     body: Any
     url: str | None = None
     link_label: Any = None
+    count: int | None = None  # what waits for the reader: shown beside the title, the card marked while above 0
 
 
 @dataclass(frozen=True)

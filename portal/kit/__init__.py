@@ -10,8 +10,10 @@ fails on any other ``portal.`` import under ``plugins/``. What two plugins both 
 - State: :class:`Lifecycle` (guarded transitions), :func:`hold`, :class:`Refusal` (:class:`Gone`: removed
   meanwhile), :func:`refuse_duplicates`.
 - Reads: :func:`render_audited`, :func:`record_read`; changes: :func:`audit`.
-- Time: :func:`today`, :func:`now`, :func:`to_utc`, :func:`to_local`, :func:`format_day`, :func:`format_moment`.
-- Words: :func:`status_labels`, :func:`label_of`, :func:`role_label`, :data:`SUPPORT_AREAS`.
+- Time: :func:`today`, :func:`now`, :func:`to_utc`, :func:`to_local`, :func:`format_day`, :func:`format_moment`,
+  :func:`format_time`, :func:`format_moment_span` (the portal's one pattern of each, per language).
+- Words: :func:`status_labels`, :func:`label_of`, :func:`role_label`, :data:`SUPPORT_AREAS`, :func:`gendered`
+  (a word's form for the person spoken of, from their profile; neutral when unsaid).
 - Exports: :func:`csv_response`, :class:`CalendarEntry`, :func:`calendar_response`.
 - People's roles: :func:`grant_role` (an account), :func:`invite` (an address: the account at once, else an
   invitation by e-mail).
@@ -54,11 +56,12 @@ from portal.services.locking import hold
 from portal.services.notifications import notify
 from portal.services.pause_points import pause_point
 from portal.services.refusals import Gone, Refusal, refuse_duplicates
-from portal.services.region_time import (format_day, format_moment, format_span, now, region_year, to_local,
-                                         to_utc, today)
+from portal.services.region_time import (format_day, format_moment, format_moment_span, format_span, format_time,
+                                         now, region_year, to_local, to_utc, today)
 from portal.services.roles import grant_role
 from portal.services.support_areas import SUPPORT_AREAS, graduate_needs, graduates_needs
 from portal.services.transitions import Lifecycle
+from portal.services.words import gendered
 from portal.web.access import authenticated, deny, members, public, site_admin
 from portal.web.exports import (CalendarEntry, calendar_bytes, calendar_response, csv_response, safe_cell,
                                 single_line)
@@ -114,7 +117,9 @@ __all__ = [
     "MembershipStatus", "Municipality", "NavItem", "NumberField", "PeopleField", "PluginInfo", "Refusal", "Region", "ReservationClaim",
     "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "SUPPORT_STAFF", "StatusLabels", "User", "YearsBetween",
     "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny", "enqueue",
-    "format_day", "format_moment", "format_span", "grant_role", "graduate_needs", "graduates_needs", "keep_alive", "pause_point", "reap_lost_jobs", "help_offers", "hold", "hookimpl", "htmx", "invite", "label_of",
+    "format_day", "format_moment", "format_moment_span", "format_span", "format_time", "gendered", "grant_role",
+    "graduate_needs", "graduates_needs", "keep_alive", "pause_point", "reap_lost_jobs", "help_offers", "hold", "hookimpl",
+    "htmx", "invite", "label_of",
     "institutions_of", "is_staff_of", "members", "notify", "now", "package_folders", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
     "region_institutions", "region_object", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
     "site_admin", "status_labels", "template_helpers", "to_local", "to_utc", "today", "utcnow",

@@ -60,6 +60,8 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64))
     # None until the person follows the link sent there: no other e-mail goes to an unconfirmed address.
     email_confirmed_at: Mapped[datetime | None]
+    # How the portal's words speak of the person ("заселена", "заселён"): "female", "male" or unknown (None).
+    gender: Mapped[str | None] = mapped_column(String(10))
     birth_date: Mapped[date | None]  # asked of graduates: a minor's consent is their legal representative's
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]

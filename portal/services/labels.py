@@ -7,6 +7,7 @@ from typing import Any, Mapping
 from flask_babel import lazy_gettext as _l
 
 from portal.models import Role
+from portal.services.words import gendered
 
 _BY_TYPE: dict[type, "StatusLabels"] = {}
 
@@ -14,12 +15,14 @@ _BY_TYPE: dict[type, "StatusLabels"] = {}
 class StatusLabels(Mapping):
     """The labels of one enum's members, registered under the enum class."""
 
-    def __init__(self, kind: type[enum.Enum], labels: Mapping[Any, Any]):
+    def __init__(self, kind: type[enum.Enum], labels: Mapping[Any, Any],
+                 gendered: Mapping[Any, tuple[Any, Any]] | None = None):
         missing = [member.name for member in kind if member not in labels]
         if missing:
             raise ValueError(f"{kind.__name__}: no label for {missing}")
         self.kind = kind
         self._labels = dict(labels)
+        self._gendered = {kind(member): forms for member, forms in (gendered or {}).items()}
         _BY_TYPE[kind] = self
 
     def __getitem__(self, member) -> Any:
@@ -38,21 +41,31 @@ class StatusLabels(Mapping):
         except ValueError:
             return label_of(member)
 
+    def of(self, member, person) -> str:
+        """The label as it speaks of ``person`` (their gender from the profile), neutral when unknown."""
+        forms = self._gendered.get(self.kind(member))
+        if forms is None:
+            return str(self[member])
+        return gendered(person, self[member], *forms)
+
     def choices(self) -> list[tuple[str, str]]:
         """(value, label) pairs for a select field or a filter."""
         return [(member.value, str(label)) for member, label in self._labels.items()]
 
 
-def status_labels(kind: type[enum.Enum], labels: Mapping[Any, Any]) -> StatusLabels:
-    """Register the translated labels of ``kind``'s members; every member needs one."""
-    return StatusLabels(kind, labels)
+def status_labels(kind: type[enum.Enum], labels: Mapping[Any, Any],
+                  gendered: Mapping[Any, tuple[Any, Any]] | None = None) -> StatusLabels:
+    """Register the translated labels of ``kind``'s members; every member needs one. ``gendered`` gives a
+    member that speaks of a person its (female, male) forms; its label in ``labels`` is then the neutral one."""
+    return StatusLabels(kind, labels, gendered)
 
 
-def label_of(value) -> str:
-    """The label of a registered enum member (or its plain value when none is registered)."""
+def label_of(value, person=None) -> str:
+    """The label of a registered enum member (or its plain value when none is registered); with ``person``,
+    the form that speaks of them (see ``StatusLabels.of``)."""
     labels = _BY_TYPE.get(type(value))
     if labels is not None:
-        return str(labels[value])
+        return labels.of(value, person) if person is not None else str(labels[value])
     return "" if value is None else str(getattr(value, "value", value))
 
 

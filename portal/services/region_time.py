@@ -17,6 +17,17 @@ from portal.models._time import utcnow
 DAY = "d MMMM y"  # 13 декабря 2026 / 13 December 2026
 DAY_MONTH = "d MMMM"  # 13 декабря / 13 December (spans inside one year)
 MOMENT = "d MMMM y, HH:mm"  # 7 декабря 2026, 18:00
+TIME = "HH:mm"  # 18:00 (the end of a span that starts the same day)
+#: The only other ways a page may write a date, by name: ``{{ night|date("short") }}``. A page never spells
+#: its own pattern (tests/portal/test_date_formats.py checks every template).
+DAY_KINDS = {
+    "day": DAY,
+    "day_month": DAY_MONTH,
+    "short": "dd.MM",  # 02.12: a column of a grid chart, where the month is in the heading
+    "month": "LLLL y",  # декабрь 2026: a row of monthly figures
+    "month_short": "LLL",  # дек.: a bar of a monthly chart
+}
+MOMENT_KINDS = {"moment": MOMENT, "time": TIME}
 FALLBACK_ZONE = "Europe/Moscow"
 
 
@@ -66,6 +77,24 @@ def format_moment(value: datetime | None, locale=None, tz=None) -> str:
     aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     return babel_dates.format_datetime(aware, MOMENT, tzinfo=tz or get_timezone(),
                                        locale=locale or get_locale() or "ru")
+
+
+def format_time(value: datetime | None, locale=None, tz=None) -> str:
+    """A stored (naive UTC) moment's wall-clock time at the region, "18:00"."""
+    if value is None:
+        return ""
+    aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return babel_dates.format_time(aware, TIME, tzinfo=tz or get_timezone(), locale=locale or get_locale() or "ru")
+
+
+def format_moment_span(start: datetime | None, end: datetime | None, locale=None, tz=None) -> str:
+    """"7 декабря 2026, 18:00 – 20:00" when both are on one local day, both moments in full otherwise."""
+    if start is None or end is None:
+        return format_moment(start or end, locale, tz)
+    zone_info = tz or get_timezone()
+    first, last = (m.replace(tzinfo=timezone.utc).astimezone(zone_info) for m in (start, end))
+    tail = format_time(end, locale, tz) if first.date() == last.date() else format_moment(end, locale, tz)
+    return f"{format_moment(start, locale, tz)} – {tail}"
 
 
 def format_span(first: date, last: date, locale=None) -> str:

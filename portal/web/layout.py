@@ -13,6 +13,7 @@ from portal.app.plugins import plugin_host
 from portal.models import MembershipStatus, Role
 from portal.services import region_time
 from portal.services.labels import ROLE_LABELS, label_of, label_of_value, role_label, status_labels
+from portal.services.words import gendered
 from portal.web.access import roles_held
 from portal.web.i18n import LANGUAGE_NAMES
 
@@ -87,28 +88,35 @@ def _context():
     }
 
 
-def _moment(value, fmt: str | None = None) -> str:
-    """A stored moment at the page's time zone: the portal's one pattern unless a page needs a compact one."""
+def _moment(value, kind: str = "moment") -> str:
+    """A stored moment at the page's time zone, in one of the portal's named patterns (``MOMENT_KINDS``)."""
     if not value:
         return ""
-    return format_datetime(value, fmt) if fmt else region_time.format_moment(value)
+    return format_datetime(value, region_time.MOMENT_KINDS[kind])
 
 
-def _day(value, fmt: str | None = None) -> str:
-    """A date (or a stored moment's date at the page's time zone) in the portal's one pattern."""
+def _moment_span(start, end) -> str:
+    """From a stored moment to another: the end's date is left out when it is the same day."""
+    return region_time.format_moment_span(start, end)
+
+
+def _day(value, kind: str = "day") -> str:
+    """A date (or a stored moment's date at the page's time zone) in one of the portal's named patterns
+    (``DAY_KINDS``); a page never spells its own."""
     if not value:
         return ""
-    if isinstance(value, datetime):
-        return format_datetime(value, fmt or region_time.DAY)
-    return format_date(value, fmt) if fmt else region_time.format_day(value)
+    pattern = region_time.DAY_KINDS[kind]
+    return format_datetime(value, pattern) if isinstance(value, datetime) else format_date(value, pattern)
 
 
 def init_app(app: Flask) -> None:
     app.context_processor(_context)
     app.jinja_env.filters["datetime"] = _moment
     app.jinja_env.filters["date"] = _day
+    app.jinja_env.filters["moment_span"] = _moment_span
     app.jinja_env.filters["zone"] = region_time.zone_label
     app.jinja_env.globals["status_label"] = label_of
+    app.jinja_env.globals["gendered"] = gendered
     app.jinja_env.globals["stored_status_label"] = lambda value: label_of_value(value) or value
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["role_label"] = role_label

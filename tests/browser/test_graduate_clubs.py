@@ -62,7 +62,7 @@ def test_waiting_list_moves_a_graduate_in_when_another_cancels(page, live_server
     sign_in(page, base, people["graduate"].email)
     expect(page.locator("#bell .count")).to_have_text("1")  # told that a place freed up
     page.goto(f"{base}/belgorod/graduate_clubs/my")
-    expect(page.locator(".my-event .status")).to_have_text("записан(а)")
+    expect(page.locator(".my-event .status")).to_have_text("есть запись")
     page.get_by_role("link", name="Финансовая грамотность").click()
     expect(page.locator(".my-status")).to_have_text("Вы записаны.")
     page.locator("form.language button[value=en]").click()
@@ -84,10 +84,10 @@ def test_organizer_marks_who_came_with_one_tap(page, live_server, people, region
     sign_in(page, base, people["volunteer"].email)
     page.goto(f"{base}/belgorod/graduate_clubs/events/{event.id}")
     row = page.locator(f"#registration-{registration.id}")
-    row.get_by_role("button", name="Отметить: пришёл(а)").click()
+    row.get_by_role("button", name="Отметить присутствие").click()
     expect(row.get_by_role("button")).to_have_attribute("aria-pressed", "true")
     page.reload()
-    expect(page.locator(f"#registration-{registration.id} button")).to_have_text("Пришёл(а)")
+    expect(page.locator(f"#registration-{registration.id} button")).to_have_text("Присутствие отмечено")
     page.locator("form.language button[value=en]").click()
     expect(page.locator(f"#registration-{registration.id} button")).to_have_text("Came")
 

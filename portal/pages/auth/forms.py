@@ -75,6 +75,9 @@ class ProfileForm(Form):
     contact = StringField(_l("Phone or other contact"), validators=[Optional(), Length(max=200)])
     municipality = SelectField(_l("Municipality"), coerce=int, validate_choice=True)
     language = SelectField(_l("Language"), choices=[("ru", "Русский"), ("en", "English")])
+    gender = SelectField(_l("How the portal writes about you"), choices=[
+        ("", _l("Not said (neutral words)")), ("female", _l("She (checked in, came)")),
+        ("male", _l("He (checked in, came)"))], default="", validate_choice=True)
     submit = SubmitField(_l("Save"))
 
 

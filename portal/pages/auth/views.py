@@ -123,11 +123,13 @@ def profile():
     if request.method == "GET":
         form.municipality.data = user.municipality_id or 0
         form.language.data = user.locale
+        form.gender.data = user.gender or ""
     if form.validate_on_submit():
         user.name = form.name.data.strip()
         user.contact = (form.contact.data or "").strip()
         user.municipality_id = form.municipality.data or None
         user.locale = form.language.data
+        user.gender = form.gender.data or None
         audit.record("profile.changed", target=f"user:{user.id}")
         db.session.commit()
         flash(_("Your profile is saved."), "success")

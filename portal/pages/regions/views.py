@@ -42,12 +42,13 @@ def dashboard():
         waiting = db.session.scalar(select(func.count()).select_from(Membership).where(
             Membership.region_id == region.id, Membership.status == MembershipStatus.pending))
         cards.append(DashboardCard(_("Registrations"), _("Waiting for your approval: %(num)d", num=waiting),
-                                   url_for("regions.pending"), _("Decide")))
+                                   url_for("regions.pending"), _("Decide"), count=waiting))
     host = plugin_host()
     if held:
         for _name, answer in host.each("portal_dashboard_cards", only=host.enabled_in(region), tolerant=True,
                                        region=region, user=current_user):
             cards.extend(answer)
+    cards.sort(key=lambda card: not card.count)  # what waits for the reader first; otherwise the hooks' order
     served = host.roles_served(region)
     services = {m.role.value: host.services_of_role(m.role.value) for m in mine if m.role.value not in served}
     idle = {role: ", ".join(titles) for role, titles in services.items() if titles}

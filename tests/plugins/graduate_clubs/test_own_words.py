@@ -34,12 +34,13 @@ def test_signing_up_for_the_portal_and_for_an_event_are_different_words(app, peo
 
 
 def test_each_service_names_its_states_in_its_own_words(app_context):
-    """A stay is «отменено»/«отказано»/«не приехал(а)»; a club event or seat «отменена», a mentorship «отклонено»."""
+    """A stay is «отменено»/«отказано»/«заезд не состоялся» (neutral; «не приехала»/«не приехал» by the
+    profile); a club event or seat «отменена», a mentorship «отклонено»."""
     with force_locale("ru"):
         assert STAY_LABELS(StayStatus.cancelled) == "отменено"
         assert STAY_LABELS(StayStatus.rejected) == "отказано"
-        assert STAY_LABELS(StayStatus.no_show) == "не приехал(а)"
+        assert STAY_LABELS(StayStatus.no_show) == "заезд не состоялся"
         assert EVENT_LABELS(EventStatus.cancelled) == "отменена"
         assert REGISTRATION_LABELS(RegistrationStatus.cancelled) == "отменена"
-        assert REGISTRATION_LABELS(RegistrationStatus.registered) == "записан(а)"
+        assert REGISTRATION_LABELS(RegistrationStatus.registered) == "есть запись"
         assert MENTORSHIP_LABELS(MentorshipStatus.rejected) == "отклонено"

@@ -27,7 +27,7 @@ def test_a_room_and_a_bed_are_renamed_and_the_chart_names_them_so(client, people
     assert bed.room.name == "Комната у входа" and bed.label.startswith("Кровать у окна") and bed.notes == "низкая"
     assert bed.unit.label == "Комната у входа · Кровать у окна с очень длинным названием"
     chart = text_of(web.get(f"{BASE}/chart"))
-    assert "Комната у входа · Кровать у окна" in chart and 'class="legend"' in chart and "заселён" in chart
+    assert "Комната у входа · Кровать у окна" in chart and 'class="legend"' in chart and "живёт в гостинице" in chart
     bad = web.post(f"{BASE}/hotels/{hotel.id}/beds/{bed.id}", data={f"bed{bed.id}-label": ""}, follow_redirects=True)
     assert "Дайте кровати название" in text_of(bad) or "Give the bed a name" in text_of(bad)
 
