@@ -12,7 +12,8 @@ import numpy as np
 
 from .features import FeatureSpace, Vocabulary
 from .profiles import Profile, Suggestion
-from .scoring import SCORE_PLACES, _Reasons, block_scores, chunk_rows
+from .reasons import ReasonCache
+from .scoring import SCORE_PLACES, WEIGHTS, block_scores, chunk_rows
 
 if TYPE_CHECKING:
     from .model import DecisionModel
@@ -33,7 +34,7 @@ def explain_pairs(pairs: Sequence[tuple[Profile, Profile]], model: DecisionModel
             mentors.append(dataclasses.replace(mentor, capacity=1))
     space = FeatureSpace(graduates, mentors, vocabulary=vocabulary)
     columns = np.array([column[m.id] for _g, m in pairs])
-    reasons = _Reasons()
+    reasons = ReasonCache(WEIGHTS)
     found: list[Suggestion | None] = []
     size = chunk_rows(len(mentors))
     for start in range(0, len(pairs), size):
