@@ -17,7 +17,7 @@ fails on any other ``portal.`` import under ``plugins/``. What two plugins both 
   invitation by e-mail).
 - Places: :mod:`reservations`; institutions: :class:`Institution` (staff: :class:`InstitutionStaff`),
   :func:`institutions_of`, :func:`is_staff_of`, :func:`region_institutions`; people: :func:`notify`,
-  :func:`graduate_needs`, :func:`demo_member`.
+  :func:`graduate_needs`, :func:`demo_member`; the demo at scale: :class:`DemoCrowd`, :func:`bulk_insert`.
 - Plugin shape: :func:`package_folders` (the folder hooks), :data:`SUPPORT_STAFF`.
 - Background work: :func:`enqueue` (a job by its import path: RQ when configured, a thread otherwise).
 - Forms and pages: :class:`Form`, :class:`ConfirmForm`, :class:`YearsBetween`, :class:`DayField`,
@@ -33,7 +33,7 @@ from flask import Blueprint
 from portal.accounts.demo import demo_member
 from portal.accounts.invitations import invite
 from portal.app.extensions import db, htmx
-from portal.app.plugin_types import DashboardCard, HelpOffer, NavItem, PluginInfo
+from portal.app.plugin_types import DashboardCard, DemoCrowd, HelpOffer, NavItem, PluginInfo
 from portal.hookspecs import hookimpl
 from portal.models import (ClaimStatus, Institution, InstitutionKind, InstitutionStaff, Membership,
                            MembershipStatus, Municipality, Region, ReservationClaim, ReservationResource,
@@ -42,6 +42,7 @@ from portal.models._time import utcnow
 from portal.services import jobs as _jobs
 from portal.services import reservations
 from portal.services.audit import record as audit
+from portal.services.bulk import bulk_insert
 from portal.services.help_offers import HELP_NEEDS, help_offers
 from portal.services.institutions import institutions_of, is_staff_of, region_institutions
 from portal.services.labels import StatusLabels, label_of, role_label, status_labels
@@ -103,11 +104,11 @@ def template_helpers(blueprint: Blueprint, **functions) -> None:
 
 
 __all__ = [
-    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "DayField", "Form", "Gone", "HELP_NEEDS", "HelpOffer", "Institution", "InstitutionKind",
+    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "DayField", "DemoCrowd", "Form", "Gone", "HELP_NEEDS", "HelpOffer", "Institution", "InstitutionKind",
     "InstitutionStaff", "Lifecycle", "LocalTimeField", "Membership",
     "MembershipStatus", "Municipality", "NavItem", "NumberField", "PeopleField", "PluginInfo", "Refusal", "Region", "ReservationClaim",
     "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "SUPPORT_STAFF", "StatusLabels", "User", "YearsBetween",
-    "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny", "enqueue",
+    "audit", "authenticated", "bulk_insert", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny", "enqueue",
     "format_day", "format_moment", "format_span", "grant_role", "graduate_needs", "help_offers", "hold", "hookimpl", "htmx", "invite", "label_of",
     "institutions_of", "is_staff_of", "members", "notify", "now", "package_folders", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
     "region_institutions", "region_object", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
