@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from plugins.social_hotel import stays as rules
 from plugins.social_hotel.models import Room, Stay, StayStatus
-from portal.kit import ClaimStatus, bulk_insert, reservations, today, utcnow
+from portal.kit import ClaimStatus, bulk_insert, db, reservations, today, utcnow
 
 STAYS_PER_GRADUATE = 2.12
 GRADUATES_PER_BED = 80
@@ -23,6 +23,7 @@ def _hotel(region, beds: int):
     made = []
     for number in range(0, beds, 3):
         room = Room(hotel=hotel, name=f"Комната {number // 3 + 1}")
+        db.session.add(room)
         made += [rules.add_bed(room, f"Кровать {k + 1}") for k in range(min(3, beds - number))]
     return hotel, made
 

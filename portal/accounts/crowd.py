@@ -44,6 +44,7 @@ TOWNS = ["Центральный район", "Северный район", "Ю
 FIRST = ["Анна", "Мария", "Дарья", "Полина", "Ксения", "Алина", "Иван", "Егор", "Никита", "Артём", "Кирилл", "Роман"]
 LAST = ["Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов", "Новиков", "Фёдоров", "Морозов",
         "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев", "Орлов"]
+ROLES = ("graduate", "mentor", "volunteer", "specialist", "coordinator")
 ACTIONS = ["login", "logout", "mentorship.board.viewed", "social_hotel.stay.viewed", "graduate_clubs.event.viewed",
            "casework.record.viewed", "member.approved", "password.changed", "access.denied"]
 
@@ -128,6 +129,25 @@ def _audit(region: Region, people: list[int], count: int, chance: random.Random)
                              for n in range(count)))
 
 
+def add_crowd(region: Region, counts: dict[str, int], audit_events: int, password_hash: str,
+              seed: int = 0) -> dict[str, int]:
+    """One region's crowd: ``counts`` people by role in bulk, every plugin's rows on them
+    (``portal_demo_crowd``, for the plugins on there) and ``audit_events`` lines; not committed.
+    Returns the plugins' rows made, by name. The tests grow a region with it too."""
+    chance = random.Random(f"crowd-{region.code}-{seed}")
+    people = _people(region, {role: counts.get(role, 0) for role in ROLES}, password_hash, chance)
+    crowd = DemoCrowd(region_id=region.id, municipality_ids=[m.id for m in region.municipalities],
+                      graduates=people["graduate"], mentors=people["mentor"], volunteers=people["volunteer"],
+                      specialists=people["specialist"], coordinators=people["coordinator"], seed=seed)
+    host = plugin_host()
+    made: dict[str, int] = {}
+    for _plugin, rows in host.each("portal_demo_crowd", only=host.enabled_in(region), region=region, crowd=crowd):
+        for name, count in rows.items():
+            made[name] = made.get(name, 0) + count
+    _audit(region, people["specialist"] + people["coordinator"], audit_events, chance)
+    return made
+
+
 def load_crowd(scale_name: str, password: str, echo=lambda line: None) -> CrowdReport:
     """The ordinary demo, then the scale's regions with their crowds; each region is committed when done."""
     scale = SCALES[scale_name]
@@ -137,7 +157,6 @@ def load_crowd(scale_name: str, password: str, echo=lambda line: None) -> CrowdR
     report.demo_seconds = time.perf_counter() - started
     regions = _regions(scale)
     db.session.commit()
-    host = plugin_host()
     password_hash = _shared_hash(password)
     graduates = _shares(scale.graduates, scale.big_graduates, len(regions))
     mentors = _shares(scale.mentors, scale.big_mentors, len(regions))
@@ -145,19 +164,11 @@ def load_crowd(scale_name: str, password: str, echo=lambda line: None) -> CrowdR
     for number, region in enumerate(regions):
         if db.session.scalar(select(User.id).where(User.email == crowd_email("graduate", 0, region.code))):
             continue
-        chance = random.Random(f"crowd-{region.code}")
         counts = {"graduate": graduates[number], "mentor": mentors[number],
                   "volunteer": max(2, graduates[number] // 50), "specialist": max(2, graduates[number] // 100),
                   "coordinator": 2}
-        people = _people(region, counts, password_hash, chance)
-        crowd = DemoCrowd(region_id=region.id, municipality_ids=[m.id for m in region.municipalities],
-                          graduates=people["graduate"], mentors=people["mentor"], volunteers=people["volunteer"],
-                          specialists=people["specialist"], coordinators=people["coordinator"], seed=number)
-        for _plugin, made in host.each("portal_demo_crowd", only=host.enabled_in(region), region=region,
-                                       crowd=crowd):
-            for name, count in made.items():
-                report.rows[name] = report.rows.get(name, 0) + count
-        _audit(region, people["specialist"] + people["coordinator"], events[number], chance)
+        for name, count in add_crowd(region, counts, events[number], password_hash, seed=number).items():
+            report.rows[name] = report.rows.get(name, 0) + count
         db.session.commit()
         report.regions += 1
         report.people += sum(counts.values())
