@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from plugins.social_hotel.models import Bed, Hotel, HotelSettings, Room, Stay, StayStatus
-from portal.kit import (Lifecycle, Refusal, ReservationUnit, Role, db, format_day, format_span, hold, refuse_duplicates,
-                        reservations, today)
+from portal.kit import (Lifecycle, Refusal, ReservationUnit, Role, db, format_day, format_span, hold,
+                        refuse_duplicates, reservations, today)
 
 NAME = "social_hotel"
 DEFAULT_MAX_NIGHTS = 30
