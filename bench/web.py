@@ -3,6 +3,8 @@
     apt-get install wrk; pip install gunicorn        # (the production extra has gunicorn)
     python bench/web.py                              # SQLite in a temporary folder
     python bench/web.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/portal_web_bench
+    ... bench/web.py --tree /tmp/portal-before       # an older checkout served too: before / after, same run
+    ... bench/web.py --scale region                  # the demo at scale (portal demo --scale; PostgreSQL)
 
 Fills a fresh database with the demo data (every plugin's), serves the portal with gunicorn (2 sync workers,
 production settings) and, under the same gunicorn settings, a bare Flask route (bench/bare_app.py). Signs in as
@@ -10,7 +12,9 @@ each role as a browser does (CSRF token, cookies), then drives each main page wi
 ``--seconds`` each) and prints per page: requests/s, its ratio to the bare route's, latency p50 / p95 / p99 (wrk's)
 and the queries per request (counted in-process with the test client on the same database). The bare route is
 measured before and after the pages: the machine is shared, quote the ratios. Target: every main page ≥ 0.15× the
-bare route (issue 17).
+bare route (issue 17). With ``--tree`` another checkout (say the commit before a change, ``git archive`` into a
+folder, catalogues compiled) is served on the same database with the same settings and each page is driven on both,
+one after the other, so the two ratios share the machine's load.
 """
 from __future__ import annotations
 
@@ -114,6 +118,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default="")
     parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--tree", type=Path, default=None, help="another checkout to serve and drive too")
+    parser.add_argument("--scale", choices=["demo", "region", "country"], default="demo")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
@@ -126,38 +132,52 @@ def main() -> None:
         for name in ("PORTAL_SMTP_HOST", "PORTAL_REDIS_URL"):
             env.pop(name, None)
         prepare(ROOT, env, database_url)
+        if options.scale != "demo":
+            subprocess.run([sys.executable, "-m", "portal.app.cli", "demo", "--scale", options.scale, "--password",
+                            PASSWORD], cwd=ROOT, env=dict(env, PORTAL_ENV="development"), check=True,
+                           stdout=subprocess.DEVNULL)
         counts = queries_per_page(env)
-        portal_port, bare_port = free_port(), free_port()
-        portal = serve(ROOT, env, portal_port, workers=2)
-        bare = serve(ROOT, env, bare_port, workers=2, app="bench.bare_app:app")
+        portal_port, bare_port, other_port = free_port(), free_port(), free_port()
+        servers = [serve(ROOT, env, portal_port, workers=2), serve(ROOT, env, bare_port, workers=2,
+                                                                   app="bench.bare_app:app")]
+        if options.tree:
+            servers.append(serve(options.tree, dict(env, PYTHONPATH=str(options.tree)), other_port, workers=2))
         try:
-            base = f"http://127.0.0.1:{portal_port}"
-            cookies = {None: ""}
-            for who in {who for who, _ in PAGES if who}:
-                cookies[who] = cookie_of(Client(base).sign_in(email_of(who)))
+            bases = {"now": f"http://127.0.0.1:{portal_port}"}
+            if options.tree:
+                bases["tree"] = f"http://127.0.0.1:{other_port}"
+            cookies = {(tree, None): "" for tree in bases}
+            for tree, base in bases.items():
+                for who in {who for who, _ in PAGES if who}:
+                    cookies[(tree, who)] = cookie_of(Client(base).sign_in(email_of(who)))
             bare_runs = [drive(f"http://127.0.0.1:{bare_port}/", "", options.seconds, script.name)]
-            pages = {(who, path): drive(base + path, cookies[who], options.seconds, script.name)
-                     for who, path in PAGES}
+            pages = {(tree, who, path): drive(bases[tree] + path, cookies[(tree, who)], options.seconds, script.name)
+                     for who, path in PAGES for tree in reversed(list(bases))}
             bare_runs.append(drive(f"http://127.0.0.1:{bare_port}/", "", options.seconds, script.name))
         finally:
-            for server in (portal, bare):
+            for server in servers:
                 os.killpg(server.pid, 15)
                 server.wait()
     engine_name = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
     bare_rate = statistics.mean(run["rate"] for run in bare_runs)
-    print(f"{date.today().isoformat()}: pages under gunicorn (2 workers, {engine_name}, demo data), "
+    print(f"{date.today().isoformat()}: pages under gunicorn (2 workers, {engine_name}, {options.scale} data), "
           f"wrk 2 threads × 4 connections × {options.seconds} s; load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores")
     print(f"bare Flask route: {bare_runs[0]['rate']:,.0f} and {bare_runs[1]['rate']:,.0f} req/s "
           f"(p50 {bare_runs[0]['p50']:.1f} ms)")
     print(f"{'who':<19}{'page':<36}{'req/s':>8}{'× bare':>8}{'p50':>8}{'p95':>8}{'p99':>8}"
           f"{'queries':>9}{'KiB':>6}")
+    if options.tree:
+        print(f"each page twice: first the other tree ({options.tree}, its ratio in the last column), then this one")
     for who, path in PAGES:
-        found, (queries, status, size) = pages[(who, path)], counts[(who, path)]
+        found, (queries, status, size) = pages[("now", who, path)], counts[(who, path)]
         ratio = found["rate"] / bare_rate
         verdict = "OK" if ratio >= TARGET and not found["errors"] and status == 200 else "MISSES"
         if found["errors"] or status != 200:
             verdict += f" ({found['errors']} errors, status {status})"
+        if options.tree:
+            before = pages[("tree", who, path)]
+            verdict += f"  before {before['rate'] / bare_rate:.3f}"
         print(f"{who or 'visitor':<19}{path:<36}{found['rate']:>8,.0f}{ratio:>8.3f}{found['p50']:>7.1f}"
               f"{found['p95']:>8.1f}{found['p99']:>8.1f}{queries:>9}{size / 1024:>6.0f}  {verdict}")
 

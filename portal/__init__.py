@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
         timezone_selector=i18n.select_timezone,
         default_translation_directories=";".join(wiring.translation_directories(host)),
     )
+    babel.domain_instance = i18n.RequestDomain()
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
 
     from portal.accounts import loader  # noqa: F401  (registers the user loader)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import click
     from flask import Blueprint
 
-    from portal.app.plugin_types import DashboardCard, HelpOffer, NavItem, PluginInfo
+    from portal.app.plugin_types import DashboardCard, DemoCrowd, HelpOffer, NavItem, PluginInfo
     from portal.models import Membership, Region, User
 
 PROJECT = "portal"
@@ -103,6 +103,20 @@ def portal_demo_data(region: Region, people: dict[str, User], password: str) -> 
     :param region: the demo region.
     :param people: role name -> the demo person holding that role there.
     :param password: the shared demo password, for any people the plugin adds.
+    """
+
+
+@hookspec
+def portal_demo_crowd(region: Region, crowd: DemoCrowd) -> dict[str, int]:
+    """Fill the plugin's tables for a region of the demo at scale (``portal demo --scale region|country``).
+
+    Called once per region, for plugins on there, after the core made the region's people in bulk
+    (and after the ordinary demo). Write rows in bulk (``portal.kit.bulk_insert``,
+    ``reservations.bulk_claims``), in proportion to the crowd, never one ORM object per row; do not commit.
+
+    :param region: the region.
+    :param crowd: the ids of the region's bulk people (:class:`portal.app.plugin_types.DemoCrowd`).
+    :return: what was made, by name, for the command's report (``{"stays": 2494}``).
     """
 
 

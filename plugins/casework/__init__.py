@@ -112,6 +112,13 @@ def portal_demo_data(region, people, password):
     load(region, people, password)
 
 
+@hookimpl
+def portal_demo_crowd(region, crowd):
+    from plugins.casework.crowd import load
+
+    return load(region, crowd)
+
+
 # --- assessments (issue 15, part B): what the service knows reaches mentorship -----------------------------
 
 @hookimpl

@@ -73,6 +73,13 @@ def portal_demo_data(region, people, password):
 
 
 @hookimpl
+def portal_demo_crowd(region, crowd):
+    from plugins.graduate_clubs.crowd import load
+
+    return load(region, crowd)
+
+
+@hookimpl
 def portal_export_person(user):
     from sqlalchemy import select
 

@@ -92,6 +92,13 @@ def portal_demo_data(region, people, password):
 
 
 @hookimpl
+def portal_demo_crowd(region, crowd):
+    from plugins.mentorship.crowd import load
+
+    return load(region, crowd)
+
+
+@hookimpl
 def portal_support_needs(graduate, region):
     from plugins.mentorship.pairs import graduate_profile
 

@@ -10,7 +10,7 @@ from collections import Counter
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import String, and_, case, cast, delete, func, insert, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 import matching
 from matching.explain import explain_pairs
@@ -49,7 +49,8 @@ def mentor_profiles(region) -> list[MentorProfile]:
     return list(db.session.scalars(
         select(MentorProfile).where(MentorProfile.region_id == region.id,
                                     MentorProfile.user_id.in_(_active_members(region, Role.mentor)))
-        .options(selectinload(MentorProfile.user), selectinload(MentorProfile.municipality))
+        # Joined, not selectin: selectinload asks again for every 500 mentors, and a region has thousands.
+        .options(joinedload(MentorProfile.user), joinedload(MentorProfile.municipality))
         .order_by(MentorProfile.id)))
 
 
@@ -109,6 +110,15 @@ def mentors_count(region) -> int:
 def waiting_count(region) -> int:
     """How many graduates wait for a mentor: counted by the database, never loaded (the dashboard asks)."""
     return db.session.scalar(select(func.count()).select_from(GraduateProfile).where(*_waiting(region))) or 0
+
+
+def meeting_counts(mentorship_ids: list[int]) -> Counter:
+    """Meetings logged per pair, in one grouped count (a list of pairs never loads their logs)."""
+    if not mentorship_ids:
+        return Counter()
+    return Counter(dict(db.session.execute(
+        select(Meeting.mentorship_id, func.count()).where(Meeting.mentorship_id.in_(mentorship_ids))
+        .group_by(Meeting.mentorship_id)).all()))
 
 
 def graduate_profile(user, region) -> GraduateProfile | None:

@@ -463,8 +463,9 @@ def mentorships():
         query
         .options(selectinload(Mentorship.mentor), selectinload(Mentorship.graduate))
         .order_by(Mentorship.proposed_at.desc(), Mentorship.id.desc()), per_page=30)
-    return render_audited("mentorship/mentorships.html", **_list_read(rows.items), rows=rows, status=wanted,
-                          statuses=STATUS_LABELS, flagged=flagged)
+    return render_audited("mentorship/mentorships.html", **_list_read(rows.items), rows=rows, shown=wanted,
+                          statuses=STATUS_LABELS, flagged=flagged,
+                          meetings=pairs.meeting_counts([row.id for row in rows.items]))
 
 
 def _specialists_form(row: Mentorship, form: SpecialistsForm | None = None) -> SpecialistsForm:

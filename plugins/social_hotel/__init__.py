@@ -58,6 +58,13 @@ def portal_demo_data(region, people, password):
 
 
 @hookimpl
+def portal_demo_crowd(region, crowd):
+    from plugins.social_hotel.crowd import load
+
+    return load(region, crowd)
+
+
+@hookimpl
 def portal_support_needs(graduate, region):
     from sqlalchemy import select
 

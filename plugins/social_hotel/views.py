@@ -52,7 +52,7 @@ def index():
                               target=f"region:{g.region.code}", names=[s.graduate_id for s in requests],
                               hotels=hotels, requests=requests)
     first = today(g.region)
-    places = [(hotel, rules.free_places(hotel, first, 28)) for hotel in hotels]
+    places = rules.free_places_of(hotels, first, 28)
     mine = db.session.scalars(select(Stay).where(Stay.graduate_id == current_user.id)
                               .options(selectinload(Stay.hotel)).order_by(Stay.arrival.desc())).all()
     return render_template("social_hotel/graduate_index.html", places=places, stays=mine,

@@ -66,6 +66,13 @@ def portal_demo_data(region, people, password):
 
 
 @hookimpl
+def portal_demo_crowd(region, crowd):
+    from plugins.training_apartments.crowd import load
+
+    return load(region, crowd)
+
+
+@hookimpl
 def portal_support_needs(graduate, region):
     from plugins.training_apartments import rules
 

@@ -60,6 +60,13 @@ def portal_demo_data(region, people, password):
 
 
 @hookimpl
+def portal_demo_crowd(region, crowd):
+    from plugins.volunteer_festivals.crowd import load
+
+    return load(region, crowd)
+
+
+@hookimpl
 def portal_export_person(user):
     from sqlalchemy import select
 

@@ -99,7 +99,9 @@ def resume_session(session_id: str) -> User | None:
         return None
     user_id, token, key = parsed
     record = db.session.scalar(
-        select(UserSession).options(joinedload(UserSession.user)).where(UserSession.key_hash == digest(key))
+        # The person's roles come in the same query: every page asks them (access, navigation, cards).
+        select(UserSession).options(joinedload(UserSession.user).joinedload(User.memberships))
+        .where(UserSession.key_hash == digest(key))
     )
     if record is None or record.user_id != user_id:
         return None

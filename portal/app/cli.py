@@ -84,12 +84,15 @@ def worker_command(burst: bool):
 @click.command("demo")
 @click.option("--password", default=None, help="The shared password of the demo people.")
 @click.option("--force", is_flag=True, help="Load the demo outside PORTAL_ENV=development (with a random password).")
+@click.option("--scale", type=click.Choice(["demo", "region", "country"]), default="demo", show_default=True,
+              help="region: one region of 2,500 graduates and 600 mentors; country: 85 regions, 100,000 graduates.")
 @with_appcontext
-def demo_command(password: str | None, force: bool):
+def demo_command(password: str | None, force: bool, scale: str):
     """Create the demo regions, people and every plugin's demo data (idempotent).
 
     The README's fixed password is published: it is used only in development. Anywhere else the
     command refuses unless given --force, and then makes up a password unless one is given.
+    With --scale the demo grows to a region's or a country's size, in bulk (minutes on PostgreSQL).
     """
     from flask import current_app
 
@@ -101,7 +104,7 @@ def demo_command(password: str | None, force: bool):
             f"PORTAL_ENV is {current_app.config.get('PORTAL_ENV')!r}: the demo creates accounts with a published "
             "password and belongs to development. Add --force to load it here anyway (with a random password).")
     password = password or (DEFAULT_PASSWORD if development else secrets.token_urlsafe(12))
-    report = load_demo(password)
+    report = _demo_at_scale(scale, password) if scale != "demo" else load_demo(password)
     click.echo("Demo data is ready.")
     for region, people in report.people.items():
         click.echo(f"  {region}:")
@@ -111,6 +114,19 @@ def demo_command(password: str | None, force: bool):
         click.echo(f"  password for all of them: {password}")
     else:
         click.echo("  (the demo people existed already; their password was left as it was)")
+
+
+def _demo_at_scale(scale: str, password: str):
+    """The crowds of ``portal demo --scale``, timed; returns the ordinary demo's report (its logins)."""
+    from portal.accounts.crowd import load_crowd
+
+    click.echo(f"Loading the demo at the scale of a {scale}…")
+    report = load_crowd(scale, password, echo=click.echo)
+    made = ", ".join(f"{count:,} {name}" for name, count in sorted(report.rows.items()))
+    click.echo(f"Added {report.regions} regions' crowds: {report.people:,} people, {report.audit_events:,} audit "
+               f"events{', ' + made if made else ''}.")
+    click.echo(f"Took {report.seconds:.0f} s ({report.demo_seconds:.0f} s of them the ordinary demo).")
+    return report.demo
 
 
 @click.command("create-admin")

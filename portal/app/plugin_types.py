@@ -38,3 +38,21 @@ class HelpOffer:
 
     label: Any  # a lazy_gettext string, e.g. "A stay at the social hotel"
     url: str  # a page of the offering plugin, prefilled for the graduate (e.g. a stay request)
+
+
+@dataclass(frozen=True)
+class DemoCrowd:
+    """A region's people of the demo at scale (``portal demo --scale``), made by the core in bulk: ids only.
+
+    A plugin's ``portal_demo_crowd`` gives them its rows in proportion (a country's 100,000 graduates
+    have 212,000 hotel stays, so one region's ``len(graduates)`` have 2.12 each), in bulk.
+    """
+
+    region_id: int
+    municipality_ids: list[int]
+    graduates: list[int]
+    mentors: list[int]
+    volunteers: list[int]
+    specialists: list[int]
+    coordinators: list[int]
+    seed: int = 0

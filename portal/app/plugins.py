@@ -112,6 +112,12 @@ def _asked_this_request() -> dict:
     return request.__dict__.setdefault("_portal_enabled_plugins", {})
 
 
+def remember_enabled(region_id: int, names) -> None:
+    """What the region has on, read by the caller in the request's first query (the region's, with its
+    switches joined): ``enabled_in`` then asks nothing more this request."""
+    _asked_this_request()[region_id] = frozenset(names)
+
+
 def plugin_host() -> PluginHost:
     """The current app's plugin host: the public way for core code to reach plugins."""
     return current_app.extensions["portal_plugins"]

@@ -19,7 +19,8 @@ fails on any other ``portal.`` import under ``plugins/``. What two plugins both 
   invitation by e-mail).
 - Places: :mod:`reservations`; institutions: :class:`Institution` (staff: :class:`InstitutionStaff`),
   :func:`institutions_of`, :func:`is_staff_of`, :func:`region_institutions`; people: :func:`notify`,
-  :func:`graduate_needs` (:func:`graduates_needs`: of many), :func:`demo_member`.
+  :func:`graduate_needs` (:func:`graduates_needs`: of many), :func:`demo_member`; the demo at scale:
+  :class:`DemoCrowd`, :func:`bulk_insert`.
 - Plugin shape: :func:`package_folders` (the folder hooks), :data:`SUPPORT_STAFF`.
 - Background work: :func:`enqueue` (a job by its import path: RQ when configured, a thread otherwise); a job's
   row: :class:`JobLease` with :func:`keep_alive` and :func:`reap_lost_jobs` (a job whose process died is marked
@@ -37,7 +38,7 @@ from flask import Blueprint
 from portal.accounts.demo import demo_member
 from portal.accounts.invitations import invite
 from portal.app.extensions import db, htmx
-from portal.app.plugin_types import DashboardCard, HelpOffer, NavItem, PluginInfo
+from portal.app.plugin_types import DashboardCard, DemoCrowd, HelpOffer, NavItem, PluginInfo
 from portal.hookspecs import hookimpl
 from portal.models import (ClaimStatus, Institution, InstitutionKind, InstitutionStaff, Membership,
                            MembershipStatus, Municipality, Region, ReservationClaim, ReservationResource,
@@ -46,6 +47,7 @@ from portal.models._time import utcnow
 from portal.services import jobs as _jobs
 from portal.services import reservations
 from portal.services.audit import record as audit
+from portal.services.bulk import bulk_insert
 from portal.services.help_offers import HELP_NEEDS, help_offers
 from portal.services.institutions import institutions_of, is_staff_of, region_institutions
 from portal.services.job_lease import LOST as JOB_LOST
@@ -112,11 +114,11 @@ def template_helpers(blueprint: Blueprint, **functions) -> None:
 
 
 __all__ = [
-    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "DayField", "Form", "Gone", "HELP_NEEDS", "HelpOffer", "Institution", "JOB_LOST", "JobLease", "InstitutionKind",
+    "CalendarEntry", "ClaimStatus", "ConfirmForm", "DashboardCard", "DayField", "DemoCrowd", "Form", "Gone", "HELP_NEEDS", "HelpOffer", "Institution", "JOB_LOST", "JobLease", "InstitutionKind",
     "InstitutionStaff", "Lifecycle", "LocalTimeField", "Membership",
     "MembershipStatus", "Municipality", "NavItem", "NumberField", "PeopleField", "PluginInfo", "Refusal", "Region", "ReservationClaim",
     "ReservationResource", "ReservationUnit", "Role", "SUPPORT_AREAS", "SUPPORT_STAFF", "StatusLabels", "User", "YearsBetween",
-    "audit", "authenticated", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny", "enqueue",
+    "audit", "authenticated", "bulk_insert", "calendar_bytes", "calendar_response", "csv_response", "db", "demo_member", "deny", "enqueue",
     "format_day", "format_moment", "format_moment_span", "format_span", "format_time", "gendered", "grant_role",
     "graduate_needs", "graduates_needs", "keep_alive", "pause_point", "reap_lost_jobs", "help_offers", "hold", "hookimpl",
     "htmx", "invite", "label_of",

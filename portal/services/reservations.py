@@ -23,6 +23,7 @@ from portal.app.extensions import db
 from portal.models._time import utcnow
 from portal.models.reservation import (ClaimedSlot, ClaimStatus, ReservationClaim, ReservationResource,
                                        ReservationUnit)
+from portal.services.bulk import bulk_insert
 
 __all__ = [
     "ClaimStatus", "NoRoom", "ReservationError", "SlotsTaken",
@@ -282,3 +283,28 @@ def occupancy(unit_ids: list[int], first: int, end: int) -> dict[tuple[int, int]
         )
     )
     return {(unit_id, slot): claim_id for unit_id, slot, claim_id in rows}
+
+
+def bulk_resources(region_id: int, owner: str, places: list[tuple[str, int]]) -> list[tuple[int, list[int]]]:
+    """Many resources at once (the demo at scale): ``places`` is [(label, number of units)];
+    returns [(resource id, [unit ids in order])]."""
+    resource_ids = bulk_insert(ReservationResource, ({"region_id": region_id, "owner": owner, "label": label[:200]}
+                                                     for label, _count in places), returning=True)
+    units = [{"resource_id": rid, "label": f"{n + 1}", "position": n}
+             for rid, (_label, count) in zip(resource_ids, places) for n in range(count)]
+    unit_ids = iter(bulk_insert(ReservationUnit, units, returning=True))
+    return [(rid, [next(unit_ids) for _ in range(count)]) for rid, (_label, count) in zip(resource_ids, places)]
+
+
+def bulk_claims(claims: list[dict]) -> list[int]:
+    """Many claims at once, the ledger rows of the held ones with them (the demo at scale).
+
+    Each claim: ``resource_id``, ``holder_id``, ``unit_id``, ``first_slot``, ``end_slot``, ``status`` (a
+    :class:`ClaimStatus`). The caller makes sure no two held claims share a unit's slot: the unique
+    ledger refuses the whole batch otherwise. Returns the claim ids in order.
+    """
+    ids = bulk_insert(ReservationClaim, claims, returning=True)
+    bulk_insert(ClaimedSlot, ({"claim_id": claim_id, "unit_id": row["unit_id"], "slot": slot}
+                              for claim_id, row in zip(ids, claims) if row["status"] == ClaimStatus.held
+                              for slot in range(row["first_slot"], row["end_slot"])))
+    return ids

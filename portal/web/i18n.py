@@ -1,7 +1,10 @@
 """Choosing the language and time zone of each page."""
 from __future__ import annotations
 
+from babel import support
 from flask import current_app, g, has_request_context, request
+from flask_babel import Domain
+from flask_babel import _get_current_context as babel_context
 from flask_login import current_user
 
 LANGUAGE_COOKIE = "portal_lang"
@@ -42,3 +45,25 @@ def select_timezone() -> str:
         if regions:
             return regions[0].timezone
     return "Europe/Moscow"
+
+
+class RequestDomain(Domain):
+    """Flask-Babel's message domain, finding the page's catalogue once instead of at every string.
+
+    A page asks for hundreds of strings; each would look up the locale and its name in the cache again.
+    The catalogue is kept on the app context's Babel namespace next to the locale it is for, so a
+    language switch (``refresh``) or ``force_locale`` (a notification in its reader's language), which
+    put another locale there, find the right catalogue. Nothing outlives the request.
+    """
+
+    def get_translations(self):
+        ctx = babel_context()
+        if ctx is None:
+            return support.NullTranslations()
+        kept = getattr(ctx, "portal_translations", None)
+        locale = getattr(ctx, "babel_locale", None)
+        if kept is not None and locale is not None and kept[0] is locale and kept[1] is self:
+            return kept[2]
+        translations = super().get_translations()
+        ctx.portal_translations = (ctx.babel_locale, self, translations)
+        return translations

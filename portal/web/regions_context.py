@@ -2,19 +2,25 @@
 from __future__ import annotations
 
 from flask import Flask, abort, current_app, g
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from portal.app.extensions import db
-from portal.models import Region
+from portal.app.plugins import remember_enabled
+from portal.models import Region, RegionPlugin
 
 
 def _pull_region(endpoint, values):
+    """The URL's region, with the plugins it has on in the same query (every region page asks for both)."""
     if values and "region_code" in values:
         code = values.pop("region_code")
-        region = db.session.scalar(select(Region).where(Region.code == code))
-        if region is None:
+        rows = db.session.execute(
+            select(Region, RegionPlugin.plugin)
+            .outerjoin(RegionPlugin, and_(RegionPlugin.region_id == Region.id, RegionPlugin.enabled.is_(True)))
+            .where(Region.code == code)).all()
+        if not rows:
             abort(404)
-        g.region = region
+        g.region = rows[0][0]
+        remember_enabled(g.region.id, (plugin for _region, plugin in rows if plugin is not None))
 
 
 def _fill_region(endpoint, values):

@@ -63,6 +63,18 @@ def portal_demo_data(region, people, password):
 
 
 @hookimpl
+def portal_demo_crowd(region, crowd):
+    """A note for every tenth graduate of the crowd, in one bulk insert."""
+    from portal.kit import bulk_insert
+    from tests.sample_plugin.models import SampleNote
+
+    calls.append(f"crowd:{region.code}")
+    rows = [{"region_id": region.id, "user_id": user_id, "text": "crowd note"} for user_id in crowd.graduates[::10]]
+    bulk_insert(SampleNote, rows)
+    return {"notes": len(rows)}
+
+
+@hookimpl
 def portal_support_needs(graduate, region):
     from tests.sample_plugin.models import SampleNote
 
