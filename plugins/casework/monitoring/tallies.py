@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from plugins.casework.models import (Appeal, AppealStatus, AppealTally, Assessment, AssessmentArea,
                                      DifficultyTally, GraduateRecord, LevelChange, LevelChangeStatus, LevelTally,
                                      RecordStatus, RecordTally, SupportContract)
+from plugins.casework.monitoring.periods import quarter_of
 from portal.kit import Region, db, to_local, to_utc
 
 AREAS = list(AssessmentArea)
@@ -59,9 +60,7 @@ def month_of(day: date | datetime) -> date:
 
 def quarter_end(day: date) -> date:
     """The last day of ``day``'s quarter: the first quarter end on or after it."""
-    if day.month >= 10:
-        return date(day.year, 12, 31)
-    return date(day.year, 3 * ((day.month - 1) // 3 + 1) + 1, 1) - timedelta(days=1)
+    return quarter_of(day).last
 
 
 def end_of_day(day: date, zone) -> datetime:
@@ -81,13 +80,13 @@ def appeal_key(row, zones: dict) -> tuple[tuple, tuple[int, int, int]]:
             (1, int(resolved), int(in_time)))
 
 
-def appeal_counts(rows, zones: dict, sign: int = 1, into: dict | None = None) -> dict:
+def appeal_counts(rows, zones: dict, into: dict | None = None) -> dict:
     found = into if into is not None else defaultdict(lambda: [0, 0, 0])
     for row in rows:
         key, adds = appeal_key(row, zones)
         totals = found[("appeal", key)]
         for k, n in enumerate(adds):
-            totals[k] += sign * n
+            totals[k] += n
     return found
 
 
@@ -114,9 +113,9 @@ def level_steps(contracts, changes, zone) -> list[tuple[date, str | None]]:
     return steps
 
 
-def record_counts(connection, record_ids, zones: dict | None = None, sign: int = 1, into: dict | None = None) -> dict:
+def record_counts(connection, record_ids, zones: dict | None = None, into: dict | None = None) -> dict:
     """The records' status and assessment due, their difficulties per month and area and their level steps, as
-    the database has them now."""
+    the database has them now (``zones``: the regions already read; the others are read and added)."""
     found = into if into is not None else defaultdict(lambda: [0])
     ids = sorted({i for i in record_ids if i is not None})
     if not ids:
@@ -127,10 +126,13 @@ def record_counts(connection, record_ids, zones: dict | None = None, sign: int =
                    GraduateRecord.assessment_due_on)
             .where(GraduateRecord.id.in_(ids), GraduateRecord.merged_into_id.is_(None))):
         live[rid] = (region_id, service_id or 0)
-        found[("record", (region_id, service_id or 0, RecordStatus(status).value, due or NONE_DUE))][0] += sign
+        found[("record", (region_id, service_id or 0, RecordStatus(status).value, due or NONE_DUE))][0] += 1
     if not live:
         return found
-    zones = zones if zones is not None else region_zones(connection, {region for region, _s in live.values()})
+    zones = zones if zones is not None else {}
+    missing = {region for region, _s in live.values()} - zones.keys()
+    if missing:
+        zones.update(region_zones(connection, missing))
     contracts, changes = defaultdict(list), defaultdict(list)
     for rid, starts, ended in connection.execute(select(SupportContract.record_id, SupportContract.starts_on,
                                                         SupportContract.ended_on)
@@ -146,18 +148,18 @@ def record_counts(connection, record_ids, zones: dict | None = None, sign: int =
                                                      .where(Assessment.record_id.in_(live))):
         region_id, service_id = live[rid]
         month = month_of(assessed_on)
-        found[("difficulty", (region_id, service_id, month, MADE))][0] += sign
+        found[("difficulty", (region_id, service_id, month, MADE))][0] += 1
         for k, area in enumerate(AREAS):
             if (bits or 0) >> k & 1:
-                found[("difficulty", (region_id, service_id, month, area.value))][0] += sign
+                found[("difficulty", (region_id, service_id, month, area.value))][0] += 1
     for rid in contracts:
         region_id, service_id = live[rid]
         was = None
         for day, level in level_steps(contracts[rid], changes[rid], zones[region_id]):
             if was is not None:
-                found[("level", (region_id, service_id, day, was))][0] -= sign
+                found[("level", (region_id, service_id, day, was))][0] -= 1
             if level is not None:
-                found[("level", (region_id, service_id, day, level))][0] += sign
+                found[("level", (region_id, service_id, day, level))][0] += 1
             was = level
     return found
 
@@ -172,19 +174,10 @@ def region_zones(connection, region_ids) -> dict:
 
 def _state(connection, appeal_clause, record_ids) -> dict:
     """What the touched appeals and records add to the totals now."""
-    found: dict = {}
     appeals = list(connection.execute(select(*APPEAL_COLUMNS).where(appeal_clause))) \
         if appeal_clause is not None else []
-    records = {i for i in record_ids if i is not None}
-    if not appeals and not records:
-        return found
-    region_ids = {row[0] for row in appeals}
-    if records:
-        region_ids |= set(connection.scalars(select(GraduateRecord.region_id).where(GraduateRecord.id.in_(records))))
-    zones = region_zones(connection, region_ids)
-    appeal_counts(appeals, zones, into=found.setdefault("appeal", defaultdict(lambda: [0, 0, 0])))
-    record_counts(connection, records, zones, into=found.setdefault("record", defaultdict(lambda: [0])))
-    return {key: value for part in found.values() for key, value in part.items()}
+    zones = region_zones(connection, {row[0] for row in appeals}) if appeals else {}
+    return {**appeal_counts(appeals, zones), **record_counts(connection, record_ids, zones)}
 
 
 def _difference(before: dict, after: dict) -> dict:
@@ -201,10 +194,9 @@ def add(connection, changes: dict) -> None:
     """Add each change to its total: one upsert per table, in key order (two transactions adding to the same
     totals take their rows in the same order and cannot deadlock)."""
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    ordered = sorted(changes.items())
     for kind, (model, keys, values) in TABLES.items():
-        rows = [dict(zip(keys, key), **dict(zip(values, change)))
-                for (k, key), change in sorted(changes.items(), key=lambda item: (item[0][0], item[0][1]))
-                if k == kind]
+        rows = [dict(zip(keys, key), **dict(zip(values, change))) for (k, key), change in ordered if k == kind]
         for start in range(0, len(rows), 1000):
             statement = dialect.insert(model.__table__).values(rows[start:start + 1000])
             connection.execute(statement.on_conflict_do_update(
