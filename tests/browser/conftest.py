@@ -79,12 +79,18 @@ def live_server(app, people):
     session commits here, so it holds no transaction the server's requests would wait on;
     each request runs in its own app context with its own session.
     """
+    yield from serving(app, "live-portal")
+
+
+def serving(app, name: str):
+    """Serve ``app`` in threads on a free port of 127.0.0.1, yield its base URL, then stop and wait for its
+    requests (a fixture's body: ``yield from serving(app, name)``)."""
     from portal.app.extensions import db
 
     db.session.commit()
     counting = _CountingApp(app)
     server = make_server("127.0.0.1", 0, counting, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-portal", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_port}"

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from portal.accounts.demo import DEFAULT_PASSWORD
 
@@ -67,22 +65,9 @@ def screenshots_folder(tmp_path_factory) -> Path:
 @pytest.fixture
 def demo_server(app, demo):
     """The test app with the demo data, served on a free port of 127.0.0.1."""
-    from portal.app.extensions import db
-    from tests.browser.conftest import _CountingApp
+    from tests.browser.conftest import serving
 
-    db.session.commit()
-    counting = _CountingApp(app)
-    server = make_server("127.0.0.1", 0, counting, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="demo-portal", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
-        counting.wait_idle()
-        db.session.remove()
+    yield from serving(app, "demo-portal")
 
 
 def _sign_in(page, base: str, role: str | None) -> None:
