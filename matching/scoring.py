@@ -31,11 +31,21 @@ RERANK = 50
 #: Threads scoring blocks, and blocks in flight at most (memory: WINDOW blocks of BLOCK_CELLS cells).
 WORKERS = 2
 WINDOW = 4
+#: A region's call is cut into blocks of at least this many graduates (below it, one block: threads cost more).
+PARALLEL_MIN_ROWS = 256
 
 
 def chunk_rows(n_mentors: int) -> int:
     """Graduates per block for this many mentors."""
     return max(16, min(4000, BLOCK_CELLS // max(n_mentors, 1)))
+
+
+def parallel_rows(n_graduates: int, n_mentors: int) -> int:
+    """Graduates per block of ``suggest``: chunk_rows, but a region's call is cut into a few blocks too,
+    so that every worker has one and this thread turns the first into suggestions while the others are
+    scored (one block would leave a core idle and nothing to overlap)."""
+    share = -(-n_graduates // (2 * WORKERS))
+    return min(chunk_rows(n_mentors), max(PARALLEL_MIN_ROWS, share))
 
 
 def unsupervised_score(block: Block) -> np.ndarray:
@@ -94,7 +104,7 @@ def suggest(graduates: Sequence[Profile], mentors: Sequence[Profile], k: int = 5
         space.prepare_weighted(WEIGHTS)
     excluded = _excluded_indices(graduates, mentors, exclude)
     kk = min(k, len(mentors))
-    size = chunk_size or chunk_rows(len(mentors))
+    size = chunk_size or parallel_rows(len(graduates), len(mentors))
     starts = range(0, len(graduates), size)
     cache = ReasonCache(WEIGHTS)
     mentor_ids = [m.id for m in mentors]
@@ -128,8 +138,9 @@ def _rank_block(space: FeatureSpace, rows: np.ndarray, model: Any, excluded: dic
         block = space.block(rows)
         score, probability = block_scores(block, model)
         score[~block.admissible] = INADMISSIBLE
+        block_about = block.about
     else:  # the same unsupervised score, without materialising each component
-        score = space.weighted_scores(rows)
+        score, block_about = space.weighted_scores_and_about(rows)
         probability = None
     if excluded:
         for row, g_index in enumerate(rows.tolist()):
@@ -164,6 +175,8 @@ def _rank_block(space: FeatureSpace, rows: np.ndarray, model: Any, excluded: dic
     top_scores[~admitted] = -1.0
     if exact_about is not None:
         about = np.take_along_axis(exact_about, order, axis=1)
+    elif block_about is not None:
+        about = np.take_along_axis(block_about, top, axis=1)
     else:
         about = space.about_of_pairs(rows, top)
     learned = np.take_along_axis(probability, top, axis=1) if probability is not None else None
