@@ -21,7 +21,7 @@ from typing import Iterator, Sequence
 import numpy as np
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
-from sklearn.preprocessing import MultiLabelBinarizer, normalize
+from sklearn.preprocessing import normalize
 
 from .profiles import AREAS, Profile, normalise_text
 
@@ -257,18 +257,17 @@ class FeatureSpace:
         self.m_interests_t = normalize(m_words).T.tocsr()
 
         # Areas: graduate rows divided by the number of needs, so the product is the covered share.
-        areas = MultiLabelBinarizer(classes=list(AREAS), sparse_output=False)
-        g_areas = areas.fit_transform([p.areas for p in self.graduates]).astype(np.float32)
+        area_columns = {area: i for i, area in enumerate(AREAS)}
+        g_areas = _rows_of([p.areas for p in self.graduates], area_columns).toarray()
         needs = g_areas.sum(axis=1, keepdims=True)
         self.g_areas = np.divide(g_areas, needs, out=np.zeros_like(g_areas), where=needs > 0)
-        self.m_areas_t = np.ascontiguousarray(areas.transform([p.areas for p in self.mentors]).astype(np.float32).T)
+        self.m_areas_t = np.ascontiguousarray(_rows_of([p.areas for p in self.mentors], area_columns).toarray().T)
 
         # Languages: multi-hot; the product counts shared languages.
-        languages = MultiLabelBinarizer(sparse_output=False)
-        languages.fit([p.languages for p in self.graduates] + [p.languages for p in self.mentors])
-        self.g_languages = languages.transform([p.languages for p in self.graduates]).astype(np.float32)
-        self.m_languages_t = np.ascontiguousarray(
-            languages.transform([p.languages for p in self.mentors]).astype(np.float32).T)
+        g_languages, m_languages = _multi_hot([p.languages for p in self.graduates],
+                                              [p.languages for p in self.mentors])
+        self.g_languages = g_languages.toarray()
+        self.m_languages_t = np.ascontiguousarray(m_languages.toarray().T)
 
         municipalities: dict[str, int] = {}
         self.g_municipality = _codes([p.municipality for p in self.graduates], municipalities, -1)
@@ -281,8 +280,9 @@ class FeatureSpace:
 
         # About: TF-IDF over character n-grams (Russian and English alike, robust to word endings).
         self.about_dimensions: int | None = None
-        texts_g = [normalise_text(p.about) for p in self.graduates]
-        texts_m = [normalise_text(p.about) for p in self.mentors]
+        # normalise_text without its spaces collapsed: the TF-IDF splits the words itself.
+        texts_g = [p.about.lower().replace("ё", "е") for p in self.graduates]
+        texts_m = [p.about.lower().replace("ё", "е") for p in self.mentors]
         if about_dimensions == "auto":
             about_dimensions = ABOUT_DIMENSIONS if n_g * n_m > EXACT_ABOUT_MAX_PAIRS else None
         self.g_about, self.m_about_t, self.about_dense, exact = _about_vectors(texts_g, texts_m, about_dimensions,
@@ -465,14 +465,24 @@ def _one_hot(codes: np.ndarray, width: int) -> sparse.csr_matrix:
 
 
 def _multi_hot(lists_g: list[list[str]], lists_m: list[list[str]]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    """Sparse multi-hot rows over the union vocabulary (one empty column when there are no words)."""
-    binarizer = MultiLabelBinarizer(sparse_output=True)
-    binarizer.fit(lists_g + lists_m)
-    if len(binarizer.classes_) == 0:
-        return (sparse.csr_matrix((len(lists_g), 1), dtype=np.float32),
-                sparse.csr_matrix((len(lists_m), 1), dtype=np.float32))
-    return (sparse.csr_matrix(binarizer.transform(lists_g), dtype=np.float32),
-            sparse.csr_matrix(binarizer.transform(lists_m), dtype=np.float32))
+    """Sparse multi-hot rows over the union vocabulary, its words in sorted order (so a product sums
+    in the same order whoever else is in the call); one empty column when there are no words."""
+    words = sorted(set(chain.from_iterable(lists_g)).union(chain.from_iterable(lists_m)))
+    columns = dict(zip(words, range(len(words))))
+    return _rows_of(lists_g, columns), _rows_of(lists_m, columns)
+
+
+def _rows_of(lists: list[list[str]], columns: dict[str, int]) -> sparse.csr_matrix:
+    """Multi-hot float32 rows of ``lists`` (each without repeats) over ``columns`` (at least one column)."""
+    indptr = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, lists), dtype=np.int64, count=len(lists)), out=indptr[1:])
+    flat = list(chain.from_iterable(lists))
+    indices = np.fromiter(map(columns.__getitem__, flat), dtype=np.int64, count=len(flat))
+    matrix = sparse.csr_matrix((np.ones(len(flat), dtype=np.float32), indices, indptr),
+                               shape=(len(lists), max(len(columns), 1)))
+    matrix.sum_duplicates()  # sorted indices; a word given twice still counts once
+    matrix.data[:] = 1
+    return matrix
 
 
 def _about_vectors(texts_g: list[str], texts_m: list[str], dimensions: int | None,

@@ -129,6 +129,10 @@ class PairReasons:
                 g_rows.append(i)
                 g_cols.append(words.setdefault(word, len(words)))
                 g_data.append(float(2 ** position))
+        # The word at position p of graduate i's list is g_words[g_start[i] + p] (the first MASK_BITS).
+        self.words = list(words)
+        self.g_words = np.array(g_cols, dtype=np.int64)
+        self.g_start = np.searchsorted(np.array(g_rows, dtype=np.int64), np.arange(len(graduates)))
         m_rows, m_cols = [], []
         for j, person in enumerate(mentors):
             for word in person.interests:
@@ -208,24 +212,22 @@ class PairReasons:
         masks, mask_of = np.unique(numbers["shared_areas"][present[:, 0]], return_inverse=True)
         ids[present[:, 0], 0] = len(table) + mask_of.ravel()
         table.extend(cache.covers(int(mask)) for mask in masks.tolist())
-        # Shared interests: the graduate's words whose bits are set, in the graduate's order.
+        # Shared interests: the graduate's words whose bits are set, in the graduate's order; pairs
+        # sharing the same words (few distinct lists for thousands of pairs) share one reason.
         graduates = self.graduates
-        ids[present[:, 1], 1] = len(table) + numbers["interest_of"]
-        known = cache.cache
-        for g_index, mask in numbers["interest_keys"].tolist():
-            interests = graduates[g_index].interests
-            items = tuple([word for bit, word in enumerate(interests) if mask >> bit & 1])
+        combos, combo_of = np.unique(self._shared_words(numbers["interest_keys"]), axis=0, return_inverse=True)
+        ids[present[:, 1], 1] = len(table) + combo_of.ravel()[numbers["interest_of"]]
+        known, words = cache.cache, self.words
+        for combo in combos.tolist():
+            items = tuple([words[w] for w in combo if w >= 0])
             found = known.get(("shared_interests", items))
             table.append(found if found is not None else cache.reason("shared_interests", "items", list(items)))
-        # Same municipality: one reason per municipality.
-        codes, code_of = np.unique(numbers["municipality"][present[:, 2]], return_inverse=True)
-        first_graduate = {}
+        # Same municipality: one reason per municipality (named as the first graduate with it names it).
         same = present[:, 2]
-        for index, code in zip(numbers["g"][same].tolist(), numbers["municipality"][same].tolist()):
-            first_graduate.setdefault(code, index)
-        ids[present[:, 2], 2] = len(table) + code_of.ravel()
-        table.extend(cache.reason("same_municipality", "municipality",
-                                  graduates[first_graduate[code]].municipality) for code in codes.tolist())
+        codes, first, code_of = np.unique(numbers["municipality"][same], return_index=True, return_inverse=True)
+        ids[same, 2] = len(table) + code_of.ravel()
+        table.extend(cache.reason("same_municipality", "municipality", graduates[index].municipality)
+                     for index in numbers["g"][same][first].tolist())
         ids[present[:, 3], 3] = len(table) + numbers["about_of"]
         table.extend(cache.rounded("similar_about", "similarity", numbers["abouts"]))
         placed = np.empty((n, 4), dtype=np.int64)
@@ -258,6 +260,21 @@ class PairReasons:
                                     float(numbers["about"][i]),
                                     float(probability[i]) if probability is not None else None)
         return out
+
+
+    def _shared_words(self, keys: np.ndarray) -> np.ndarray:
+        """For (graduate, shared-interests mask) rows: the word ids of the mask's bits, lowest bit first
+        (the graduate's order), padded with -1 (a row per key, as many columns as the most bits set)."""
+        if not len(keys):
+            return np.zeros((0, 1), dtype=np.int64)
+        start, rest = self.g_start[keys[:, 0]], keys[:, 1].copy()
+        columns = []
+        while rest.any():
+            lowest = rest & -rest
+            position = np.log2(np.maximum(lowest, 1)).astype(np.int64)  # exact: powers of two below 2 ** 53
+            columns.append(np.where(lowest > 0, self.g_words[np.minimum(start + position, len(self.g_words) - 1)], -1))
+            rest ^= lowest
+        return np.stack(columns, axis=1)
 
 
 def _two_places(values: np.ndarray, from_float32: bool) -> np.ndarray:

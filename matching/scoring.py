@@ -195,15 +195,12 @@ def _collect(ranked: tuple, graduates: list[Profile], mentor_ids: list[str],
     """The suggestions of a ranked block. Scores: float32 values are exact in float64 and their product
     by 10 ** SCORE_PLACES too, so numpy's rounding is Python's ``round``."""
     rows, counts, cols, scores, numbers = ranked
-    reasons = explain.lists(numbers, cache)
+    made = list(map(Suggestion, [mentor_ids[c] for c in cols], scores, explain.lists(numbers, cache)))
     at = 0
     for g_index, count in zip(rows, counts):
-        if not count:
-            continue
-        end = at + count
-        items = result[graduates[g_index].id]
-        items.extend(map(Suggestion, [mentor_ids[c] for c in cols[at:end]], scores[at:end], reasons[at:end]))
-        at = end
+        if count:
+            result[graduates[g_index].id].extend(made[at:at + count])
+            at += count
 
 
 def _excluded_indices(graduates: list[Profile], mentors: list[Profile],
