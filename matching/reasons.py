@@ -11,6 +11,7 @@ the reference the tests compare against.
 from __future__ import annotations
 
 import math
+from itertools import chain
 from typing import Any, Sequence
 
 import numpy as np
@@ -106,6 +107,16 @@ def area_mask(person: Profile) -> int:
     return mask
 
 
+def area_masks(people: Sequence[Profile]) -> np.ndarray:
+    """area_mask of each person, at once (a person's areas have no repeats, so bits add up)."""
+    lengths = np.fromiter(map(len, (p.areas for p in people)), dtype=np.int64, count=len(people))
+    bits = np.fromiter(map(AREA_BIT.__getitem__, chain.from_iterable(p.areas for p in people)), dtype=np.int64,
+                       count=int(lengths.sum()))
+    owners = np.repeat(np.arange(len(people), dtype=np.int64), lengths)
+    return np.bincount(owners, weights=np.left_shift(1, bits).astype(np.float64),
+                       minlength=len(people)).astype(np.int64)
+
+
 class PairReasons:
     """What the reasons of many pairs need, vectorised once per call (graduates x mentors)."""
 
@@ -113,38 +124,35 @@ class PairReasons:
                  m_municipality: np.ndarray, weights: dict[str, float]) -> None:
         self.graduates, self.mentors = graduates, mentors
         self.weights = weights
-        self.g_areas = np.array([area_mask(p) for p in graduates], dtype=np.int64)
-        self.m_areas = np.array([area_mask(p) for p in mentors], dtype=np.int64)
+        self.g_areas, self.m_areas = area_masks(graduates), area_masks(mentors)
         self.g_n_areas = _POPCOUNT[self.g_areas]
         self.g_municipality, self.m_municipality = g_municipality, m_municipality
         self.g_n_interests = np.array([len(p.interests) for p in graduates], dtype=np.int64)
         self.m_n_interests = np.array([len(p.interests) for p in mentors], dtype=np.int64)
         self.g_too_many = self.g_n_interests > MASK_BITS
-        words: dict[str, int] = {}
         # Graduates: 2 ** (position in their own list), so a row of the product is the mask of the
-        # graduate's shared interests in their own order; mentors: plain multi-hot.
-        g_rows, g_cols, g_data = [], [], []
-        for i, person in enumerate(graduates):
-            for position, word in enumerate(person.interests[:MASK_BITS]):
-                g_rows.append(i)
-                g_cols.append(words.setdefault(word, len(words)))
-                g_data.append(float(2 ** position))
-        # The word at position p of graduate i's list is g_words[g_start[i] + p] (the first MASK_BITS).
-        self.words = list(words)
-        self.g_words = np.array(g_cols, dtype=np.int64)
-        self.g_start = np.searchsorted(np.array(g_rows, dtype=np.int64), np.arange(len(graduates)))
-        m_rows, m_cols = [], []
-        for j, person in enumerate(mentors):
-            for word in person.interests:
-                column = words.get(word)
-                if column is not None:
-                    m_rows.append(j)
-                    m_cols.append(column)
-        width = max(len(words), 1)
-        self.g_interests = sparse.csr_matrix((np.array(g_data, dtype=np.float64), (g_rows, g_cols)),
+        # graduate's shared interests in their own order; mentors: plain multi-hot. Words are numbered
+        # in order of first use by a graduate; the word at position p of graduate i's list is
+        # g_words[g_start[i] + p] (the first MASK_BITS of them).
+        g_lists = [p.interests[:MASK_BITS] for p in graduates]
+        g_lengths = np.fromiter(map(len, g_lists), dtype=np.int64, count=len(g_lists))
+        flat = list(chain.from_iterable(g_lists))
+        self.words = list(dict.fromkeys(flat))
+        index = dict(zip(self.words, range(len(self.words))))
+        self.g_words = np.fromiter(map(index.__getitem__, flat), dtype=np.int64, count=len(flat))
+        self.g_start = np.concatenate([[0], np.cumsum(g_lengths)[:-1]]).astype(np.int64)
+        g_rows = np.repeat(np.arange(len(graduates), dtype=np.int64), g_lengths)
+        positions = np.arange(len(flat), dtype=np.int64) - self.g_start[g_rows] if len(flat) else g_rows
+        m_lengths = np.fromiter((len(p.interests) for p in mentors), dtype=np.int64, count=len(mentors))
+        m_columns = np.fromiter((index.get(word, -1) for p in mentors for word in p.interests), dtype=np.int64,
+                                count=int(m_lengths.sum()))
+        m_rows = np.repeat(np.arange(len(mentors), dtype=np.int64), m_lengths)
+        known = m_columns >= 0
+        width = max(len(self.words), 1)
+        self.g_interests = sparse.csr_matrix((np.exp2(positions.astype(np.float64)), (g_rows, self.g_words)),
                                              shape=(len(graduates), width))
-        self.m_interests = sparse.csr_matrix((np.ones(len(m_rows), dtype=np.float64), (m_rows, m_cols)),
-                                             shape=(len(mentors), width))
+        self.m_interests = sparse.csr_matrix((np.ones(int(known.sum()), dtype=np.float64),
+                                              (m_rows[known], m_columns[known])), shape=(len(mentors), width))
 
     def numbers(self, g: np.ndarray, m: np.ndarray, about: np.ndarray, probability: np.ndarray | None) -> dict:
         """The numeric part for pairs (g[i], m[i]): what contributed, how much, in which order.
