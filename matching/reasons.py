@@ -34,15 +34,25 @@ def _first_descending(item: tuple[float, Reason]) -> float:
     return -item[0]
 
 
+#: Reasons already made, shared by every call (a region's board asks for the same reasons again and
+#: again: making each Reason's English text is most of what a call's few hundred new reasons cost).
+#: Emptied when it holds this many.
+KNOWN_REASONS_MAX = 200_000
+_known_reasons: dict[tuple, Reason] = {}
+
+
 class ReasonCache:
-    """Builds reasons; identical reasons are shared objects (a country has millions of them).
+    """Builds reasons; identical reasons are shared objects (a country has millions of them), within
+    a call and across calls.
 
     Treat a reason's ``params`` as read-only.
     """
 
     def __init__(self, weights: dict[str, float]) -> None:
         self.weights = weights
-        self.cache: dict[tuple, Reason] = {}
+        if len(_known_reasons) >= KNOWN_REASONS_MAX:
+            _known_reasons.clear()
+        self.cache: dict[tuple, Reason] = _known_reasons
         self.sets: dict[int, tuple[int, frozenset[str], Profile]] = {}
         self.cover_cache: dict[tuple[int, int], tuple[float, Reason]] = {}
 
