@@ -201,84 +201,80 @@ class PairReasons:
                     rank[:, i] += keys[:, j] < keys[:, i]
         learned = (np.asarray(probability, dtype=np.float64) >= LEARNED_REASON if probability is not None
                    else np.zeros(len(g), dtype=bool))
-        # Distinct keys of the reasons that vary: (graduate, shared-interests mask), about, probability.
+        # The distinct reasons, kind by kind, as a table; each pair's reasons as ids into it.
+        ids = np.full((len(g), 5), -1, dtype=np.int64)
+        # Covered areas: one reason per distinct shared mask.
+        areas, area_of = np.unique(shared_areas[present[:, 0]], return_inverse=True)
+        ids[present[:, 0], 0] = area_of.ravel()
+        at = len(areas)
+        # Shared interests: the graduate's words whose bits are set, in the graduate's order; pairs
+        # sharing the same words (few distinct lists for thousands of pairs) share one reason.
         interest_keys, interest_of = np.unique(np.stack([g, masks], axis=1)[present[:, 1]], axis=0,
                                                return_inverse=True)
+        combos, combo_of = np.unique(self._shared_words(interest_keys), axis=0, return_inverse=True)
+        ids[present[:, 1], 1] = at + combo_of.ravel()[interest_of.ravel()]
+        at += len(combos)
+        # Same municipality: one reason per municipality (named as the first graduate with it names it).
+        same = present[:, 2]
+        codes, first, code_of = np.unique(self.g_municipality[g][same], return_index=True, return_inverse=True)
+        ids[same, 2] = at + code_of.ravel()
+        at += len(codes)
         abouts, about_of = np.unique(_two_places(about[similar], about_float32), return_inverse=True)
+        ids[similar, 3] = at + about_of.ravel()
+        at += len(abouts)
+        placed = np.empty((len(g), 4), dtype=np.int64)
+        np.put_along_axis(placed, rank, ids[:, :4], axis=1)
+        ids[:, :4] = placed
         if probability is not None:
             float32 = np.asarray(probability).dtype == np.float32
             probabilities, probability_of = np.unique(
                 _two_places(np.asarray(probability, dtype=np.float64)[learned], float32), return_inverse=True)
+            ids[learned, 4] = at + probability_of.ravel()
         else:
-            probabilities, probability_of = np.zeros(0), np.zeros(0, dtype=np.int64)
-        return {"g": g, "m": m, "present": present, "rank": rank, "shared_areas": shared_areas,
-                "interest_keys": interest_keys, "interest_of": interest_of.ravel(), "abouts": abouts,
-                "about_of": about_of.ravel(), "learned": learned, "probabilities": probabilities,
-                "probability_of": probability_of.ravel(), "municipality": self.g_municipality[g],
-                "fallback": self.g_too_many[g], "about": about, "probability": probability}
-
-    def lists(self, numbers: dict, cache: ReasonCache) -> list[list[Reason]]:
-        """Each pair's reasons, best first: the same lists as ``cache.for_pair``, shared Reason objects."""
-        n = len(numbers["g"])
-        if not n:
-            return []
-        table: list[Reason] = []
-        ids = np.full((n, 5), -1, dtype=np.int64)
-        present = numbers["present"]
-
-        # Covered areas: one reason per distinct shared mask.
-        masks, mask_of = np.unique(numbers["shared_areas"][present[:, 0]], return_inverse=True)
-        ids[present[:, 0], 0] = len(table) + mask_of.ravel()
-        table.extend(cache.covers(int(mask)) for mask in masks.tolist())
-        # Shared interests: the graduate's words whose bits are set, in the graduate's order; pairs
-        # sharing the same words (few distinct lists for thousands of pairs) share one reason.
-        graduates = self.graduates
-        combos, combo_of = np.unique(self._shared_words(numbers["interest_keys"]), axis=0, return_inverse=True)
-        ids[present[:, 1], 1] = len(table) + combo_of.ravel()[numbers["interest_of"]]
-        known, words = cache.cache, self.words
-        for combo in combos.tolist():
-            items = tuple([words[w] for w in combo if w >= 0])
-            found = known.get(("shared_interests", items))
-            table.append(found if found is not None else cache.reason("shared_interests", "items", list(items)))
-        # Same municipality: one reason per municipality (named as the first graduate with it names it).
-        same = present[:, 2]
-        codes, first, code_of = np.unique(numbers["municipality"][same], return_index=True, return_inverse=True)
-        ids[same, 2] = len(table) + code_of.ravel()
-        table.extend(cache.reason("same_municipality", "municipality", graduates[index].municipality)
-                     for index in numbers["g"][same][first].tolist())
-        ids[present[:, 3], 3] = len(table) + numbers["about_of"]
-        table.extend(cache.rounded("similar_about", "similarity", numbers["abouts"]))
-        placed = np.empty((n, 4), dtype=np.int64)
-        np.put_along_axis(placed, numbers["rank"], ids[:, :4], axis=1)
-        ids[:, :4] = placed
-        ids[numbers["learned"], 4] = len(table) + numbers["probability_of"]
-        table.extend(cache.rounded("learned", "probability", numbers["probabilities"]))
-
-        # Each pair's ids, present ones first; then, per number of reasons, one 2-d object array whose
-        # tolist() makes all those pairs' lists at once.
+            probabilities = np.zeros(0)
+        # Each pair's ids, present ones first, and the pairs grouped by their number of reasons.
         valid = ids >= 0
         counts = valid.sum(axis=1)
         ids = np.take_along_axis(ids, np.argsort(~valid, axis=1, kind="stable"), axis=1)
+        groups = [(count, chosen) for count in range(ids.shape[1] + 1)
+                  if (chosen := np.flatnonzero(counts == count)).size]
+        return {"g": g, "m": m, "ids": ids, "groups": groups, "areas": areas, "combos": combos,
+                "places": g[same][first], "abouts": abouts, "probabilities": probabilities,
+                "fallback": np.flatnonzero(self.g_too_many[g]), "about": about, "probability": probability}
+
+    def lists(self, numbers: dict, cache: ReasonCache) -> list[list[Reason]]:
+        """Each pair's reasons, best first: the same lists as ``cache.for_pair``, shared Reason objects.
+
+        Only this part makes Python objects (the few distinct reasons, then each pair's list)."""
+        n = len(numbers["g"])
+        if not n:
+            return []
+        table: list[Reason] = [cache.covers(int(mask)) for mask in numbers["areas"].tolist()]
+        known, words = cache.cache, self.words
+        for combo in numbers["combos"].tolist():
+            items = tuple([words[w] for w in combo if w >= 0])
+            found = known.get(("shared_interests", items))
+            table.append(found if found is not None else cache.reason("shared_interests", "items", list(items)))
+        graduates = self.graduates
+        table.extend(cache.reason("same_municipality", "municipality", graduates[index].municipality)
+                     for index in numbers["places"].tolist())
+        table.extend(cache.rounded("similar_about", "similarity", numbers["abouts"]))
+        table.extend(cache.rounded("learned", "probability", numbers["probabilities"]))
+        # Per number of reasons, one 2-d object array whose tolist() makes all those pairs' lists at once.
         objects = np.empty(len(table), dtype=object)
         objects[:] = table
+        ids = numbers["ids"]
         out: list = [None] * n
-        for count in range(ids.shape[1] + 1):
-            chosen = np.flatnonzero(counts == count)
-            if not chosen.size:
-                continue
-            if count:
-                made = objects[ids[chosen, :count]].tolist()
-            else:
-                made = [[] for _ in range(chosen.size)]
+        for count, chosen in numbers["groups"]:
+            made = objects[ids[chosen, :count]].tolist() if count else [[] for _ in range(chosen.size)]
             for i, reasons in zip(chosen.tolist(), made):
                 out[i] = reasons
-        for i in np.flatnonzero(numbers["fallback"]).tolist():
-            probability = numbers["probability"]
+        probability = numbers["probability"]
+        for i in numbers["fallback"].tolist():
             out[i] = cache.for_pair(graduates[int(numbers["g"][i])], self.mentors[int(numbers["m"][i])],
                                     float(numbers["about"][i]),
                                     float(probability[i]) if probability is not None else None)
         return out
-
 
     def _shared_words(self, keys: np.ndarray) -> np.ndarray:
         """For (graduate, shared-interests mask) rows: the word ids of the mask's bits, lowest bit first
