@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import numpy as np
 
 from .features import INADMISSIBLE, Block, FeatureSpace, Vocabulary
+from .gc_paused import gc_paused
 from .profiles import Profile, Reason, Suggestion
 from .reasons import LEARNED_REASON, SIMILAR_ABOUT, PairReasons, ReasonCache  # noqa: F401 (re-exported)
 from .threads import one_blas_thread
@@ -96,9 +97,16 @@ def suggest(graduates: Sequence[Profile], mentors: Sequence[Profile], k: int = 5
     fitted :class:`matching.Vocabulary`, so that a pair scores the same whoever else is in the call.
     """
     graduates, mentors = list(graduates), list(mentors)
-    result: dict[str, list[Suggestion]] = {g.id: [] for g in graduates}
     if not graduates or not mentors or k <= 0:
-        return result
+        return {g.id: [] for g in graduates}
+    with gc_paused():
+        return _suggest(graduates, mentors, k, model, exclude, chunk_size, vocabulary)
+
+
+def _suggest(graduates: list[Profile], mentors: list[Profile], k: int, model: DecisionModel | None,
+             exclude: Iterable[tuple[str, str]], chunk_size: int | None,
+             vocabulary: Vocabulary | None) -> dict[str, list[Suggestion]]:
+    result: dict[str, list[Suggestion]] = {g.id: [] for g in graduates}
     space = FeatureSpace(graduates, mentors, vocabulary=vocabulary)
     if model is None or not getattr(model, "is_fitted", False):
         space.prepare_weighted(WEIGHTS)
@@ -106,32 +114,35 @@ def suggest(graduates: Sequence[Profile], mentors: Sequence[Profile], k: int = 5
     kk = min(k, len(mentors))
     size = chunk_size or parallel_rows(len(graduates), len(mentors))
     starts = range(0, len(graduates), size)
-    cache = ReasonCache(WEIGHTS)
-    mentor_ids = [m.id for m in mentors]
-    explain = PairReasons(graduates, mentors, space.g_municipality, space.m_municipality, WEIGHTS)
-
     parallel = len(starts) > 1 and WORKERS > 1
+    explaining: Future = Future()  # the pairs' reasons need PairReasons, made while the first blocks are scored
 
     def rank(start: int) -> tuple:
         with one_blas_thread(parallel):
             return _rank_block(space, np.arange(start, min(start + size, len(graduates))), model, excluded, kk,
-                               explain)
+                               explaining)
 
     # Blocks are scored in worker threads (numpy and BLAS release the GIL) while this thread builds
     # the suggestions of the previous blocks; at most WINDOW blocks are in flight, to bound memory.
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        pending: deque = deque()
-        for start in starts:
+        pending: deque = deque(pool.submit(rank, start) for start in starts[:WINDOW])
+        try:
+            explaining.set_result(PairReasons(graduates, mentors, space.g_municipality, space.m_municipality,
+                                              WEIGHTS))
+        except BaseException as error:  # the workers waiting for it fail with it instead of waiting forever
+            explaining.set_exception(error)
+            raise
+        explain, cache, mentor_ids = explaining.result(), ReasonCache(WEIGHTS), [m.id for m in mentors]
+        for start in starts[WINDOW:]:
+            _collect(pending.popleft().result(), graduates, mentor_ids, result, explain, cache)
             pending.append(pool.submit(rank, start))
-            if len(pending) >= WINDOW:
-                _collect(pending.popleft().result(), graduates, mentor_ids, result, explain, cache)
         while pending:
             _collect(pending.popleft().result(), graduates, mentor_ids, result, explain, cache)
     return result
 
 
 def _rank_block(space: FeatureSpace, rows: np.ndarray, model: Any, excluded: dict[int, list[int]],
-                kk: int, explain: PairReasons) -> tuple:
+                kk: int, explaining: Future) -> tuple:
     """Top ``kk`` admissible mentors of a block of graduates, with the numeric part of their reasons."""
     n_m = len(space.mentors)
     if model is not None and getattr(model, "is_fitted", False):
@@ -184,7 +195,7 @@ def _rank_block(space: FeatureSpace, rows: np.ndarray, model: Any, excluded: dic
     counts = admitted.sum(axis=1)
     pair_rows = np.repeat(rows, counts)
     pair_cols = top[admitted]
-    numbers = explain.numbers(pair_rows, pair_cols, about[admitted],
+    numbers = explaining.result().numbers(pair_rows, pair_cols, about[admitted],
                               learned[admitted] if learned is not None else None)
     scores = np.round(top_scores[admitted].astype(np.float64), SCORE_PLACES)
     return rows.tolist(), counts.tolist(), pair_cols.tolist(), scores.tolist(), numbers
