@@ -196,7 +196,7 @@ def _rank_block(space: FeatureSpace, rows: np.ndarray, model: Any, excluded: dic
     pair_rows = np.repeat(rows, counts)
     pair_cols = top[admitted]
     numbers = explaining.result().numbers(pair_rows, pair_cols, about[admitted],
-                              learned[admitted] if learned is not None else None)
+                                          learned[admitted] if learned is not None else None)
     scores = np.round(top_scores[admitted].astype(np.float64), SCORE_PLACES)
     return rows.tolist(), counts.tolist(), pair_cols.tolist(), scores.tolist(), numbers
 
