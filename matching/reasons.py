@@ -209,10 +209,9 @@ class PairReasons:
         at = len(areas)
         # Shared interests: the graduate's words whose bits are set, in the graduate's order; pairs
         # sharing the same words (few distinct lists for thousands of pairs) share one reason.
-        interest_keys, interest_of = np.unique(np.stack([g, masks], axis=1)[present[:, 1]], axis=0,
-                                               return_inverse=True)
-        combos, combo_of = np.unique(self._shared_words(interest_keys), axis=0, return_inverse=True)
-        ids[present[:, 1], 1] = at + combo_of.ravel()[interest_of.ravel()]
+        combos, combo_of = _distinct_rows(self._shared_words(g[present[:, 1]], masks[present[:, 1]]),
+                                          len(self.words))
+        ids[present[:, 1], 1] = at + combo_of
         at += len(combos)
         # Same municipality: one reason per municipality (named as the first graduate with it names it).
         same = present[:, 2]
@@ -276,12 +275,12 @@ class PairReasons:
                                     float(probability[i]) if probability is not None else None)
         return out
 
-    def _shared_words(self, keys: np.ndarray) -> np.ndarray:
-        """For (graduate, shared-interests mask) rows: the word ids of the mask's bits, lowest bit first
-        (the graduate's order), padded with -1 (a row per key, as many columns as the most bits set)."""
-        if not len(keys):
+    def _shared_words(self, graduates: np.ndarray, masks: np.ndarray) -> np.ndarray:
+        """For graduates and their shared-interests masks: the word ids of the mask's bits, lowest bit first
+        (the graduate's order), padded with -1 (a row per pair, as many columns as the most bits set)."""
+        if not len(graduates):
             return np.zeros((0, 1), dtype=np.int64)
-        start, rest = self.g_start[keys[:, 0]], keys[:, 1].copy()
+        start, rest = self.g_start[graduates], masks.copy()
         columns = []
         while rest.any():
             lowest = rest & -rest
@@ -289,6 +288,22 @@ class PairReasons:
             columns.append(np.where(lowest > 0, self.g_words[np.minimum(start + position, len(self.g_words) - 1)], -1))
             rest ^= lowest
         return np.stack(columns, axis=1)
+
+
+def _distinct_rows(rows: np.ndarray, n_values: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of small non-negative ids padded with -1, and each row's index among them.
+
+    Why not ``np.unique(axis=0)``: it sorts the rows as opaque bytes holding the GIL, which stalled the
+    other scoring thread; rows that fit are packed into one int64 each (ids + 1 as digits) instead."""
+    bits = max(int(n_values + 1).bit_length(), 1)
+    if rows.shape[1] * bits > 62:
+        distinct, of = np.unique(rows, axis=0, return_inverse=True)
+        return distinct, of.ravel()
+    keys = np.zeros(len(rows), dtype=np.int64)
+    for column in range(rows.shape[1]):
+        keys = (keys << bits) | (rows[:, column] + 1)
+    _, first, of = np.unique(keys, return_index=True, return_inverse=True)
+    return rows[first], of.ravel()
 
 
 def _two_places(values: np.ndarray, from_float32: bool) -> np.ndarray:
