@@ -12,7 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from plugins.social_hotel import stays as rules
 from plugins.social_hotel.forms import (BedForm, BedNameForm, ChartForm, DepartureForm, ExtensionRequestForm,
-                                        HotelForm, ReasonForm, RoomForm, RoomNameForm, SettingsForm, StayRequestForm)
+                                        HotelForm, ReasonForm, RoomForm, RoomNameForm, SettingsForm,
+                                        StayRequestForm)
 from plugins.social_hotel.models import LABELS, Bed, Hotel, Room, Stay, StayStatus
 from portal.kit import (SUPPORT_STAFF, CalendarEntry, ConfirmForm, Refusal, audit, calendar_response, csv_response,
                         db, htmx, members, notify, redirect_to, region_object, region_year, render_audited,
@@ -148,6 +149,10 @@ def _window(form: ChartForm) -> tuple[date, int]:
     return start, days
 
 
+#: The chart lists the hotel's longest-waiting requests; the staff page lists them all.
+CHART_REQUESTS = 20
+
+
 @bp.route("/chart")
 @members(*STAFF)
 def chart():
@@ -166,15 +171,19 @@ def chart():
     beds = [b for b in beds if b.unit.active or b.unit_id in used]  # a retired bed while it still had guests
     by_claim = {s.claim_id: s for s in db.session.scalars(
         select(Stay).where(Stay.claim_id.in_(set(grid.values()))).options(selectinload(Stay.graduate)))}
-    requests = rules.open_requests(g.region, hotel)
+    requests = rules.open_requests(g.region, hotel, limit=CHART_REQUESTS)
+    requests_count = rules.count_requests(g.region, hotel)
+    # A cell per bed and night, a link per stay: each stay's cell made once, not once per night it covers.
+    cells = {claim_id: (stay.status.value, url_for("social_hotel.stay", stay_id=stay.id), stay.graduate.name,
+                        stay.graduate.name.split()[0]) for claim_id, stay in by_claim.items()}
     template = "social_hotel/partials/chart_grid.html" if htmx and htmx.target == "chart" else "social_hotel/chart.html"
     return render_audited(
         template, action="social_hotel.chart.viewed", target=f"hotel:{hotel.id}",
         names=[s.graduate_id for s in [*by_claim.values(), *requests]],
         details={"from": start.isoformat(), "days": days, "stays": sorted(s.id for s in by_claim.values())},
-        form=form, hotel=hotel, timedelta=timedelta, beds=beds, grid=grid, stays=by_claim, start=start, days=days,
+        form=form, hotel=hotel, timedelta=timedelta, beds=beds, grid=grid, cells=cells, start=start, days=days,
         nights=[start + timedelta(days=i) for i in range(days)], span=form.span.data or "week", requests=requests,
-        statuses=StayStatus)
+        requests_count=requests_count, statuses=StayStatus)
 
 
 def _bed_choices(stay: Stay) -> list[tuple[int, str]]:
