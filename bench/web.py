@@ -9,7 +9,8 @@
 Fills a fresh database with the demo data (every plugin's), serves the portal with gunicorn (2 sync workers,
 production settings) and, under the same gunicorn settings, a bare Flask route (bench/bare_app.py). Signs in as
 each role as a browser does (CSRF token, cookies), then drives each main page with wrk (2 threads, 4 connections,
-``--seconds`` each) and prints per page: requests/s, its ratio to the bare route's, latency p50 / p95 / p99 (wrk's)
+``--seconds`` each, the signing-in browser's User-Agent: the session is bound to it, and a session refused answers a
+302 that wrk would count as served, so each page must also answer 200 before and after its run) and prints per page: requests/s, its ratio to the bare route's, latency p50 / p95 / p99 (wrk's)
 and the queries per request (counted in-process with the test client on the same database). The bare route is
 measured before and after the pages: the machine is shared, quote the ratios. Target: every main page ≥ 0.15× the
 bare route (issue 17). With ``--tree`` another checkout (say the commit before a change, ``git archive`` into a
@@ -25,6 +26,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import urllib.error
+import urllib.request
 from datetime import date
 from pathlib import Path
 
@@ -32,7 +35,7 @@ from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.races import PASSWORD, ROOT, Client, free_port, prepare, serve  # noqa: E402
+from bench.races import PASSWORD, ROOT, Client, NoRedirect, free_port, prepare, serve  # noqa: E402
 
 REGION = "belgorod"
 TARGET = 0.15
@@ -63,15 +66,35 @@ end
 """
 
 
+#: wrk speaks as the browser that signed in: Flask-Login's "strong" session protection binds a session to the
+#: client's address and User-Agent, and refuses (ends) it when another one brings its cookie.
+USER_AGENT = "Python-urllib/%d.%d" % sys.version_info[:2]
+
+
+def status_of(url: str, cookie: str) -> int:
+    """The page's status for this cookie, as wrk will send it (no redirect followed)."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie, "User-Agent": USER_AGENT})
+    try:
+        with urllib.request.build_opener(NoRedirect()).open(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def drive(url: str, cookie: str, seconds: int, script: str) -> dict:
-    command = ["wrk", "-t2", "-c4", f"-d{seconds}s", "-s", script, url]
+    """wrk on one page; the page must answer 200 before and after (a refused session answers 302 to the
+    sign-in page, which wrk would count as served)."""
+    before = status_of(url, cookie)
+    command = ["wrk", "-t2", "-c4", f"-d{seconds}s", "-s", script, "-H", f"User-Agent: {USER_AGENT}", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     result = next(line.split() for line in out.splitlines() if line.startswith("RESULT"))
     rate = next(float(line.split()[1]) for line in out.splitlines() if line.startswith("RATE"))
+    after = status_of(url, cookie)
     return {"requests": int(result[1]), "errors": int(result[2]), "p50": float(result[3]),
-            "p95": float(result[4]), "p99": float(result[5]), "rate": rate}
+            "p95": float(result[4]), "p99": float(result[5]), "rate": rate,
+            "status": before if before != 200 else after}
 
 
 def email_of(who: str) -> str:
@@ -172,12 +195,15 @@ def main() -> None:
     for who, path in PAGES:
         found, (queries, status, size) = pages[("now", who, path)], counts[(who, path)]
         ratio = found["rate"] / bare_rate
+        status = status if status != 200 else found["status"]
         verdict = "OK" if ratio >= TARGET and not found["errors"] and status == 200 else "MISSES"
         if found["errors"] or status != 200:
             verdict += f" ({found['errors']} errors, status {status})"
         if options.tree:
             before = pages[("tree", who, path)]
             verdict += f"  before {before['rate'] / bare_rate:.3f}"
+            if before["status"] != 200:
+                verdict += f" (status {before['status']})"
         print(f"{who or 'visitor':<19}{path:<36}{found['rate']:>8,.0f}{ratio:>8.3f}{found['p50']:>7.1f}"
               f"{found['p95']:>8.1f}{found['p99']:>8.1f}{queries:>9}{size / 1024:>6.0f}  {verdict}")
 

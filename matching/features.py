@@ -227,6 +227,11 @@ def about_fingerprint(profiles: Sequence[Profile]) -> str:
     return _fingerprint([normalise_text(p.about) for p in profiles])
 
 
+def texts_fingerprint(texts: Sequence[str]) -> str:
+    """:func:`about_fingerprint` of profiles whose about texts these are, without building the profiles."""
+    return _fingerprint([normalise_text(text) for text in texts])
+
+
 def _fingerprint(texts: list[str]) -> str:
     import hashlib
 

@@ -125,10 +125,10 @@ def leave(club: Club, graduate) -> bool:
     return True
 
 
-def region_clubs(region, municipality_id: int | None = None) -> list[Club]:
-    query = (select(Club).where(Club.region_id == region.id).options(
-        selectinload(Club.municipality), selectinload(Club.organizers).selectinload(Organizer.user))
-        .order_by(Club.name))
+def region_clubs(region, municipality_id: int | None = None, organizers: bool = True) -> list[Club]:
+    query = select(Club).where(Club.region_id == region.id).options(selectinload(Club.municipality)).order_by(Club.name)
+    if organizers:
+        query = query.options(selectinload(Club.organizers).selectinload(Organizer.user))
     if municipality_id:
         query = query.where(Club.municipality_id == municipality_id)
     return list(db.session.scalars(query))

@@ -61,6 +61,10 @@ def _promoted(promoted: list[Registration]) -> None:
 
 # --- everyone: clubs and events -------------------------------------------
 
+#: The listing shows the next events up to this many; a later date in the filter shows the ones after.
+LISTED_EVENTS = 30
+
+
 @bp.route("/")
 @members(*EVERYONE)
 def index():
@@ -73,9 +77,9 @@ def index():
     since = to_utc(datetime.combine(form.since.data, datetime.min.time()), g.region) \
         if form.since.data and not form.since.errors else None
     now = utcnow()
-    events = rules.upcoming_events(g.region, now, municipality_id=municipality_id, since=since)
-    context = dict(form=form, events=events, seats=rules.seat_counts(events),
-                   clubs=rules.region_clubs(g.region, municipality_id),
+    events = rules.upcoming_events(g.region, now, municipality_id=municipality_id, since=since, limit=LISTED_EVENTS)
+    context = dict(form=form, events=events, seats=rules.seat_counts(events), listed_events=LISTED_EVENTS,
+                   clubs=rules.region_clubs(g.region, municipality_id, organizers=False),
                    managed=rules.managed_club_ids(current_user, g.region))
     partial = bool(htmx and htmx.target == "listing")
     template = "graduate_clubs/partials/listing.html" if partial else "graduate_clubs/index.html"

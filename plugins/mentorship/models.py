@@ -57,6 +57,11 @@ class GraduateProfile(_Profile, db.Model):
 
     __tablename__ = "mentorship_graduate_profile"
 
+    @declared_attr.directive
+    def __table_args__(cls):  # the board's waiting graduates, longest waiting first, read in the index's order
+        return (UniqueConstraint("user_id", "region_id"),
+                Index("ix_mentorship_graduate_profile_region_updated", "region_id", "updated_at", "id"))
+
     wants_mentor: Mapped[bool] = mapped_column(default=True)
     prefers_gender: Mapped[str | None] = mapped_column(String(10))
 

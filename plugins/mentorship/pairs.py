@@ -4,6 +4,7 @@ Views call these; they never commit, so a view decides what one change is.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections import Counter
 
@@ -16,7 +17,7 @@ import matching
 from matching.explain import explain_pairs
 from plugins.mentorship.models import (SIDES, Answer, GraduateProfile, Meeting, MentorProfile, Mentorship,
                                        MentorshipStatus, Outcome, PairSpecialist, TrainedModel)
-from portal.kit import (Lifecycle, Membership, MembershipStatus, Refusal, Role, User, db, format_day,
+from portal.kit import (Lifecycle, Membership, MembershipStatus, Municipality, Refusal, Role, User, db, format_day,
                         graduate_needs, graduates_needs, hold, refuse_duplicates, to_local, today, utcnow)
 
 TAKING = MentorshipStatus.taking_a_place()
@@ -66,6 +67,13 @@ def places_taken(region, statuses=TAKING) -> Counter:
 def paired_graduates(region) -> set[int]:
     return set(db.session.scalars(select(Mentorship.graduate_id).where(
         Mentorship.region_id == region.id, Mentorship.status.in_(TAKING))))
+
+
+def is_paired(region, graduate_id: int) -> bool:
+    """Whether the graduate has a mentor or a proposal here (one row looked for, not the region's pairs)."""
+    return db.session.scalar(select(Mentorship.id).where(
+        Mentorship.region_id == region.id, Mentorship.graduate_id == graduate_id, Mentorship.status.in_(TAKING))
+        .limit(1)) is not None
 
 
 def _waiting(region):
@@ -157,18 +165,60 @@ def mentors_with_room(region) -> list[tuple[MentorProfile, int]]:
     return [(p, max(p.capacity - taken[p.user_id], 0)) for p in mentor_profiles(region)]
 
 
-def excluded_pairs(region) -> set[tuple[str, str]]:
-    """Pairs never proposed again: rejected by a coordinator, declined by a side, or ended already."""
-    rows = db.session.execute(select(Mentorship.graduate_id, Mentorship.mentor_id).where(
+def excluded_pairs(region, graduate_id: int | None = None) -> set[tuple[str, str]]:
+    """Pairs never proposed again: rejected by a coordinator, declined by a side, or ended already (of one
+    graduate when given)."""
+    query = select(Mentorship.graduate_id, Mentorship.mentor_id).where(
         Mentorship.region_id == region.id,
-        Mentorship.status.in_((MentorshipStatus.rejected, MentorshipStatus.declined, MentorshipStatus.ended))))
+        Mentorship.status.in_((MentorshipStatus.rejected, MentorshipStatus.declined, MentorshipStatus.ended)))
+    if graduate_id is not None:
+        query = query.where(Mentorship.graduate_id == graduate_id)
+    rows = db.session.execute(query)
     return {(str(g), str(m)) for g, m in rows}
 
 
 # --- one feature space per region: the same number for the same pair ----------------
 
-#: Region id -> the about texts' vocabulary fitted on everyone's profiles there (per process).
-_VOCABULARIES: dict[int, matching.Vocabulary] = {}
+@dataclasses.dataclass
+class _Population:
+    """A region's profiles as this process keeps them between requests, each part under the state it was read at."""
+
+    state: tuple = ()
+    vocabulary: matching.Vocabulary | None = None
+    mentors_state: tuple = ()
+    mentors: dict[int, matching.Profile] = dataclasses.field(default_factory=dict)  # full places, every mentor
+
+
+#: Region id -> its population (per process).
+_POPULATIONS: dict[int, _Population] = {}
+
+
+def _profiles_state(region) -> tuple[tuple, tuple]:
+    """(mentors' part, graduates' part): each profile table's rows of the region counted, their ids summed and
+    the latest ``updated_at``, asked in one statement. Adding, removing or editing a profile (an edit moves its
+    ``updated_at``) changes its part, so what was read under an equal state is still what the rows hold."""
+    columns = []
+    for kind in (MentorProfile, GraduateProfile):
+        mine = kind.region_id == region.id
+        columns += [select(func.count()).where(mine).scalar_subquery(),
+                    select(func.coalesce(func.sum(kind.id), 0)).where(mine).scalar_subquery(),
+                    select(func.max(kind.updated_at)).where(mine).scalar_subquery()]
+    found = tuple(db.session.execute(select(*columns)).one())
+    return found[:3], found[3:]
+
+
+def _population(region, state=None) -> _Population:
+    state = state or _profiles_state(region)
+    found = _POPULATIONS.setdefault(region.id, _Population())
+    if found.state != state:
+        texts = [*db.session.scalars(select(MentorProfile.about).where(MentorProfile.region_id == region.id)),
+                 *db.session.scalars(select(GraduateProfile.about).where(GraduateProfile.region_id == region.id))]
+        texts = [text or "" for text in texts]
+        if found.vocabulary is None or found.vocabulary.fingerprint != matching.features.texts_fingerprint(texts):
+            found.vocabulary = matching.Vocabulary(
+                [matching.Profile(id=str(i), interests=[], areas=[], about=text) for i, text in enumerate(texts)])
+        found.state = state
+    return found
 
 
 def region_vocabulary(region) -> matching.Vocabulary:
@@ -176,16 +226,26 @@ def region_vocabulary(region) -> matching.Vocabulary:
 
     Fitted once and kept; fitted again when any profile's text changes (the fingerprint of the texts
     differs), so the board, its partials, a proposal and its reasons score a pair alike, whoever else
-    is in the call. Every process fits the same space from the same profiles.
+    is in the call. Every process fits the same space from the same profiles. A request whose region's
+    profiles are as they were (:func:`_profiles_state`, one small query) reads no text.
     """
-    texts = [*db.session.scalars(select(MentorProfile.about).where(MentorProfile.region_id == region.id)),
-             *db.session.scalars(select(GraduateProfile.about).where(GraduateProfile.region_id == region.id))]
-    profiles = [matching.Profile(id=str(i), interests=[], areas=[], about=text or "") for i, text in enumerate(texts)]
-    fingerprint = matching.features.about_fingerprint(profiles)
-    found = _VOCABULARIES.get(region.id)
-    if found is None or found.fingerprint != fingerprint:
-        found = _VOCABULARIES[region.id] = matching.Vocabulary(profiles)
-    return found
+    return _population(region).vocabulary
+
+
+def _mentor_pool(region) -> tuple[dict[int, matching.Profile], matching.Vocabulary]:
+    """Every mentor profile of the region as the matcher sees it (all their places), by user id, and the region's
+    vocabulary: kept per process while the mentors' profiles and the region's municipalities are as they were."""
+    state = _profiles_state(region)
+    found = _population(region, state)
+    towns = tuple(sorted(db.session.execute(select(Municipality.id, Municipality.name)
+                                            .where(Municipality.region_id == region.id)).tuples()))
+    if found.mentors_state != (state[0], towns):
+        profiles = db.session.scalars(select(MentorProfile).where(MentorProfile.region_id == region.id)
+                                      .options(selectinload(MentorProfile.municipality))
+                                      .order_by(MentorProfile.id)).all()
+        found.mentors = {p.user_id: as_mentor(p) for p in profiles}
+        found.mentors_state = (state[0], towns)
+    return found.mentors, found.vocabulary
 
 
 # --- the model learnt from decisions ------------------------------------------
@@ -300,12 +360,28 @@ def suggestions_for(graduate: matching.Profile, region, k: int = 5, model=None):
     """[(mentor profile, places left, Suggestion)] best first, never a full mentor or an excluded pair.
 
     Takes the graduate as :func:`as_graduate` made them, so a caller showing their needs asks the hooks once.
+    A handful of queries whatever the region's size: the mentors as the matcher sees them are kept between
+    requests (:func:`_mentor_pool`); who of them is an active member and their places taken are asked each
+    time, and only the ``k`` mentors found are loaded.
     """
-    room = {p.user_id: (p, left) for p, left in mentors_with_room(region) if left > 0}
-    pool = [as_mentor(p, left) for p, left in room.values()]
-    found = matching.suggest([graduate], pool, k=k, model=model, exclude=excluded_pairs(region),
-                             vocabulary=region_vocabulary(region))
-    return [(room[int(s.mentor_id)][0], room[int(s.mentor_id)][1], s) for s in found.get(graduate.id, [])]
+    mentors, vocabulary = _mentor_pool(region)
+    active = set(db.session.scalars(_active_members(region, Role.mentor)))
+    taken = places_taken(region)
+    pool = []
+    for user_id, mentor in mentors.items():
+        left = mentor.capacity - taken[user_id]
+        if left > 0 and user_id in active:
+            pool.append(copy.copy(mentor))  # the kept profile, with this request's places left
+            pool[-1].capacity = left
+    found = matching.suggest([graduate], pool, k=k, model=model,
+                             exclude=excluded_pairs(region, int(graduate.id)), vocabulary=vocabulary)
+    found = found.get(graduate.id, [])
+    left = {int(m.id): m.capacity for m in pool}
+    profiles = {p.user_id: p for p in db.session.scalars(
+        select(MentorProfile).where(MentorProfile.region_id == region.id,
+                                    MentorProfile.user_id.in_([int(s.mentor_id) for s in found]))
+        .options(joinedload(MentorProfile.user), joinedload(MentorProfile.municipality)))} if found else {}
+    return [(profiles[int(s.mentor_id)], left[int(s.mentor_id)], s) for s in found]
 
 
 def _explain(graduate: matching.Profile, mentor: matching.Profile, model, region) -> matching.Suggestion | None:

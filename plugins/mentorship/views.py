@@ -327,7 +327,7 @@ def suggestions(graduate_id: int):
     return render_audited(template, action="mentorship.suggestions.viewed", target=f"graduate:{profile.user_id}",
                           subject=profile.user, names=[profile.user_id], profile=profile, suggestions=found,
                           needs=graduate.areas, form=ConfirmForm(),
-                          paired=profile.user_id in pairs.paired_graduates(g.region))
+                          paired=pairs.is_paired(g.region, profile.user_id))
 
 
 def _pair_read(row: Mentorship) -> dict:

@@ -335,15 +335,20 @@ def monthly_figures(hotel: Hotel, year: int) -> list[dict]:
     return rows
 
 
-def open_requests(region, hotel: Hotel | None = None) -> list[Stay]:
-    """The region's requests waiting for a decision (one hotel's, when named: filtered in SQL)."""
+def open_requests(region, hotel: Hotel | None = None, limit: int | None = None) -> list[Stay]:
+    """The region's requests waiting for a decision, the longest waiting first (one hotel's, when named: filtered
+    in SQL; the first ``limit`` when given)."""
     query = select(Stay).join(Hotel).where(Hotel.region_id == region.id, Stay.status == StayStatus.requested)
     if hotel is not None:
         query = query.where(Stay.hotel_id == hotel.id)
     return list(db.session.scalars(
-        query.options(contains_eager(Stay.hotel), selectinload(Stay.graduate)).order_by(Stay.created_at)))
+        query.options(contains_eager(Stay.hotel), selectinload(Stay.graduate)).order_by(Stay.created_at, Stay.id)
+        .limit(limit)))
 
 
-def count_requests(region) -> int:
-    return db.session.scalar(select(func.count(Stay.id)).join(Hotel).where(
-        Hotel.region_id == region.id, Stay.status == StayStatus.requested)) or 0
+def count_requests(region, hotel: Hotel | None = None) -> int:
+    query = select(func.count(Stay.id)).join(Hotel).where(Hotel.region_id == region.id,
+                                                          Stay.status == StayStatus.requested)
+    if hotel is not None:
+        query = query.where(Stay.hotel_id == hotel.id)
+    return db.session.scalar(query) or 0

@@ -12,7 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from plugins.social_hotel import stays as rules
 from plugins.social_hotel.forms import (BedForm, BedNameForm, ChartForm, DepartureForm, ExtensionRequestForm,
-                                        HotelForm, ReasonForm, RoomForm, RoomNameForm, SettingsForm, StayRequestForm)
+                                        HotelForm, ReasonForm, RoomForm, RoomNameForm, SettingsForm,
+                                        StayRequestForm)
 from plugins.social_hotel.models import LABELS, Bed, Hotel, Room, Stay, StayStatus
 from portal.kit import (SUPPORT_STAFF, CalendarEntry, ConfirmForm, Refusal, audit, calendar_response, csv_response,
                         db, htmx, members, notify, redirect_to, region_object, region_year, render_audited,
@@ -148,6 +149,10 @@ def _window(form: ChartForm) -> tuple[date, int]:
     return start, days
 
 
+#: The chart lists the hotel's longest-waiting requests; the staff page lists them all.
+CHART_REQUESTS = 20
+
+
 @bp.route("/chart")
 @members(*STAFF)
 def chart():
@@ -166,15 +171,30 @@ def chart():
     beds = [b for b in beds if b.unit.active or b.unit_id in used]  # a retired bed while it still had guests
     by_claim = {s.claim_id: s for s in db.session.scalars(
         select(Stay).where(Stay.claim_id.in_(set(grid.values()))).options(selectinload(Stay.graduate)))}
-    requests = rules.open_requests(g.region, hotel)
+    requests = rules.open_requests(g.region, hotel, limit=CHART_REQUESTS)
+    requests_count = rules.count_requests(g.region, hotel)
+    # A row per bed: a stay's nights in a row are one cell spanning them (its link made once), a free night a cell.
+    cells = {claim_id: (stay.status.value, url_for("social_hotel.stay", stay_id=stay.id), stay.graduate.name,
+                        stay.graduate.name.split()[0]) for claim_id, stay in by_claim.items()}
+    rows = []
+    for bed in beds:
+        runs: list[list] = []  # [nights spanned, claim id or None, the stay's cell or None]
+        for night in range(first, first + days):
+            claim_id = grid.get((bed.unit_id, night))
+            cell = cells.get(claim_id)
+            if cell is not None and runs and runs[-1][1] == claim_id:
+                runs[-1][0] += 1
+            else:
+                runs.append([1, claim_id if cell is not None else None, cell])
+        rows.append((bed, runs))
     template = "social_hotel/partials/chart_grid.html" if htmx and htmx.target == "chart" else "social_hotel/chart.html"
     return render_audited(
         template, action="social_hotel.chart.viewed", target=f"hotel:{hotel.id}",
         names=[s.graduate_id for s in [*by_claim.values(), *requests]],
         details={"from": start.isoformat(), "days": days, "stays": sorted(s.id for s in by_claim.values())},
-        form=form, hotel=hotel, timedelta=timedelta, beds=beds, grid=grid, stays=by_claim, start=start, days=days,
+        form=form, hotel=hotel, timedelta=timedelta, rows=rows, start=start, days=days,
         nights=[start + timedelta(days=i) for i in range(days)], span=form.span.data or "week", requests=requests,
-        statuses=StayStatus)
+        requests_count=requests_count, statuses=StayStatus)
 
 
 def _bed_choices(stay: Stay) -> list[tuple[int, str]]:

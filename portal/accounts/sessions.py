@@ -12,12 +12,12 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from flask import current_app, has_request_context, request
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.app.extensions import db
-from portal.models import MembershipStatus, Role, User, UserSession
+from portal.models import MembershipStatus, Notification, Region, RegionPlugin, Role, User, UserSession
 from portal.models._time import utcnow
 from portal.services import audit
 from portal.services.account_tokens import digest
@@ -92,24 +92,75 @@ def _parse(session_id: str) -> tuple[int, str, str] | None:
     return user_id, parts[1], parts[2]
 
 
-def resume_session(session_id: str) -> User | None:
-    """The person behind a cookie's session id while its row is live, else None. Writes nothing."""
-    parsed = _parse(session_id)
-    if parsed is None:
-        return None
+def _unread():
+    """The person's unread notifications (the layout's bell), as a column of the session's query."""
+    return (select(func.count(Notification.id))
+            .where(Notification.user_id == UserSession.user_id, Notification.read_at.is_(None))
+            .scalar_subquery())
+
+
+def _opened(parsed: tuple[int, str, str], record: UserSession | None, unread: int | None) -> User | None:
+    """The person behind a session row found by its key, if the row is theirs and still live."""
     user_id, token, key = parsed
-    record = db.session.scalar(
-        # The person's roles come in the same query: every page asks them (access, navigation, cards).
-        select(UserSession).options(joinedload(UserSession.user).joinedload(User.memberships))
-        .where(UserSession.key_hash == digest(key))
-    )
     if record is None or record.user_id != user_id:
         return None
     user = record.user
     if user.session_token != token or user.is_disabled or not is_live(record, user):
         return None
     _bind(user, record, key)
+    from portal.services.notifications import known_unread
+
+    known_unread(user, unread)
     return user
+
+
+def _resumed_this_request() -> dict:
+    """Sessions already read this request (by ``resume_with_region``), by the cookie's session id."""
+    return request.__dict__.setdefault("_portal_resumed", {}) if has_request_context() else {}
+
+
+def resume_session(session_id: str) -> User | None:
+    """The person behind a cookie's session id while its row is live, else None. Writes nothing."""
+    resumed = _resumed_this_request()
+    if session_id in resumed:  # read with the URL's region, in the request's first statement
+        return resumed.pop(session_id)
+    parsed = _parse(session_id)
+    if parsed is None:
+        return None
+    row = db.session.execute(
+        # The person's roles and the bell's count come in the same query: every page asks them (access,
+        # navigation, cards, the layout's bell).
+        select(UserSession, _unread()).options(joinedload(UserSession.user).joinedload(User.memberships))
+        .where(UserSession.key_hash == digest(parsed[2]))
+    ).unique().first()
+    return _opened(parsed, *(row or (None, None)))
+
+
+def resume_with_region(session_id: str, code: str) -> tuple[Region | None, list[str]] | None:
+    """The URL's region with the plugins it has on, and the session the cookie names, in one statement.
+
+    Every page under /<region_code>/ of a signed-in person asks both. The session is kept for
+    ``resume_session``, which Flask-Login calls once its own checks of the cookie pass (so nothing
+    opens here that would not open there). ``(None, [])`` when there is no such region; None when the
+    cookie names no session to read (the caller reads the region alone).
+    """
+    parsed = _parse(session_id)
+    if parsed is None or not has_request_context():
+        return None
+    plugins = (select(func.aggregate_strings(RegionPlugin.plugin, ","))
+               .where(RegionPlugin.region_id == Region.id, RegionPlugin.enabled.is_(True))
+               .scalar_subquery())
+    row = db.session.execute(
+        select(Region, plugins, UserSession, _unread())
+        .outerjoin(UserSession, UserSession.key_hash == digest(parsed[2]))
+        .options(joinedload(UserSession.user).joinedload(User.memberships))
+        .where(Region.code == code)
+    ).unique().first()
+    if row is None:
+        return None, []
+    region, names, record, unread = row
+    _resumed_this_request()[session_id] = _opened(parsed, record, unread)
+    return region, [name for name in (names or "").split(",") if name]
 
 
 def touch(record: UserSession) -> bool:

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.app.extensions import db
@@ -43,6 +43,7 @@ class MembershipStatus(str, enum.Enum):
 
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"
+    __table_args__ = (Index("ix_user_account_name", "name", "id"),)  # a region's members listed by name, paged
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

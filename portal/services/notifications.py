@@ -5,9 +5,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, has_request_context, request
-from flask_babel import force_locale, gettext, ngettext, pgettext
+from flask_babel import force_locale
+from flask_babel import gettext
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from flask_babel import ngettext, pgettext
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
 
 from portal.app.extensions import db
 from portal.models import Notification, User
@@ -33,6 +36,7 @@ def notify(user: User, message, link: str = "", *, times_of=None, **params) -> N
         subject = _("Portal: a new notification")
     note = Notification(user_id=user.id, message=text, link=link, source=source)
     db.session.add(note)
+    _forget_unread(user.id)
     mail_person(user, subject, f"{text}\n{absolute(link)}".strip())
     return note
 
@@ -133,7 +137,38 @@ def _written(value, user, times_of):
     return value
 
 
+def known_unread(user: User, count: int) -> None:
+    """The bell's count, read with the person's session (portal/accounts/sessions.py): the layout asks no more
+    this request unless a notification of theirs is written (``notify``, ``mark_read``, a flush of one)."""
+    if has_request_context():
+        _known_this_request()[user.id] = int(count or 0)
+
+
+def _known_this_request() -> dict:
+    """Kept on the request itself (not ``g``, which a test's app context shares between requests)."""
+    return request.__dict__.setdefault("_portal_unread", {})
+
+
+def _forget_unread(user_id: int | None = None) -> None:
+    if not has_request_context():
+        return
+    if user_id is None:
+        _known_this_request().clear()
+    else:
+        _known_this_request().pop(user_id, None)
+
+
+@event.listens_for(Session, "before_flush")
+def _notifications_flushed(session, _context, _instances):
+    """A notification added or removed by any path (an erasure's delete, say): the kept count is read again."""
+    if any(isinstance(item, Notification) for item in (*session.new, *session.deleted, *session.dirty)):
+        _forget_unread()
+
+
 def unread_count(user: User) -> int:
+    known = _known_this_request().get(user.id) if has_request_context() else None
+    if known is not None:
+        return known
     return db.session.scalar(
         select(func.count(Notification.id)).where(
             Notification.user_id == user.id, Notification.read_at.is_(None)
@@ -142,6 +177,7 @@ def unread_count(user: User) -> int:
 
 
 def mark_read(user: User, notification_id: int | None = None) -> None:
+    _forget_unread(user.id)
     query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)

@@ -1,18 +1,29 @@
 """Every URL under /<region_code>/ knows its region; links keep it."""
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, g
+from flask import Flask, abort, current_app, g, session
 from sqlalchemy import and_, select
 
+from portal.accounts import sessions
 from portal.app.extensions import db
 from portal.app.plugins import remember_enabled
 from portal.models import Region, RegionPlugin
 
 
 def _pull_region(endpoint, values):
-    """The URL's region, with the plugins it has on in the same query (every region page asks for both)."""
+    """The URL's region, with the plugins it has on in the same query (every region page asks for both);
+    for a signed-in person, their session too (portal/accounts/sessions.py: resume_with_region)."""
     if values and "region_code" in values:
         code = values.pop("region_code")
+        claimed = session.get("_user_id")
+        if claimed and "_login_user" not in g:
+            found = sessions.resume_with_region(claimed, code)
+            if found is not None:
+                if found[0] is None:
+                    abort(404)
+                g.region = found[0]
+                remember_enabled(g.region.id, found[1])
+                return
         rows = db.session.execute(
             select(Region, RegionPlugin.plugin)
             .outerjoin(RegionPlugin, and_(RegionPlugin.region_id == Region.id, RegionPlugin.enabled.is_(True)))

@@ -47,6 +47,20 @@ PAGES = [
     ("volunteer@smolensk.demo", "/smolensk/volunteer_festivals/"),
     ("specialist@smolensk.demo", "/smolensk/volunteer_festivals/"),
     ("volunteer@smolensk.demo", "/smolensk/volunteer_festivals/my"),
+    # and the other list pages bench/pages.py measures on the country data
+    ("coordinator@belgorod.demo", "/belgorod/mentorship/board?page=2"),
+    ("volunteer@belgorod.demo", "/belgorod/graduate_clubs/volunteering"),
+    ("coordinator@belgorod.demo", "/belgorod/graduate_clubs/stats"),
+    ("coordinator@belgorod.demo", "/belgorod/casework/records/ageing-out"),
+    ("coordinator@belgorod.demo", "/belgorod/casework/appeals/overdue"),
+    ("coordinator@belgorod.demo", "/belgorod/casework/consilia"),
+    ("coordinator@belgorod.demo", "/belgorod/casework/services"),
+    ("coordinator@belgorod.demo", "/belgorod/casework/monitoring"),
+    ("specialist@smolensk.demo", "/smolensk/training_apartments/monitoring"),
+    ("specialist@smolensk.demo", "/smolensk/volunteer_festivals/figures"),
+    ("region_admin@belgorod.demo", "/belgorod/admin/audit?page=2"),
+    ("region_admin@belgorod.demo", "/belgorod/institutions"),
+    ("coordinator@belgorod.demo", "/notifications"),
 ]
 
 
