@@ -40,13 +40,11 @@ def portal_navigation(region, user):
 @hookimpl
 def portal_dashboard_cards(region, user):
     from plugins.graduate_clubs import clubs as rules
-    from plugins.graduate_clubs.models import RegistrationStatus
 
     if user.has_role(region, "graduate"):
-        coming = [r for r in rules.my_registrations(user, region)
-                  if r.event.ends_at > utcnow() and r.status != RegistrationStatus.cancelled]
+        coming = rules.count_coming_registrations(user, region, utcnow())
         return [DashboardCard(_l("Graduate clubs"), _l("Events you are registered for: %(count)d")
-                              % {"count": len(coming)},
+                              % {"count": coming},
                               url_for("graduate_clubs.mine", region_code=region.code), _l("My clubs and events"))]
     if not user.has_role(region, "volunteer", *STAFF):
         return []

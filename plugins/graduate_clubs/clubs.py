@@ -420,6 +420,15 @@ def my_registrations(graduate, region) -> list[Registration]:
         .order_by(Event.starts_at.desc())))
 
 
+def count_coming_registrations(graduate, region, now: datetime) -> int:
+    """The graduate's registrations for events not over yet, not cancelled (the dashboard's card): one COUNT,
+    however many events they went to before."""
+    return db.session.scalar(select(func.count(Registration.id)).join(Event).join(Club)
+                             .join(ReservationClaim, ReservationClaim.id == Registration.claim_id).where(
+        Registration.graduate_id == graduate.id, Club.region_id == region.id, Event.ends_at > now,
+        ReservationClaim.status != ClaimStatus.released))  # a released claim (or none) is a cancelled registration
+
+
 def my_clubs(graduate, region) -> list[Club]:
     return list(db.session.scalars(select(Club).join(Member).where(
         Member.user_id == graduate.id, Club.region_id == region.id).order_by(Club.name)))

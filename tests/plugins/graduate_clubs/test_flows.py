@@ -15,7 +15,7 @@ from portal.app.extensions import db
 from portal.kit import to_local
 from portal.models import AuditEvent, ClaimedSlot, Notification
 from portal.models._time import utcnow
-from tests.helpers import form_errors, make_user
+from tests.helpers import form_errors, make_user, page_queries
 from tests.plugins.graduate_clubs.conftest import add_event
 
 BASE = "/belgorod/graduate_clubs"
@@ -360,3 +360,22 @@ def test_a_club_named_like_a_formula_is_plain_text_in_the_figures_csv(app, peopl
     rows = list(csv.reader(io.StringIO(answer.get_data(as_text=True).lstrip("\ufeff"))))
     assert answer.mimetype == "text/csv" and rows[0][0] == "Клуб"
     assert {row[0] for row in rows[1:]} == {"'" + formula}
+
+
+def test_the_dashboard_counts_coming_registrations_and_the_past_adds_no_statements(app, people, club, soon):
+    """Past events and cancelled registrations are not counted; a graduate's history adds no statements."""
+    graduate = people["graduate"]
+    client = app.test_client().login_as(graduate)
+    for days in (0, 3):
+        rules.register(add_event(club, soon + timedelta(days=days), title=f"Встреча {days}"), graduate)
+    rules.cancel(rules.register(add_event(club, soon + timedelta(days=5), title="Отменю"), graduate))
+    db.session.commit()
+    before = page_queries(app, client, "/belgorod/")
+    assert "Встреч, на которые вы записаны: 2" in client.get("/belgorod/").get_data(as_text=True)
+    for weeks in range(1, 6):  # five past events they went to
+        starts = utcnow() - timedelta(weeks=weeks)
+        past = add_event(club, starts, title=f"Было {weeks}", now=starts - timedelta(days=7))
+        rules.register(past, graduate, now=starts - timedelta(days=1))
+    db.session.commit()
+    assert "Встреч, на которые вы записаны: 2" in client.get("/belgorod/").get_data(as_text=True)
+    assert page_queries(app, client, "/belgorod/") == before
