@@ -138,10 +138,10 @@ class CharTfidf:
 
     def _counts(self, texts: list[str], grow: bool) -> sparse.csr_matrix:
         text_words, words = _text_words(texts)
+        codes = _codes_of(words)
         if grow:
-            codes = _codes_of(words)
             self.alphabet_ = np.unique(codes)
-        keys, word_of = _gram_keys(words, self.alphabet_)
+        keys, word_of = _gram_keys(words, codes, self.alphabet_)
         if grow:
             self.keys_, columns = np.unique(keys, return_inverse=True)
             self._vocabulary = None
@@ -195,12 +195,12 @@ def _codes_of(words: list[str]) -> np.ndarray:
     return np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
 
 
-def _gram_keys(words: list[str], alphabet: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _gram_keys(words: list[str], codes: np.ndarray, alphabet: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every character 3- and 4-gram of the padded words (what the "char_wb" analyser cuts: a padded word
     is at least 3 characters) as an integer key, and the word each comes from. A key is the n-gram's
     characters as digits (rank in ``alphabet`` + 1) in base ``len(alphabet) + 1``: 3-grams fall below
-    base ** 3, 4-grams above. N-grams with a character outside the alphabet are left out."""
-    codes = _codes_of(words)
+    base ** 3, 4-grams above. N-grams with a character outside the alphabet are left out. ``codes``: the
+    words' :func:`_codes_of`."""
     lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 2
     word_at = np.repeat(np.arange(len(words), dtype=np.int64), lengths)
     base = len(alphabet) + 1
@@ -222,13 +222,9 @@ def _gram_keys(words: list[str], alphabet: np.ndarray) -> tuple[np.ndarray, np.n
     return np.concatenate(keys), np.concatenate(owners)
 
 
-def about_fingerprint(profiles: Sequence[Profile]) -> str:
-    """What :attr:`Vocabulary.fingerprint` would be for these profiles, without fitting: to know when to refit."""
-    return _fingerprint([normalise_text(p.about) for p in profiles])
-
-
 def texts_fingerprint(texts: Sequence[str]) -> str:
-    """:func:`about_fingerprint` of profiles whose about texts these are, without building the profiles."""
+    """What :attr:`Vocabulary.fingerprint` would be for profiles with these about texts, without fitting (or
+    building the profiles): to know when to refit."""
     return _fingerprint([normalise_text(text) for text in texts])
 
 
