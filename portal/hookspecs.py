@@ -62,13 +62,31 @@ def portal_navigation(region: Region, user: User) -> list[NavItem]:
 
 
 @hookspec
-def portal_dashboard_cards(region: Region, user: User) -> list[DashboardCard]:
+def portal_dashboard_counts(region: Region, user: User) -> dict[str, Any]:
+    """What this user's cards count, as SQL: the core asks every plugin's numbers in one statement.
+
+    Called just before ``portal_dashboard_cards``, for the same plugins and people. Each value is a
+    scalar SQL expression (a ``select(func.count())…`` or a column expression of one); the numbers
+    come back to the same plugin as ``portal_dashboard_cards(counts=…)`` under the same names. A
+    dashboard thus makes one round trip for all its cards whatever the plugins on; counting in the
+    card hook itself still works (one more statement).
+
+    :param region: the region whose dashboard is shown.
+    :param user: the signed-in member.
+    :return: ``{name: SQL expression}``; ``{}`` or None when the cards count nothing for this user.
+    """
+
+
+@hookspec
+def portal_dashboard_cards(region: Region, user: User, counts: dict[str, int]) -> list[DashboardCard]:
     """Cards for the region's dashboard, for this user.
 
     Called only for plugins on in ``region`` and only for its active members.
 
     :param region: the region whose dashboard is shown.
     :param user: the signed-in member.
+    :param counts: the plugin's own ``portal_dashboard_counts``, counted (``{}`` if it has none);
+        an implementation that does not need them leaves the argument out.
     :return: a list of :class:`portal.app.plugin_types.DashboardCard`.
     """
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from portal.kit import DashboardCard, NavItem, PluginInfo, Role, hookimpl, package_folders, today
+from portal.kit import DashboardCard, NavItem, PluginInfo, Role, hookimpl, package_folders
 
 portal_migrations_folder, portal_translations_folder = package_folders(__file__)
 STAFF = ("specialist", "coordinator")
@@ -53,19 +53,22 @@ def _my_support(region, user):
 
 
 @hookimpl
-def portal_dashboard_cards(region, user):
+def portal_dashboard_counts(region, user):
+    from plugins.casework import cards
+
+    if user.has_role(region, *STAFF):
+        return cards.staff_counts(region, user)
+    return {}
+
+
+@hookimpl
+def portal_dashboard_cards(region, user, counts):
     from flask import url_for
 
     from plugins.casework import cards, registry
 
     if user.has_role(region, *STAFF):
-        mine, ageing = registry.dashboard_counts(user, region, today(region))
-        return [DashboardCard(_l("Graduates' records"),
-                              _l("Your records: %(mine)d. Ageing out this quarter: %(ageing)d.")
-                              % {"mine": mine, "ageing": ageing},
-                              url_for("casework.records", region_code=region.code), _l("The registry")),
-                *cards.assessment_cards(region, user), *cards.appeal_cards(region, user),
-                *cards.approval_cards(region, user), *cards.monitoring_cards(region, user)]
+        return cards.staff_cards(region, user, counts)
     if user.has_role(region, "region_admin"):
         return cards.monitoring_cards(region, user)
     if user.has_role(region, Role.graduate) and registry.record_of(user, region) is not None:

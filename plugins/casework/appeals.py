@@ -336,14 +336,19 @@ def overdue_by(reach, day: date) -> tuple[list[tuple[int | None, int]], list[tup
     return ordered(by_specialist), ordered(by_service)
 
 
+def dashboard_count_queries(user, region, day: date) -> dict:
+    """New appeals the person sees, and the overdue ones they work on, counted: SQL for the dashboard's card."""
+    reach = scope.reach(user, region)
+    return {"new": select(func.count()).select_from(
+                visible(reach).where(Appeal.status == S.new).with_only_columns(Appeal.id).subquery()),
+            "overdue": select(func.count(Appeal.id)).where(
+                Appeal.region_id == region.id, Appeal.specialist_id == user.id, overdue_filter(day))}
+
+
 def dashboard_counts(user, region, day: date) -> tuple[int, int]:
     """New appeals the person sees, and the overdue ones they work on."""
-    reach = scope.reach(user, region)
-    new = db.session.scalar(select(func.count()).select_from(
-        visible(reach).where(Appeal.status == S.new).with_only_columns(Appeal.id).subquery())) or 0
-    overdue = db.session.scalar(select(func.count(Appeal.id)).where(
-        Appeal.region_id == region.id, Appeal.specialist_id == user.id, overdue_filter(day))) or 0
-    return new, overdue
+    queries = dashboard_count_queries(user, region, day)
+    return db.session.scalar(queries["new"]) or 0, db.session.scalar(queries["overdue"]) or 0
 
 
 # --- a graduate's own data: export and erasure (called by registry.export / erase) ------------------------------

@@ -158,9 +158,10 @@ def due_records(user, region, *, when: str, mine: bool):
         .order_by(GraduateRecord.assessment_due_on, GraduateRecord.id)
 
 
-def count_overdue(user, region, *, mine: bool) -> int:
+def overdue_count_query(user, region, *, mine: bool):
+    """The records whose assessment is overdue, counted, as SQL."""
     query = due_records(user, region, when="overdue", mine=mine).order_by(None).options()
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return select(func.count()).select_from(query.subquery())
 
 
 # --- what other services learn: portal_support_needs ---------------------------------------------------

@@ -46,8 +46,9 @@ def _waiting(user, region, *columns):
     return query
 
 
-def count_waiting(user, region) -> int:
-    return db.session.scalar(_waiting(user, region, func.count(LevelChange.id)).select_from(LevelChange)) or 0
+def waiting_count_query(user, region):
+    """The level changes waiting for this person's decision, counted, as SQL."""
+    return _waiting(user, region, func.count(LevelChange.id)).select_from(LevelChange)
 
 
 def waiting(user, region):

@@ -127,8 +127,9 @@ def overdue_tasks(user, region):
             .order_by(PlanTask.due_on, PlanTask.id))
 
 
-def count_overdue_tasks(user, region) -> int:
-    return db.session.scalar(select(func.count()).select_from(overdue_tasks(user, region).order_by(None).subquery()))
+def overdue_tasks_count_query(user, region):
+    """The specialist's overdue tasks, counted, as SQL (the dashboard asks it with its other numbers)."""
+    return select(func.count()).select_from(overdue_tasks(user, region).order_by(None).subquery())
 
 
 # --- a graduate's own data: export and erasure (called by registry.export / erase) ----------------

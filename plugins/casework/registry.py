@@ -466,16 +466,15 @@ def search_filter(text: str):
 
 # --- the dashboard ------------------------------------------------------------------------------------------
 
-def dashboard_counts(user: User, region, day: date) -> tuple[int, int]:
-    """A specialist's own records (assigned to them), and how many of those they see age out this quarter."""
+def dashboard_count_queries(user: User, region, day: date) -> dict:
+    """A specialist's own records (assigned to them), and how many records they see age out this quarter: SQL."""
     from plugins.casework import scope
 
-    mine = db.session.scalar(select(func.count()).select_from(GraduateRecord).where(
-        GraduateRecord.region_id == region.id, GraduateRecord.specialist_id == user.id,
-        GraduateRecord.merged_into_id.is_(None))) or 0
-    ageing = db.session.scalar(select(func.count()).select_from(GraduateRecord).where(
-        scope.reach(user, region).record_filter(), ageing_out_filter(day))) or 0
-    return mine, ageing
+    return {"mine": select(func.count()).select_from(GraduateRecord).where(
+                GraduateRecord.region_id == region.id, GraduateRecord.specialist_id == user.id,
+                GraduateRecord.merged_into_id.is_(None)),
+            "ageing": select(func.count()).select_from(GraduateRecord).where(
+                scope.reach(user, region).record_filter(), ageing_out_filter(day))}
 
 
 # --- export and erasure --------------------------------------------------------------------------------------

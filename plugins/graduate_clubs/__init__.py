@@ -38,27 +38,36 @@ def portal_navigation(region, user):
 
 
 @hookimpl
-def portal_dashboard_cards(region, user):
+def portal_dashboard_counts(region, user):
     from plugins.graduate_clubs import clubs as rules
 
     if user.has_role(region, "graduate"):
-        coming = rules.count_coming_registrations(user, region, utcnow())
-        return [DashboardCard(_l("Graduate clubs"), _l("Events you are registered for: %(count)d")
-                              % {"count": coming},
-                              url_for("graduate_clubs.mine", region_code=region.code), _l("My clubs and events"))]
+        return {"coming": rules.coming_registrations_count_query(user, region, utcnow())}
     if not user.has_role(region, "volunteer", *STAFF):
-        return []
-    cards = [DashboardCard(_l("Graduate clubs"),
-                           _l("Upcoming club events: %(count)d") % {"count": rules.count_upcoming(region, utcnow())},
-                           url_for("graduate_clubs.index", region_code=region.code), _l("Clubs and events"))]
+        return {}
+    counts = {"upcoming": rules.upcoming_count_query(region, utcnow())}
     if user.has_role(region, "volunteer"):
         from plugins.graduate_clubs import help as helping
 
-        accepted, waiting = helping.my_counts(user, region, utcnow())
+        counts |= helping.my_count_queries(user, region, utcnow())
+    return counts
+
+
+@hookimpl
+def portal_dashboard_cards(region, user, counts):
+    if user.has_role(region, "graduate"):
+        return [DashboardCard(_l("Graduate clubs"), _l("Events you are registered for: %(count)d")
+                              % {"count": counts["coming"]},
+                              url_for("graduate_clubs.mine", region_code=region.code), _l("My clubs and events"))]
+    if not user.has_role(region, "volunteer", *STAFF):
+        return []
+    cards = [DashboardCard(_l("Graduate clubs"), _l("Upcoming club events: %(count)d") % {"count": counts["upcoming"]},
+                           url_for("graduate_clubs.index", region_code=region.code), _l("Clubs and events"))]
+    if user.has_role(region, "volunteer"):
         cards.append(DashboardCard(
             _l("Help at club events"),
             _l("Accepted, ahead: %(accepted)d; waiting for an answer: %(waiting)d")
-            % {"accepted": accepted, "waiting": waiting},
+            % {"accepted": counts["accepted"], "waiting": counts["waiting"]},
             url_for("graduate_clubs.volunteering", region_code=region.code), _l("My help at club events")))
     return cards
 

@@ -289,9 +289,10 @@ def upcoming_events(region, now: datetime, municipality_id: int | None = None, s
     return list(db.session.scalars(query))
 
 
-def count_upcoming(region, now: datetime) -> int:
-    return db.session.scalar(select(func.count(Event.id)).join(Club).where(
-        Club.region_id == region.id, Event.ends_at > now, Event.status == EventStatus.scheduled)) or 0
+def upcoming_count_query(region, now: datetime):
+    """The region's events not over yet, counted, as SQL (the dashboard's card asks it with its other numbers)."""
+    return select(func.count(Event.id)).join(Club).where(
+        Club.region_id == region.id, Event.ends_at > now, Event.status == EventStatus.scheduled)
 
 
 def past_events(club: Club, now: datetime, limit: int = 50) -> list[Event]:
@@ -420,11 +421,11 @@ def my_registrations(graduate, region) -> list[Registration]:
         .order_by(Event.starts_at.desc())))
 
 
-def count_coming_registrations(graduate, region, now: datetime) -> int:
+def coming_registrations_count_query(graduate, region, now: datetime):
     """The graduate's registrations for events not over yet, not cancelled (the dashboard's card): one COUNT,
-    however many events they went to before."""
-    return db.session.scalar(select(func.count(Registration.id)).join(Event).join(Club)
-                             .join(ReservationClaim, ReservationClaim.id == Registration.claim_id).where(
+    however many events they went to before, as SQL."""
+    return (select(func.count(Registration.id)).join(Event).join(Club)
+            .join(ReservationClaim, ReservationClaim.id == Registration.claim_id).where(
         Registration.graduate_id == graduate.id, Club.region_id == region.id, Event.ends_at > now,
         ReservationClaim.status != ClaimStatus.released))  # a released claim (or none) is a cancelled registration
 

@@ -37,14 +37,26 @@ def portal_navigation(region, user):
 
 
 @hookimpl
-def portal_dashboard_cards(region, user):
+def portal_dashboard_counts(region, user):
     from plugins.mentorship import pairs
 
+    if user.has_role(region, "coordinator"):
+        return {"waiting": pairs.waiting_count_query(region), **pairs.waiting_count_queries(region),
+                "flagged": pairs.flagged_count_query(region)}
+    if user.has_role(region, "specialist"):
+        return {"following": pairs.active_followed_count_query(user, region)}
+    for side in ("mentor", "graduate"):
+        if user.has_role(region, side):
+            return {"asked": pairs.answers_awaited_query(user, region, side)}
+    return {}
+
+
+@hookimpl
+def portal_dashboard_cards(region, user, counts):
     link = url_for("mentorship.index", region_code=region.code)
     if user.has_role(region, "coordinator"):
         board = url_for("mentorship.board", region_code=region.code)
-        waiting = pairs.waiting_count(region)
-        counts = pairs.waiting_counts(region)
+        waiting = counts["waiting"]
         cards = [DashboardCard(_l("Mentorship"), _l("Graduates waiting for a mentor: %(count)d") % {"count": waiting},
                                board, _l("Matching board"), count=waiting)]
         cards.append(DashboardCard(
@@ -56,26 +68,26 @@ def portal_dashboard_cards(region, user):
                 _l("From the graduate: %(graduates)d; from the mentor: %(mentors)d")
                 % {"graduates": counts["graduate"], "mentors": counts["mentor"]},
                 board + "#proposals", _l("Matching board")))
-        flagged = pairs.flagged_count(region)
-        if flagged:
+        if counts["flagged"]:
             cards.append(DashboardCard(
                 _l("Pairs to look at"),
-                _l("Pairs whose mentor or graduate stopped (suspended or ended): %(count)d") % {"count": flagged},
+                _l("Pairs whose mentor or graduate stopped (suspended or ended): %(count)d")
+                % {"count": counts["flagged"]},
                 url_for("mentorship.mentorships", region_code=region.code, flagged=1), _l("Mentorships")))
         return cards
     if user.has_role(region, "specialist"):
-        following = pairs.active_followed_count(user, region)
-        return [DashboardCard(_l("Mentorship"), _l("Active pairs you follow: %(count)d") % {"count": following},
+        return [DashboardCard(_l("Mentorship"), _l("Active pairs you follow: %(count)d")
+                              % {"count": counts["following"]},
                               url_for("mentorship.mentorships", region_code=region.code), _l("Mentorships"))]
     if user.has_role(region, "mentor"):
-        asked = pairs.answers_awaited(user, region, "mentor")
+        asked = counts["asked"]
         if asked:
             return [DashboardCard(_l("Mentorship"), _l("Proposals waiting for your answer: %(count)d")
                                   % {"count": asked}, link + "#mentor-proposals", _l("Answer"), count=asked)]
         return [DashboardCard(_l("Mentorship"), _l("Your mentees, proposals and meeting log."), link,
                               _l("My mentorship"))]
     if user.has_role(region, "graduate"):
-        asked = pairs.answers_awaited(user, region, "graduate")
+        asked = counts["asked"]
         if asked:
             return [DashboardCard(_l("Mentorship"), _l("A mentor is proposed to you: see why and say whether you "
                                                        "agree."), link, _l("Answer"), count=asked)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections import Counter
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -115,9 +116,9 @@ def mentors_count(region) -> int:
         MentorProfile.region_id == region.id, MentorProfile.user_id.in_(_active_members(region, Role.mentor)))) or 0
 
 
-def waiting_count(region) -> int:
-    """How many graduates wait for a mentor: counted by the database, never loaded (the dashboard asks)."""
-    return db.session.scalar(select(func.count()).select_from(GraduateProfile).where(*_waiting(region))) or 0
+def waiting_count_query(region):
+    """How many graduates wait for a mentor, as SQL: counted by the database, never loaded (the dashboard asks)."""
+    return select(func.count()).select_from(GraduateProfile).where(*_waiting(region))
 
 
 def meeting_counts(mentorship_ids: list[int]) -> Counter:
@@ -567,14 +568,26 @@ def _activate_if_ready(row: Mentorship, checked: bool = False) -> bool:
     return True
 
 
+def _waiting_on(region) -> dict[str, Any]:
+    """Open proposals waiting for the coordinator, for the graduate, for the mentor, as sums of one scan."""
+    is_open = Mentorship.status.in_(OPEN)
+    columns = {"coordinator": func.sum(case((Mentorship.status == MentorshipStatus.proposed, 1), else_=0))}
+    columns |= {side: func.sum(case((is_open & getattr(Mentorship, f"{side}_answer").is_(None), 1), else_=0))
+                for side in SIDES}
+    return {who: func.coalesce(column, 0) for who, column in columns.items()}
+
+
 def waiting_counts(region) -> dict[str, int]:
     """Open proposals waiting for the coordinator, for the graduate, for the mentor: one SQL query."""
-    is_open = Mentorship.status.in_(OPEN)
-    columns = [func.coalesce(func.sum(case((Mentorship.status == MentorshipStatus.proposed, 1), else_=0)), 0)]
-    columns += [func.coalesce(func.sum(case((is_open & getattr(Mentorship, f"{side}_answer").is_(None), 1),
-                                            else_=0)), 0) for side in SIDES]
-    found = db.session.execute(select(*columns).where(Mentorship.region_id == region.id)).one()
-    return dict(zip(("coordinator", *SIDES), (int(n) for n in found)))
+    columns = _waiting_on(region)
+    found = db.session.execute(select(*columns.values()).where(Mentorship.region_id == region.id)).one()
+    return dict(zip(columns, (int(n) for n in found)))
+
+
+def waiting_count_queries(region) -> dict[str, Any]:
+    """The same three numbers as SQL, one scalar query each (the dashboard asks them with its other numbers)."""
+    return {who: select(column).where(Mentorship.region_id == region.id)
+            for who, column in _waiting_on(region).items()}
 
 
 def approved_count(region) -> int:
@@ -582,11 +595,16 @@ def approved_count(region) -> int:
     return _counted(region.id, MentorshipStatus.approved)
 
 
+def _count_query(region_id: int, status: MentorshipStatus | tuple, *where):
+    """Mentorships of the region in ``status`` (one or a tuple) matching ``where``, counted: SQL."""
+    statuses = status if isinstance(status, tuple) else (status,)
+    return select(func.count()).select_from(Mentorship).where(
+        Mentorship.region_id == region_id, Mentorship.status.in_(statuses), *where)
+
+
 def _counted(region_id: int, status: MentorshipStatus | tuple, *where) -> int:
     """Mentorships of the region in ``status`` (one or a tuple) matching ``where``: one SQL count."""
-    statuses = status if isinstance(status, tuple) else (status,)
-    return db.session.scalar(select(func.count()).select_from(Mentorship).where(
-        Mentorship.region_id == region_id, Mentorship.status.in_(statuses), *where))
+    return db.session.scalar(_count_query(region_id, status, *where))
 
 
 def _active_besides(row: Mentorship, *where) -> int:
@@ -681,16 +699,16 @@ def followed_by(user, region):
         PairSpecialist.user_id == user.id, Mentorship.region_id == region.id)
 
 
-def flagged_count(region) -> int:
+def flagged_count_query(region):
     """Pairs whose mentor's or graduate's role stopped, still open: a coordinator decides what happens."""
-    return db.session.scalar(select(func.count()).select_from(Mentorship).where(
+    return select(func.count()).select_from(Mentorship).where(
         Mentorship.region_id == region.id, Mentorship.flagged_at.is_not(None),
-        Mentorship.status.in_(TAKING)))
+        Mentorship.status.in_(TAKING))
 
 
-def active_followed_count(user, region) -> int:
-    return db.session.scalar(select(func.count()).select_from(Mentorship).where(
-        Mentorship.id.in_(followed_by(user, region)), Mentorship.status == MentorshipStatus.active))
+def active_followed_count_query(user, region):
+    return select(func.count()).select_from(Mentorship).where(
+        Mentorship.id.in_(followed_by(user, region)), Mentorship.status == MentorshipStatus.active)
 
 
 NOT_FOLLOWED = _l("This pair is no longer followed: it has ended, was rejected or declined.")
@@ -733,7 +751,7 @@ def own_needs(graduate_ids, region) -> dict[int, set[str]]:
     return {user_id: set(areas or ()) for user_id, areas in rows}
 
 
-def answers_awaited(user, region, side: str) -> int:
+def answers_awaited_query(user, region, side: str):
     """Open proposals where this person, as ``side``, has not answered yet: one SQL count."""
     person = Mentorship.graduate_id if side == "graduate" else Mentorship.mentor_id
-    return _counted(region.id, OPEN, person == user.id, getattr(Mentorship, f"{side}_answer").is_(None))
+    return _count_query(region.id, OPEN, person == user.id, getattr(Mentorship, f"{side}_answer").is_(None))

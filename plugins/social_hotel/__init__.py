@@ -37,11 +37,18 @@ def portal_navigation(region, user):
 
 
 @hookimpl
-def portal_dashboard_cards(region, user):
+def portal_dashboard_counts(region, user):
     from plugins.social_hotel import stays
 
     if user.has_role(region, *STAFF):
-        waiting = stays.count_requests(region)
+        return {"waiting": stays.requests_count_query(region)}
+    return {}
+
+
+@hookimpl
+def portal_dashboard_cards(region, user, counts):
+    if user.has_role(region, *STAFF):
+        waiting = counts["waiting"]
         return [DashboardCard(_l("Social hotel"), _l("Requests waiting: %(count)d") % {"count": waiting},
                               url_for("social_hotel.chart", region_code=region.code), _l("Occupancy"), count=waiting)]
     if user.has_role(region, "graduate"):

@@ -346,9 +346,14 @@ def open_requests(region, hotel: Hotel | None = None, limit: int | None = None) 
         .limit(limit)))
 
 
-def count_requests(region, hotel: Hotel | None = None) -> int:
+def requests_count_query(region, hotel: Hotel | None = None):
+    """The count of the region's (or the hotel's) waiting requests, as SQL (the dashboard asks it with others)."""
     query = select(func.count(Stay.id)).join(Hotel).where(Hotel.region_id == region.id,
                                                           Stay.status == StayStatus.requested)
     if hotel is not None:
         query = query.where(Stay.hotel_id == hotel.id)
-    return db.session.scalar(query) or 0
+    return query
+
+
+def count_requests(region, hotel: Hotel | None = None) -> int:
+    return db.session.scalar(requests_count_query(region, hotel)) or 0

@@ -42,16 +42,25 @@ def portal_navigation(region, user):
 
 
 @hookimpl
-def portal_dashboard_cards(region, user):
+def portal_dashboard_counts(region, user):
     from plugins.training_apartments import rules
 
     if user.has_role(region, *STAFF):
-        institutions = rules.visible_institutions(user, region)
+        institutions = rules.visible_institution_ids(user, region)
+        return {} if institutions is None else {
+            "under_way": rules.under_way_count_query(institutions, today(region))}
+    if user.has_role(region, Role.graduate) and not user.has_role(region, Role.pupil):
+        return {"pupils": rules.my_pupils_count_query(user, region)}
+    return {}
+
+
+@hookimpl
+def portal_dashboard_cards(region, user, counts):
+    if user.has_role(region, *STAFF):
         return [DashboardCard(_l("Training apartments"),
-                              _l("Stays under way today: %(count)d")
-                              % {"count": rules.count_under_way(institutions, today(region))},
+                              _l("Stays under way today: %(count)d") % {"count": counts.get("under_way", 0)},
                               url_for("training_apartments.index", region_code=region.code), _l("Apartments"))]
-    if user.has_role(region, Role.pupil) or (user.has_role(region, Role.graduate) and rules.my_pupils(user, region)):
+    if user.has_role(region, Role.pupil) or (user.has_role(region, Role.graduate) and counts["pupils"]):
         return [DashboardCard(_l("Training apartments"), _l("Your stays, your progress and your readiness summary."),
                               url_for("training_apartments.mine", region_code=region.code),
                               _l("My training apartment"))]

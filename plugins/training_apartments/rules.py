@@ -24,7 +24,8 @@ from plugins.training_apartments.models import (STAY_LABELS, Apartment, Apartmen
                                                 Level, Practice, Pupil, SelfRating, Skill, Stay, StayStatus,
                                                 SummaryLine)
 from portal.kit import (Institution, Lifecycle, Refusal, Role, db, format_day, format_span, grant_role, hold,
-                        institutions_of, is_staff_of, refuse_duplicates, reservations, today, utcnow)
+                        institution_ids_of, institutions_of, is_staff_of, refuse_duplicates, reservations, today,
+                        utcnow)
 
 NAME = "training_apartments"
 MAX_PLACES = 12
@@ -61,6 +62,13 @@ def visible_institutions(user, region) -> list[Institution]:
         return list(db.session.scalars(select(Institution).where(Institution.region_id == region.id)
                                        .order_by(Institution.name)))
     return institutions_of(user, region)
+
+
+def visible_institution_ids(user, region):
+    """The ids of ``visible_institutions`` as SQL (None: none), for a count made in the database."""
+    if user.has_role(region, Role.coordinator):
+        return select(Institution.id).where(Institution.region_id == region.id)
+    return institution_ids_of(user, region)
 
 
 # --- settings --------------------------------------------------------------------------------------
@@ -170,10 +178,18 @@ def link_account(pupil: Pupil, user, by) -> None:
     grant_role(user, pupil.institution.region, Role.pupil, by=by)
 
 
+def _mine(user, region) -> tuple:
+    return Pupil.user_id == user.id, Institution.region_id == region.id
+
+
 def my_pupils(user, region) -> list[Pupil]:
     """The pupil records linked to the person's account in the region."""
-    return list(db.session.scalars(select(Pupil).join(Institution).where(
-        Pupil.user_id == user.id, Institution.region_id == region.id).order_by(Pupil.id)))
+    return list(db.session.scalars(select(Pupil).join(Institution).where(*_mine(user, region)).order_by(Pupil.id)))
+
+
+def my_pupils_count_query(user, region):
+    """How many pupil records the account has in the region, as SQL (the dashboard asks whether any)."""
+    return select(func.count(Pupil.id)).join(Institution).where(*_mine(user, region))
 
 
 # --- stays -----------------------------------------------------------------------------------------
@@ -499,13 +515,18 @@ def monitoring(region, year: int, institutions: list[Institution]) -> list[dict]
     return figures
 
 
+def under_way_count_query(institution_ids, day: date):
+    """Stays under way on ``day`` in the apartments of ``institution_ids`` (ids, or SQL giving them), as SQL."""
+    return select(func.count(Stay.id)).join(Apartment).where(
+        Apartment.institution_id.in_(institution_ids), Stay.status == StayStatus.planned, Stay.arrival <= day,
+        Stay.departure > day)
+
+
 def count_under_way(institutions: list[Institution], day: date) -> int:
     ids = [i.id for i in institutions]
     if not ids:
         return 0
-    return db.session.scalar(select(func.count(Stay.id)).join(Apartment).where(
-        Apartment.institution_id.in_(ids), Stay.status == StayStatus.planned, Stay.arrival <= day,
-        Stay.departure > day)) or 0
+    return db.session.scalar(under_way_count_query(ids, day)) or 0
 
 
 # --- a person's data -------------------------------------------------------------------------------

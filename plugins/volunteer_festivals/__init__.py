@@ -39,14 +39,18 @@ def portal_navigation(region, user):
 
 
 @hookimpl
-def portal_dashboard_cards(region, user):
+def portal_dashboard_counts(region, user):
     from plugins.volunteer_festivals import shifts
-    from plugins.volunteer_festivals.models import AssignmentStatus
 
     if user.has_role(region, "volunteer"):
-        coming = [a for a in shifts.my_assignments(user, region)
-                  if a.status == AssignmentStatus.taken and a.shift.ends_at > shifts.utcnow()]
-        return [DashboardCard(_l("Volunteer festivals"), _l("Your coming shifts: %(count)d") % {"count": len(coming)},
+        return {"coming": shifts.coming_shifts_count_query(user, region, shifts.utcnow())}
+    return {}
+
+
+@hookimpl
+def portal_dashboard_cards(region, user, counts):
+    if user.has_role(region, "volunteer"):
+        return [DashboardCard(_l("Volunteer festivals"), _l("Your coming shifts: %(count)d") % {"count": counts["coming"]},
                               url_for("volunteer_festivals.mine", region_code=region.code),
                               _l("My shifts and hours"))]
     return []

@@ -309,6 +309,15 @@ def my_assignments(volunteer, region) -> list[ShiftAssignment]:
         .order_by(FestivalShift.starts_at.desc())))
 
 
+
+def coming_shifts_count_query(volunteer, region, now: datetime):
+    """The volunteer's shifts with a place taken (held) that have not ended, counted: SQL (the dashboard's card)."""
+    return (select(func.count(ShiftAssignment.id)).join(FestivalShift).join(VolunteerRole).join(Festival)
+            .join(ReservationClaim, ReservationClaim.id == ShiftAssignment.claim_id)
+            .where(ShiftAssignment.volunteer_id == volunteer.id, Festival.region_id == region.id,
+                   ReservationClaim.status == ClaimStatus.held, FestivalShift.ends_at > now))
+
+
 # --- at the festival: check-in and hours -----------------------------------------------------
 
 def check_in(assignment: ShiftAssignment, came: bool = True, now: datetime | None = None) -> None:

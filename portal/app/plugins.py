@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import pluggy
 from flask import current_app, has_request_context, request
@@ -39,20 +39,26 @@ class PluginHost:
         return sorted(name for name, _ in self.manager.list_name_plugin())
 
     def each(self, hook_name: str, only: Iterable[str] | None = None, tolerant: bool = False,
-             **kwargs) -> list[tuple[str, Any]]:
+             per_plugin: Mapping[str, Mapping[str, Any]] | None = None, **kwargs) -> list[tuple[str, Any]]:
         """Call a hook plugin by plugin: [(plugin name, answer)], None answers left out.
 
         ``tolerant``: a plugin that raises is logged with an error id and left out, so one failing
-        plugin cannot take the page (the menu, the dashboard) down for everyone.
+        plugin cannot take the page (the menu, the dashboard) down for everyone. ``per_plugin``:
+        arguments whose value is each plugin's own (``{"counts": {plugin name: value}}``, ``{}`` for a
+        plugin not named). As with pluggy's own calls, an implementation gets only the arguments it declares.
         """
         allowed = None if only is None else set(only)
         answers = []
         for impl in reversed(getattr(self.manager.hook, hook_name).get_hookimpls()):
             if allowed is not None and impl.plugin_name not in allowed:
                 continue
+            given = dict(kwargs)
+            for argument, values in (per_plugin or {}).items():
+                given[argument] = values.get(impl.plugin_name, {})
+            given = {name: given[name] for name in impl.argnames if name in given}
             if tolerant:
                 try:
-                    result = impl.function(**kwargs)
+                    result = impl.function(**given)
                 except Exception as error:
                     if isinstance(error, SQLAlchemyError):
                         db.session.rollback()  # the page goes on with a usable session
@@ -61,7 +67,7 @@ class PluginHost:
                                      hook_name, error_id)
                     continue
             else:
-                result = impl.function(**kwargs)
+                result = impl.function(**given)
             if result is not None:
                 answers.append((impl.plugin_name, result))
         return answers

@@ -18,7 +18,8 @@ fails on any other ``portal.`` import under ``plugins/``. What two plugins both 
 - People's roles: :func:`grant_role` (an account), :func:`invite` (an address: the account at once, else an
   invitation by e-mail).
 - Places: :mod:`reservations`; institutions: :class:`Institution` (staff: :class:`InstitutionStaff`),
-  :func:`institutions_of`, :func:`is_staff_of`, :func:`region_institutions`; people: :func:`notify`,
+  :func:`institutions_of` (:func:`institution_ids_of`: as SQL), :func:`is_staff_of`, :func:`region_institutions`;
+  people: :func:`notify`,
   :func:`graduate_needs` (:func:`graduates_needs`: of many), :func:`demo_member`; the demo at scale:
   :class:`DemoCrowd`, :func:`bulk_insert`.
 - Plugin shape: :func:`package_folders` (the folder hooks), :data:`SUPPORT_STAFF`.
@@ -49,7 +50,7 @@ from portal.services import reservations
 from portal.services.audit import record as audit
 from portal.services.bulk import bulk_insert
 from portal.services.help_offers import HELP_NEEDS, help_offers
-from portal.services.institutions import institutions_of, is_staff_of, region_institutions
+from portal.services.institutions import institution_ids_of, institutions_of, is_staff_of, region_institutions
 from portal.services.job_lease import LOST as JOB_LOST
 from portal.services.job_lease import JobLease, keep_alive
 from portal.services.job_lease import reap as reap_lost_jobs
@@ -122,7 +123,7 @@ __all__ = [
     "format_day", "format_moment", "format_moment_span", "format_span", "format_time", "gendered", "grant_role",
     "graduate_needs", "graduates_needs", "keep_alive", "pause_point", "reap_lost_jobs", "help_offers", "hold", "hookimpl",
     "htmx", "invite", "label_of",
-    "institutions_of", "is_staff_of", "members", "notify", "now", "package_folders", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
+    "institution_ids_of", "institutions_of", "is_staff_of", "members", "notify", "now", "package_folders", "paginate", "parse_id", "public", "record_read", "redirect_to", "refuse_duplicates",
     "region_institutions", "region_object", "region_year", "render_audited", "reservations", "role_label", "safe_cell", "single_line",
     "site_admin", "status_labels", "template_helpers", "to_local", "to_utc", "today", "utcnow",
 ]

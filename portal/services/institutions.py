@@ -25,14 +25,27 @@ def region_institutions(region) -> list[Institution]:
                                    .order_by(Institution.name)))
 
 
+def _named(user, region) -> bool:
+    return user is not None and getattr(user, "is_authenticated", True) and user.has_role(region, STAFF_ROLE)
+
+
 def institutions_of(user, region) -> list[Institution]:
     """The region's institutions where ``user`` is named staff (and still a specialist there)."""
-    if user is None or not getattr(user, "is_authenticated", True) or not user.has_role(region, STAFF_ROLE):
+    if not _named(user, region):
         return []
     return list(db.session.scalars(
         select(Institution).join(InstitutionStaff)
         .where(InstitutionStaff.user_id == user.id, Institution.region_id == region.id)
         .order_by(Institution.name)))
+
+
+def institution_ids_of(user, region):
+    """The ids of the same institutions as SQL, to filter by in the database (a count, a dashboard's number);
+    None when there are none to be had (the person is no specialist there)."""
+    if not _named(user, region):
+        return None
+    return (select(InstitutionStaff.institution_id).join(Institution)
+            .where(InstitutionStaff.user_id == user.id, Institution.region_id == region.id))
 
 
 def is_staff_of(user, institution: Institution) -> bool:

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 from flask import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import func, select, table
 
 from portal import create_app
 from portal.app.extensions import db
 from portal.app.plugins import plugin_host
-from portal.kit import hookimpl, members
+from portal.kit import DashboardCard, hookimpl, members
 from portal.models import AuditEvent, Membership, MembershipStatus, Municipality, Region, User
 from tests.conftest import TEST_SETTINGS
 from tests.helpers import PASSWORD, at_once, form_errors, make_user
@@ -90,6 +90,62 @@ def test_a_plugin_failing_in_its_menu_and_cards_is_left_out(app_with_broken_plug
     failures = [r for r in caplog.records if "plugin broken failed" in r.getMessage()]
     assert {("portal_navigation" in r.getMessage()) for r in failures} == {True, False}
     assert all("error" in r.getMessage() for r in failures)
+
+
+class BadCounts:
+    """A plugin whose dashboard numbers the database refuses (a table that is not there)."""
+
+    @hookimpl
+    def portal_dashboard_counts(self, region, user):
+        return {"lost": select(func.count()).select_from(table("no_such_table"))}
+
+    @hookimpl
+    def portal_dashboard_cards(self, region, user, counts):
+        return [DashboardCard("Bad counts", f"lost: {counts['lost']}")]
+
+
+class RaisingCounts:
+    """A plugin whose counts hook itself raises."""
+
+    @hookimpl
+    def portal_dashboard_counts(self, region, user):
+        raise RuntimeError("counts are broken")
+
+    @hookimpl
+    def portal_dashboard_cards(self, region, user, counts):
+        return [DashboardCard("Raising counts", f"counted: {sorted(counts)}")]
+
+
+def test_a_plugin_whose_counts_fail_is_left_out_and_the_others_are_counted(app, tmp_path, people, regions, caplog):
+    """The numbers of every card come in one statement; one plugin's refused SQL costs only its own cards."""
+    from tests import sample_plugin
+
+    odd = create_app(dict(TEST_SETTINGS, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                          INSTANCE_PATH=str(tmp_path),
+                          PORTAL_EXTRA_PLUGINS=[("sample", sample_plugin), ("bad", BadCounts()),
+                                                ("raising", RaisingCounts())]))
+    odd.test_client_class = app.test_client_class
+    db.session.add(SampleNote(region_id=regions["belgorod"].id, user_id=people["specialist"].id, text="one"))
+    db.session.add(Membership(user=make_user("waiting@belgorod.test"), region=regions["belgorod"],
+                              role="graduate", status=MembershipStatus.pending))
+    db.session.commit()
+    with odd.app_context():
+        for name in ("bad", "raising"):
+            plugin_host().set_enabled(db.session.get(Region, regions["belgorod"].id), name, True)
+        db.session.commit()
+        client = odd.test_client()
+        client.login_as(people["coordinator"])
+        page = client.get("/belgorod/")
+        text = page.get_data(as_text=True)
+        db.session.remove()
+    assert page.status_code == 200
+    assert "notes: 1" in text  # the sample plugin's number, counted again on its own
+    assert "Bad counts" not in text  # no numbers: its card failed and was left out
+    assert "counted: []" in text  # a counts hook that raised: its cards get no numbers
+    assert "Ждут вашего решения: 1" in text  # the core's own number, in the same statement
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("counts of bad failed" in m for m in messages)
+    assert any("plugin raising failed in portal_dashboard_counts" in m for m in messages)
 
 
 # --- 10. control characters get a message, never a 500 ------------------------------------------

@@ -76,3 +76,13 @@ def test_the_kept_count_is_read_again_once_a_notification_is_written(app, people
     with app.test_request_context("/"):
         db.session.rollback()
         assert unread_count(graduate) == 0  # nothing outlives its request
+
+
+def test_a_dashboard_asks_every_cards_numbers_in_one_statement(app, client, people, regions):
+    """Six plugins' cards and the core's: their numbers are one statement, whatever the plugins on."""
+    client.login_as(people["coordinator"])
+    # the region and session; case work's reach of the person (its filters); every card's numbers
+    assert page_queries(app, client, "/belgorod/") == 3
+    client.login_as(people["graduate"])
+    # the region and session; every card's numbers; the graduate's own record (the menu and a card ask it)
+    assert page_queries(app, client, "/belgorod/") == 3

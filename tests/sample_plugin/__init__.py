@@ -34,11 +34,17 @@ def portal_navigation(region, user):
 
 
 @hookimpl
-def portal_dashboard_cards(region, user):
+def portal_dashboard_counts(region, user):
+    from sqlalchemy import func, select
+
     from tests.sample_plugin.models import SampleNote
 
-    count = SampleNote.query.filter_by(region_id=region.id).count()
-    return [DashboardCard(title=_l("Sample service"), body=f"notes: {count}", url=f"/{region.code}/sample/")]
+    return {"notes": select(func.count(SampleNote.id)).where(SampleNote.region_id == region.id)}
+
+
+@hookimpl
+def portal_dashboard_cards(region, user, counts):
+    return [DashboardCard(title=_l("Sample service"), body=f"notes: {counts['notes']}", url=f"/{region.code}/sample/")]
 
 
 @hookimpl

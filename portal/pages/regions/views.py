@@ -13,6 +13,7 @@ from portal.app.plugin_types import DashboardCard
 from portal.app.plugins import plugin_host
 from portal.models import Membership, MembershipStatus, Role
 from portal.models._time import utcnow
+from portal.pages.regions.counts import CORE, count_all
 from portal.pages.regions.forms import ApproveForm, RejectForm
 from portal.pages.regions.representative import needs_representative, record_representative, representative_missing
 from portal.services import audit
@@ -38,15 +39,20 @@ def dashboard():
     mine = [m for m in current_user.memberships if m.region_id == region.id]
     cards = []
     held = current_user.active_roles(region)
-    if Role.coordinator.value in held:
-        waiting = db.session.scalar(select(func.count()).select_from(Membership).where(
-            Membership.region_id == region.id, Membership.status == MembershipStatus.pending))
-        cards.append(DashboardCard(_("Registrations"), _("Waiting for your approval: %(num)d", num=waiting),
-                                   url_for("regions.pending"), _("Decide"), count=waiting))
     host = plugin_host()
     if held:
-        for _name, answer in host.each("portal_dashboard_cards", only=host.enabled_in(region), tolerant=True,
-                                       region=region, user=current_user):
+        own = {}
+        if Role.coordinator.value in held:
+            own["registrations"] = select(func.count()).select_from(Membership).where(
+                Membership.region_id == region.id, Membership.status == MembershipStatus.pending)
+        plugins = host.enabled_in(region)
+        counts = count_all(host, plugins, region, current_user, own)
+        if "registrations" in counts.get(CORE, {}):
+            waiting = counts[CORE]["registrations"]
+            cards.append(DashboardCard(_("Registrations"), _("Waiting for your approval: %(num)d", num=waiting),
+                                       url_for("regions.pending"), _("Decide"), count=waiting))
+        for _name, answer in host.each("portal_dashboard_cards", only=plugins, tolerant=True,
+                                       per_plugin={"counts": counts}, region=region, user=current_user):
             cards.extend(answer)
     cards.sort(key=lambda card: not card.count)  # what waits for the reader first; otherwise the hooks' order
     served = host.roles_served(region)
