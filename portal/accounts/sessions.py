@@ -9,11 +9,12 @@ way to end them that also shows in the person's list of sessions.
 """
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import joinedload
 
 from portal.app.extensions import db
@@ -127,13 +128,31 @@ def resume_session(session_id: str) -> User | None:
     parsed = _parse(session_id)
     if parsed is None:
         return None
-    row = db.session.execute(
-        # The person's roles and the bell's count come in the same query: every page asks them (access,
-        # navigation, cards, the layout's bell).
-        select(UserSession, _unread()).options(joinedload(UserSession.user).joinedload(User.memberships))
-        .where(UserSession.key_hash == digest(parsed[2]))
-    ).unique().first()
+    row = db.session.execute(_session_query(), {"key_hash": digest(parsed[2])}).unique().first()
     return _opened(parsed, *(row or (None, None)))
+
+
+# Every request asks one of these two: they are built once (building a statement and its cache key costs
+# about what running it does), their values bound at each call.
+
+@functools.cache
+def _session_query():
+    """The session by its key, with the person's roles and the bell's count (access, navigation, cards and the
+    layout's bell all ask them)."""
+    return (select(UserSession, _unread()).options(joinedload(UserSession.user).joinedload(User.memberships))
+            .where(UserSession.key_hash == bindparam("key_hash")))
+
+
+@functools.cache
+def _region_and_session_query():
+    """The URL's region with the names of the plugins it has on, and the session as ``_session_query``."""
+    plugins = (select(func.aggregate_strings(RegionPlugin.plugin, ","))
+               .where(RegionPlugin.region_id == Region.id, RegionPlugin.enabled.is_(True))
+               .scalar_subquery())
+    return (select(Region, plugins, UserSession, _unread())
+            .outerjoin(UserSession, UserSession.key_hash == bindparam("key_hash"))
+            .options(joinedload(UserSession.user).joinedload(User.memberships))
+            .where(Region.code == bindparam("region_code")))
 
 
 def resume_with_region(session_id: str, code: str) -> tuple[Region | None, list[str]] | None:
@@ -147,15 +166,8 @@ def resume_with_region(session_id: str, code: str) -> tuple[Region | None, list[
     parsed = _parse(session_id)
     if parsed is None or not has_request_context():
         return None
-    plugins = (select(func.aggregate_strings(RegionPlugin.plugin, ","))
-               .where(RegionPlugin.region_id == Region.id, RegionPlugin.enabled.is_(True))
-               .scalar_subquery())
-    row = db.session.execute(
-        select(Region, plugins, UserSession, _unread())
-        .outerjoin(UserSession, UserSession.key_hash == digest(parsed[2]))
-        .options(joinedload(UserSession.user).joinedload(User.memberships))
-        .where(Region.code == code)
-    ).unique().first()
+    row = db.session.execute(_region_and_session_query(),
+                             {"key_hash": digest(parsed[2]), "region_code": code}).unique().first()
     if row is None:
         return None, []
     region, names, record, unread = row
