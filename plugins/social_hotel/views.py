@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from plugins.social_hotel import stays as rules
 from plugins.social_hotel.forms import (BedForm, BedNameForm, ChartForm, DepartureForm, ExtensionRequestForm,
@@ -54,8 +54,10 @@ def index():
                               hotels=hotels, requests=requests)
     first = today(g.region)
     places = rules.free_places_of(hotels, first, 28)
+    # with each stay's hotel, bed and room in the same statement: the list shows them (not a query per stay)
     mine = db.session.scalars(select(Stay).where(Stay.graduate_id == current_user.id)
-                              .options(selectinload(Stay.hotel)).order_by(Stay.arrival.desc())).all()
+                              .options(joinedload(Stay.hotel), joinedload(Stay.bed).joinedload(Bed.room))
+                              .order_by(Stay.arrival.desc())).all()
     return render_template("social_hotel/graduate_index.html", places=places, stays=mine,
                            form=ConfirmForm(), extension_form=ExtensionRequestForm())
 

@@ -237,3 +237,19 @@ def test_switching_the_hotel_off_says_who_is_checked_in_and_what_waits(app, clie
     page = client.post("/belgorod/admin/plugins/social_hotel", data={"enabled": "0"}).get_data(as_text=True)
     assert "1 гость заселён" in page or "1 guest checked in" in page
     assert "1 заявка ждёт" in page or "1 request waiting" in page
+
+
+def test_a_graduates_list_of_stays_makes_the_same_queries_for_one_stay_or_four(app, people, regions, hotel, soon):
+    """Each stay shows its hotel, room and bed: read with the stays, not one query per stay (it was two)."""
+    from tests.plugins.social_hotel.conftest import bed_ids, confirm
+
+    graduate, beds = people["graduate"], bed_ids(hotel)
+    confirm(app, people["specialist"], requested(hotel, graduate, soon, 2), beds[0])
+    web = app.test_client().login_as(graduate)
+    one = page_queries(app, web, f"{BASE}/")
+    for number in range(1, 4):
+        confirm(app, people["specialist"], requested(hotel, graduate, soon + timedelta(days=3 * number), 2),
+                beds[number % len(beds)])
+    page = web.get(f"{BASE}/").get_data(as_text=True)
+    assert all(bed.title in page for bed in db.session.scalars(select(Bed).where(Bed.id.in_(beds[:4]))))
+    assert page_queries(app, web, f"{BASE}/") == one
