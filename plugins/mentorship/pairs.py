@@ -276,11 +276,32 @@ def _declined_by(side: str):
     return getattr(Mentorship, f"{side}_answer") == Answer.declined
 
 
+def _decisions_columns() -> list:
+    """The coordinators' approvals and rejections, the graduates' declines, the mentors' declines: three sums."""
+    counted = [func.coalesce(func.sum(case((Mentorship.decided_at.is_not(None), 1), else_=0)), 0)]
+    return counted + [func.coalesce(func.sum(case((_declined_by(side), 1), else_=0)), 0) for side in SIDES]
+
+
 def decisions_count(region) -> int:
     """The coordinators' approvals and rejections plus the graduates' and mentors' declines: one SQL query."""
-    counted = [func.coalesce(func.sum(case((Mentorship.decided_at.is_not(None), 1), else_=0)), 0)]
-    counted += [func.coalesce(func.sum(case((_declined_by(side), 1), else_=0)), 0) for side in SIDES]
-    return sum(db.session.execute(select(*counted).where(Mentorship.region_id == region.id)).one())
+    return sum(db.session.execute(select(*_decisions_columns()).where(Mentorship.region_id == region.id)).one())
+
+
+def board_counts(region) -> dict[str, int]:
+    """The board's numbers in one statement: ``waiting_counts``' three, the approved proposals
+    (approved by a coordinator, waiting for the graduate or the mentor), ``decisions_count`` and
+    ``mentors_count`` (one scan of the region's pairs)."""
+    waiting = _waiting_on(region)
+    approved = func.coalesce(func.sum(case((Mentorship.status == MentorshipStatus.approved, 1), else_=0)), 0)
+    mentors = (select(func.count()).select_from(MentorProfile).where(
+        MentorProfile.region_id == region.id, MentorProfile.user_id.in_(_active_members(region, Role.mentor)))
+        .scalar_subquery())
+    decided = _decisions_columns()
+    row = db.session.execute(select(*waiting.values(), approved, mentors, *decided)
+                             .where(Mentorship.region_id == region.id)).one()
+    counts = dict(zip(waiting, (int(n) for n in row[:len(waiting)])))
+    rest = [int(n or 0) for n in row[len(waiting):]]
+    return counts | {"approved": rest[0], "mentors": rest[1], "decisions": sum(rest[2:])}
 
 
 def decisions(region) -> list[matching.Decision]:
@@ -588,11 +609,6 @@ def waiting_count_queries(region) -> dict[str, Any]:
     """The same three numbers as SQL, one scalar query each (the dashboard asks them with its other numbers)."""
     return {who: select(column).where(Mentorship.region_id == region.id)
             for who, column in _waiting_on(region).items()}
-
-
-def approved_count(region) -> int:
-    """Approved by a coordinator, waiting for the graduate or the mentor."""
-    return _counted(region.id, MentorshipStatus.approved)
 
 
 def _count_query(region_id: int, status: MentorshipStatus | tuple, *where):

@@ -274,16 +274,15 @@ def _board_context():
         .order_by(Mentorship.proposed_at, Mentorship.id).limit(2 * BOARD_PAGE + 1)).all()
     proposals = [row for row in open_rows if row.status == MentorshipStatus.proposed][:BOARD_PAGE]
     answering = [row for row in open_rows if row.status == MentorshipStatus.approved][:BOARD_PAGE]
-    counts = pairs.waiting_counts(g.region)
+    counts = pairs.board_counts(g.region)
     model_row = pairs.latest_model(g.region)
     learnt = pairs.load_model(g.region) if model_row is not None else None
     return dict(waiting=waiting.items, waiting_page=waiting, waiting_count=waiting.total,
                 filters={"municipality": municipality or "", "need": need or ""}, towns=towns, needs=needs,
                 proposals=proposals, proposals_count=counts["coordinator"], answering=answering,
-                answering_count=pairs.approved_count(g.region),
-                mentors_count=pairs.mentors_count(g.region),
+                answering_count=counts["approved"], mentors_count=counts["mentors"],
                 model=model_row, learnt=learnt, lessons=model_lessons(learnt), percent=percent,
-                decisions_count=pairs.decisions_count(g.region), min_decisions=pairs.min_decisions(),
+                decisions_count=counts["decisions"], min_decisions=pairs.min_decisions(),
                 confirm_form=ConfirmForm(), reject_form=RejectForm(formdata=None))
 
 

@@ -292,6 +292,11 @@ def test_the_coordinators_dashboard_counts_what_waits(client, people, pool, belg
     pairs.decide(other, True, "", people["coordinator"])
     db.session.commit()
     assert pairs.waiting_counts(belgorod) == {"coordinator": 1, "graduate": 1, "mentor": 2}
+    # the board's numbers in one statement are the same as each counted on its own
+    assert pairs.board_counts(belgorod) == {**pairs.waiting_counts(belgorod), "approved": 1,
+                                            "mentors": pairs.mentors_count(belgorod),
+                                            "decisions": pairs.decisions_count(belgorod)}
+    assert pairs.decisions_count(belgorod) == 1 and pairs.mentors_count(belgorod) >= 2
     client.login_as(people["coordinator"])
     dashboard = client.get("/belgorod/").get_data(as_text=True)
     assert "Ждут вашего решения: 1" in dashboard and "От выпускника: 1; от наставника: 2" in dashboard
