@@ -62,29 +62,39 @@ class Broken:
         raise RuntimeError("cards are broken")
 
 
-@pytest.fixture
-def app_with_broken_plugin(app, tmp_path):
+def _with_plugins(app, tmp_path, **extra):
+    """The test app's database served with the sample plugin and ``extra`` ones (name: plugin object)."""
     from tests import sample_plugin
 
-    broken = create_app(dict(TEST_SETTINGS, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                             INSTANCE_PATH=str(tmp_path),
-                             PORTAL_EXTRA_PLUGINS=[("sample", sample_plugin), ("broken", Broken())]))
-    broken.test_client_class = app.test_client_class
-    return broken
+    made = create_app(dict(TEST_SETTINGS, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                           INSTANCE_PATH=str(tmp_path),
+                           PORTAL_EXTRA_PLUGINS=[("sample", sample_plugin), *extra.items()]))
+    made.test_client_class = app.test_client_class
+    return made
+
+
+def _coordinators_dashboard(app, person, regions, switched_on):
+    """The coordinator's dashboard with the plugins ``switched_on`` in every region: (status, page)."""
+    with app.app_context():
+        for region in regions.values():
+            for name in switched_on:
+                plugin_host().set_enabled(db.session.get(Region, region.id), name, True)
+        db.session.commit()
+        client = app.test_client()
+        client.login_as(person)
+        page = client.get("/belgorod/")
+        db.session.remove()
+    return page.status_code, page.get_data(as_text=True)
+
+
+@pytest.fixture
+def app_with_broken_plugin(app, tmp_path):
+    return _with_plugins(app, tmp_path, broken=Broken())
 
 
 def test_a_plugin_failing_in_its_menu_and_cards_is_left_out(app_with_broken_plugin, people, regions, caplog):
-    with app_with_broken_plugin.app_context():
-        host = plugin_host()
-        for region in regions.values():
-            host.set_enabled(db.session.get(Region, region.id), "broken", True)
-        db.session.commit()
-        client = app_with_broken_plugin.test_client()
-        client.login_as(people["coordinator"])
-        page = client.get("/belgorod/")
-        text = page.get_data(as_text=True)
-        db.session.remove()
-    assert page.status_code == 200
+    status, text = _coordinators_dashboard(app_with_broken_plugin, people["coordinator"], regions, ["broken"])
+    assert status == 200
     assert 'data-plugin="sample"' in text  # the working plugin's entry and card are there
     assert "notes:" in text
     failures = [r for r in caplog.records if "plugin broken failed" in r.getMessage()]
@@ -118,27 +128,13 @@ class RaisingCounts:
 
 def test_a_plugin_whose_counts_fail_is_left_out_and_the_others_are_counted(app, tmp_path, people, regions, caplog):
     """The numbers of every card come in one statement; one plugin's refused SQL costs only its own cards."""
-    from tests import sample_plugin
-
-    odd = create_app(dict(TEST_SETTINGS, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                          INSTANCE_PATH=str(tmp_path),
-                          PORTAL_EXTRA_PLUGINS=[("sample", sample_plugin), ("bad", BadCounts()),
-                                                ("raising", RaisingCounts())]))
-    odd.test_client_class = app.test_client_class
+    odd = _with_plugins(app, tmp_path, bad=BadCounts(), raising=RaisingCounts())
     db.session.add(SampleNote(region_id=regions["belgorod"].id, user_id=people["specialist"].id, text="one"))
     db.session.add(Membership(user=make_user("waiting@belgorod.test"), region=regions["belgorod"],
                               role="graduate", status=MembershipStatus.pending))
     db.session.commit()
-    with odd.app_context():
-        for name in ("bad", "raising"):
-            plugin_host().set_enabled(db.session.get(Region, regions["belgorod"].id), name, True)
-        db.session.commit()
-        client = odd.test_client()
-        client.login_as(people["coordinator"])
-        page = client.get("/belgorod/")
-        text = page.get_data(as_text=True)
-        db.session.remove()
-    assert page.status_code == 200
+    status, text = _coordinators_dashboard(odd, people["coordinator"], regions, ["bad", "raising"])
+    assert status == 200
     assert "notes: 1" in text  # the sample plugin's number, counted again on its own
     assert "Bad counts" not in text  # no numbers: its card failed and was left out
     assert "counted: []" in text  # a counts hook that raised: its cards get no numbers
