@@ -13,19 +13,18 @@ A registration's status is its claim's, so it is read from the claim, never kept
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import selectinload
 
 from plugins.graduate_clubs.models import (Club, Event, EventStatus, Member, Organizer, Registration,
                                            RegistrationStatus)
 from portal.kit import (SUPPORT_STAFF, ClaimStatus, Lifecycle, Membership, MembershipStatus, Refusal,
                         ReservationClaim, Role, User, db, format_moment, hold, refuse_duplicates, reservations,
-                        to_local, to_utc, utcnow)
+                        to_utc, utcnow)
 
 NAME = "graduate_clubs"
 SLOT = 0  # an event is a single slot of its own resource
@@ -445,32 +444,32 @@ def attendance_figures(region, year: int) -> list[tuple[Club, list[dict]]]:
     """Per club and month of the year (in the region's time zone): events held, people registered, who came.
 
     Events called off were not held, and nobody is registered for them any more.
+
+    Three statements however many events and registrations there are: the clubs, and the events and the held
+    registrations counted per club and month in SQL (a month: from the region's midnight of its first day, in
+    UTC, to the next one's), through the events' (club, start) index and the registrations' (event, graduate)
+    key.
     """
-    start, end = to_utc(datetime(year, 1, 1), region), to_utc(datetime(year + 1, 1, 1), region)
-    clubs = region_clubs(region)
-    events = db.session.execute(select(Event.id, Event.club_id, Event.starts_at).join(Club).where(
-        Club.region_id == region.id, Event.starts_at >= start, Event.starts_at < end,
-        Event.status == EventStatus.scheduled)).all()
-    month_of = {e.id: to_local(e.starts_at, region).month for e in events}
-    club_of = {e.id: e.club_id for e in events}
-    held_events = Counter((e.club_id, month_of[e.id]) for e in events)
-    registered, attended = Counter(), Counter()
-    if events:
-        rows = db.session.execute(
-            select(Registration.event_id, Registration.attended)
+    bounds = [to_utc(datetime(year + (m == 12), m % 12 + 1, 1), region) for m in range(0, 13)]
+    month = case(*[(Event.starts_at < bounds[m], m) for m in range(1, 13)])
+    clubs = region_clubs(region, organizers=False)
+    in_year = (Club.region_id == region.id, Event.starts_at >= bounds[0], Event.starts_at < bounds[12],
+               Event.status == EventStatus.scheduled)
+    held_events = {(club_id, m): n for club_id, m, n in db.session.execute(
+        select(Event.club_id, month, func.count()).join(Club, Club.id == Event.club_id).where(*in_year)
+        .group_by(Event.club_id, month))}
+    registered, attended = {}, {}
+    for club_id, m, n, came in db.session.execute(
+            select(Event.club_id, month, func.count(), func.count().filter(Registration.attended.is_(True)))
+            .select_from(Registration)
+            .join(Event, Event.id == Registration.event_id).join(Club, Club.id == Event.club_id)
             .join(ReservationClaim, Registration.claim_id == ReservationClaim.id)
-            .where(Registration.event_id.in_(list(month_of)), ReservationClaim.status == ClaimStatus.held))
-        for event_id, came in rows:
-            key = (club_of[event_id], month_of[event_id])
-            registered[key] += 1
-            attended[key] += bool(came)
-    figures = defaultdict(list)
-    for club in clubs:
-        for month in range(1, 13):
-            key = (club.id, month)
-            figures[club.id].append({"month": datetime(year, month, 1), "events": held_events[key],
-                                     "registered": registered[key], "attended": attended[key]})
-    return [(club, figures[club.id]) for club in clubs]
+            .where(*in_year, ReservationClaim.status == ClaimStatus.held)
+            .group_by(Event.club_id, month)):
+        registered[(club_id, m)], attended[(club_id, m)] = n, came
+    return [(club, [{"month": datetime(year, m, 1), "events": held_events.get((club.id, m), 0),
+                     "registered": registered.get((club.id, m), 0), "attended": attended.get((club.id, m), 0)}
+                    for m in range(1, 13)]) for club in clubs]
 
 
 # --- a person's data -------------------------------------------------------
