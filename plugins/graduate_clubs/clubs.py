@@ -20,7 +20,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import selectinload
 
-from plugins.graduate_clubs.models import (Club, Event, EventStatus, Member, Organizer, Registration,
+from plugins.graduate_clubs import tallies
+from plugins.graduate_clubs.models import (Club, Event, EventStatus, EventTally, Member, Organizer, Registration,
                                            RegistrationStatus)
 from portal.kit import (SUPPORT_STAFF, ClaimStatus, Lifecycle, Membership, MembershipStatus, Refusal,
                         ReservationClaim, Role, User, db, format_moment, hold, refuse_duplicates, reservations,
@@ -224,6 +225,7 @@ def _set_capacity(event: Event, capacity: int, now: datetime | None) -> list[Reg
         promoted = reservations.resize(event.resource, capacity, _seat_label)
     except reservations.ReservationError:  # the engine's own check of the same rule
         raise _too_few(seat_counts([event])[event.id][0]) from None
+    tallies.recount_events([event.id])  # the waiting list promoted by bulk statements
     event.capacity = capacity
     return promoted_registrations(promoted)
 
@@ -256,7 +258,7 @@ def cancel_event(event: Event, now: datetime | None = None) -> list[Registration
         reservations.release(registration.claim)
         registration.cancelled_at = now
     event.cancelled_at, event.changed_at, event.sequence = now, now, event.sequence + 1
-    db.session.flush()
+    tallies.recount_events([event.id])
     return registered + waiting
 
 
@@ -365,7 +367,9 @@ def cancel(registration: Registration, now: datetime | None = None) -> list[Regi
     if registration.event.starts_at <= now:
         raise Refusal(_("The event has already started; the registration can no longer be cancelled."))
     registration.cancelled_at = now
-    return promoted_registrations(reservations.release(registration.claim))
+    promoted = reservations.release(registration.claim)
+    tallies.recount_events([registration.event_id])  # the waiting list promoted by bulk statements
+    return promoted_registrations(promoted)
 
 
 def promoted_registrations(claims: list[ReservationClaim]) -> list[Registration]:
@@ -445,31 +449,25 @@ def attendance_figures(region, year: int) -> list[tuple[Club, list[dict]]]:
 
     Events called off were not held, and nobody is registered for them any more.
 
-    Three statements however many events and registrations there are: the clubs, and the events and the held
-    registrations counted per club and month in SQL (a month: from the region's midnight of its first day, in
-    UTC, to the next one's), through the events' (club, start) index and the registrations' (event, graduate)
-    key.
+    Two statements however many events and registrations there are: the clubs, and the year's events counted
+    per club and month with their kept figures summed (``tallies``: each event's registrations holding a seat
+    and who came), through the events' (club, start) index. A month runs from the region's midnight of its
+    first day, in UTC, to the next one's.
     """
     bounds = [to_utc(datetime(year + (m == 12), m % 12 + 1, 1), region) for m in range(0, 13)]
     month = case(*[(Event.starts_at < bounds[m], m) for m in range(1, 13)])
     clubs = region_clubs(region, organizers=False)
-    in_year = (Club.region_id == region.id, Event.starts_at >= bounds[0], Event.starts_at < bounds[12],
-               Event.status == EventStatus.scheduled)
-    held_events = {(club_id, m): n for club_id, m, n in db.session.execute(
-        select(Event.club_id, month, func.count()).join(Club, Club.id == Event.club_id).where(*in_year)
-        .group_by(Event.club_id, month))}
-    registered, attended = {}, {}
-    for club_id, m, n, came in db.session.execute(
-            select(Event.club_id, month, func.count(), func.count().filter(Registration.attended.is_(True)))
-            .select_from(Registration)
-            .join(Event, Event.id == Registration.event_id).join(Club, Club.id == Event.club_id)
-            .join(ReservationClaim, Registration.claim_id == ReservationClaim.id)
-            .where(*in_year, ReservationClaim.status == ClaimStatus.held)
-            .group_by(Event.club_id, month)):
-        registered[(club_id, m)], attended[(club_id, m)] = n, came
-    return [(club, [{"month": datetime(year, m, 1), "events": held_events.get((club.id, m), 0),
-                     "registered": registered.get((club.id, m), 0), "attended": attended.get((club.id, m), 0)}
-                    for m in range(1, 13)]) for club in clubs]
+    found = {(club_id, m): (n, int(registered or 0), int(attended or 0))
+             for club_id, m, n, registered, attended in db.session.execute(
+                 select(Event.club_id, month, func.count(), func.sum(EventTally.registered),
+                        func.sum(EventTally.attended))
+                 .join(Club, Club.id == Event.club_id).outerjoin(EventTally, EventTally.event_id == Event.id)
+                 .where(Club.region_id == region.id, Event.starts_at >= bounds[0], Event.starts_at < bounds[12],
+                        Event.status == EventStatus.scheduled)
+                 .group_by(Event.club_id, month))}
+    return [(club, [dict(zip(("month", "events", "registered", "attended"),
+                             (datetime(year, m, 1), *found.get((club.id, m), (0, 0, 0))))) for m in range(1, 13)])
+            for club in clubs]
 
 
 # --- a person's data -------------------------------------------------------
@@ -494,5 +492,5 @@ def erase(user, now: datetime | None = None) -> list[Registration]:
     for model in (Member, Organizer):
         for row in db.session.scalars(select(model).where(model.user_id == user.id)):
             db.session.delete(row)
-    db.session.flush()
+    tallies.recount_events([r.event_id for r in registrations])  # waiting lists promoted by bulk statements
     return [r for r in promoted_registrations(promoted) if r.graduate_id != user.id]

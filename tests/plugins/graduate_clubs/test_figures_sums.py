@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import select
 
 from plugins.graduate_clubs import clubs as rules
+from plugins.graduate_clubs import tallies
 from plugins.graduate_clubs.models import Club, Event, EventStatus, Registration
 from portal.app.extensions import db
-from portal.kit import ClaimStatus, Refusal, ReservationClaim, to_local, to_utc
+from portal.kit import ClaimStatus, Refusal, ReservationClaim, region_year, to_local, to_utc
 from tests.helpers import make_user
 
 
@@ -46,8 +47,15 @@ def counted_in_python(region, year: int) -> list:
     return [(club, figures[club.id]) for club in clubs]
 
 
+def _kept_is_counted():
+    connection = db.session.connection()
+    ids = list(db.session.scalars(select(Event.id)))
+    assert tallies.kept(connection, ids) == tallies.counts(connection, ids)
+
+
 def _check(region, year):
     db.session.expire_all()
+    _kept_is_counted()
     summed = rules.attendance_figures(region, year)
     counted = counted_in_python(region, year)
     assert [(club.id, rows) for club, rows in summed] == [(club.id, rows) for club, rows in counted]
@@ -106,9 +114,43 @@ def test_the_summed_figures_are_the_counted_ones(regions, people, seed):
         except Refusal:
             pass
         db.session.commit()
+        _kept_is_counted()
+    # a change taken back takes its figures back
+    event, added = events[0]
+    before = tallies.kept(db.session.connection(), [event.id])
+    newcomer = make_user(f"c{seed}-late@belgorod.test", {region: ["graduate"]})
+    db.session.commit()
+    rules.register(event if event.starts_at > added else events[1][0], newcomer, wait=True, now=added)
+    db.session.flush()
+    db.session.rollback()
+    assert tallies.kept(db.session.connection(), [event.id]) == before
+    _kept_is_counted()
+    # a person erased: their seats given back, the waiting lists moved in
+    rules.erase(graduates[0], now=min(added for _event, added in events))
+    db.session.commit()
+    _kept_is_counted()
     for shown in (year - 1, year, year + 1):
         summed = _check(region, shown)
     rows = [row for _club, months in _check(region, year) for row in months]
     assert any(row["events"] for row in rows) and any(row["registered"] for row in rows)
     assert any(row["attended"] for row in rows)
     assert summed  # the year after: its clubs, with what was moved into it
+    kept = tallies.kept(db.session.connection(), [event.id for event, _added in events])
+    assert tallies.recount(db.session.connection()) == len(events)
+    assert tallies.kept(db.session.connection(), [event.id for event, _added in events]) == kept
+
+
+def test_the_demo_at_scale_counts_its_bulk_rows(regions, people):
+    """The crowd's registrations go in by bulk statements the session does not see: counted once after them."""
+    from portal.accounts.crowd import add_crowd
+    from portal.accounts.demo import _shared_hash
+
+    made = add_crowd(regions["belgorod"], {"graduate": 200, "specialist": 2, "coordinator": 1}, 0,
+                     _shared_hash("crowd-password"))
+    db.session.commit()
+    assert made["club registrations"] > 100
+    _kept_is_counted()
+    year = region_year(regions["belgorod"])
+    rows = [row for _club, months in rules.attendance_figures(regions["belgorod"], year) for row in months]
+    assert rows == [row for _club, months in counted_in_python(regions["belgorod"], year) for row in months]
+    assert any(row["registered"] for row in rows)
