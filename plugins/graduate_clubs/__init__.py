@@ -73,6 +73,13 @@ def portal_dashboard_cards(region, user, counts):
 
 
 @hookimpl
+def portal_cli_commands():
+    from plugins.graduate_clubs.cli import graduate_clubs
+
+    return [graduate_clubs]
+
+
+@hookimpl
 def portal_demo_data(region, people, password):
     from plugins.graduate_clubs.demo import load
 

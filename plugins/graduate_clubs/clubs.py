@@ -13,19 +13,19 @@ A registration's status is its claim's, so it is read from the claim, never kept
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import selectinload
 
-from plugins.graduate_clubs.models import (Club, Event, EventStatus, Member, Organizer, Registration,
+from plugins.graduate_clubs import tallies
+from plugins.graduate_clubs.models import (Club, Event, EventStatus, EventTally, Member, Organizer, Registration,
                                            RegistrationStatus)
 from portal.kit import (SUPPORT_STAFF, ClaimStatus, Lifecycle, Membership, MembershipStatus, Refusal,
                         ReservationClaim, Role, User, db, format_moment, hold, refuse_duplicates, reservations,
-                        to_local, to_utc, utcnow)
+                        to_utc, utcnow)
 
 NAME = "graduate_clubs"
 SLOT = 0  # an event is a single slot of its own resource
@@ -225,6 +225,7 @@ def _set_capacity(event: Event, capacity: int, now: datetime | None) -> list[Reg
         promoted = reservations.resize(event.resource, capacity, _seat_label)
     except reservations.ReservationError:  # the engine's own check of the same rule
         raise _too_few(seat_counts([event])[event.id][0]) from None
+    tallies.recount_events([event.id])  # the waiting list promoted by bulk statements
     event.capacity = capacity
     return promoted_registrations(promoted)
 
@@ -257,7 +258,7 @@ def cancel_event(event: Event, now: datetime | None = None) -> list[Registration
         reservations.release(registration.claim)
         registration.cancelled_at = now
     event.cancelled_at, event.changed_at, event.sequence = now, now, event.sequence + 1
-    db.session.flush()
+    tallies.recount_events([event.id])
     return registered + waiting
 
 
@@ -367,7 +368,9 @@ def cancel(registration: Registration, now: datetime | None = None) -> list[Regi
     if registration.event.starts_at <= now:
         raise Refusal(_("The event has already started; the registration can no longer be cancelled."))
     registration.cancelled_at = now
-    return promoted_registrations(reservations.release(registration.claim))
+    promoted = reservations.release(registration.claim)
+    tallies.recount_events([registration.event_id])  # the waiting list promoted by bulk statements
+    return promoted_registrations(promoted)
 
 
 def promoted_registrations(claims: list[ReservationClaim]) -> list[Registration]:
@@ -446,32 +449,26 @@ def attendance_figures(region, year: int) -> list[tuple[Club, list[dict]]]:
     """Per club and month of the year (in the region's time zone): events held, people registered, who came.
 
     Events called off were not held, and nobody is registered for them any more.
+
+    Two statements however many events and registrations there are: the clubs, and the year's events counted
+    per club and month with their kept figures summed (``tallies``: each event's registrations holding a seat
+    and who came), through the events' (club, start) index. A month runs from the region's midnight of its
+    first day, in UTC, to the next one's.
     """
-    start, end = to_utc(datetime(year, 1, 1), region), to_utc(datetime(year + 1, 1, 1), region)
-    clubs = region_clubs(region)
-    events = db.session.execute(select(Event.id, Event.club_id, Event.starts_at).join(Club).where(
-        Club.region_id == region.id, Event.starts_at >= start, Event.starts_at < end,
-        Event.status == EventStatus.scheduled)).all()
-    month_of = {e.id: to_local(e.starts_at, region).month for e in events}
-    club_of = {e.id: e.club_id for e in events}
-    held_events = Counter((e.club_id, month_of[e.id]) for e in events)
-    registered, attended = Counter(), Counter()
-    if events:
-        rows = db.session.execute(
-            select(Registration.event_id, Registration.attended)
-            .join(ReservationClaim, Registration.claim_id == ReservationClaim.id)
-            .where(Registration.event_id.in_(list(month_of)), ReservationClaim.status == ClaimStatus.held))
-        for event_id, came in rows:
-            key = (club_of[event_id], month_of[event_id])
-            registered[key] += 1
-            attended[key] += bool(came)
-    figures = defaultdict(list)
-    for club in clubs:
-        for month in range(1, 13):
-            key = (club.id, month)
-            figures[club.id].append({"month": datetime(year, month, 1), "events": held_events[key],
-                                     "registered": registered[key], "attended": attended[key]})
-    return [(club, figures[club.id]) for club in clubs]
+    bounds = [to_utc(datetime(year + (m == 12), m % 12 + 1, 1), region) for m in range(0, 13)]
+    month = case(*[(Event.starts_at < bounds[m], m) for m in range(1, 13)])
+    clubs = region_clubs(region, organizers=False)
+    found = {(club_id, m): (n, int(registered or 0), int(attended or 0))
+             for club_id, m, n, registered, attended in db.session.execute(
+                 select(Event.club_id, month, func.count(), func.sum(EventTally.registered),
+                        func.sum(EventTally.attended))
+                 .join(Club, Club.id == Event.club_id).outerjoin(EventTally, EventTally.event_id == Event.id)
+                 .where(Club.region_id == region.id, Event.starts_at >= bounds[0], Event.starts_at < bounds[12],
+                        Event.status == EventStatus.scheduled)
+                 .group_by(Event.club_id, month))}
+    return [(club, [dict(zip(("month", "events", "registered", "attended"),
+                             (datetime(year, m, 1), *found.get((club.id, m), (0, 0, 0))))) for m in range(1, 13)])
+            for club in clubs]
 
 
 # --- a person's data -------------------------------------------------------
@@ -496,5 +493,5 @@ def erase(user, now: datetime | None = None) -> list[Registration]:
     for model in (Member, Organizer):
         for row in db.session.scalars(select(model).where(model.user_id == user.id)):
             db.session.delete(row)
-    db.session.flush()
+    tallies.recount_events([r.event_id for r in registrations])  # waiting lists promoted by bulk statements
     return [r for r in promoted_registrations(promoted) if r.graduate_id != user.id]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from plugins.graduate_clubs import tallies
 from plugins.graduate_clubs.clubs import NAME, SLOT
 from plugins.graduate_clubs.models import Club, Event, Member, Organizer, Registration
-from portal.kit import ClaimStatus, bulk_insert, reservations, utcnow
+from portal.kit import ClaimStatus, bulk_insert, db, reservations, utcnow
 
 EVENTS_PER_GRADUATE = 0.2
 GRADUATES_PER_CLUB = 250
@@ -64,4 +65,7 @@ def load(region, crowd) -> dict[str, int]:
     for registration, claim_id in zip(registrations, reservations.bulk_claims(claims)):
         registration["claim_id"] = claim_id
     bulk_insert(Registration, registrations)
+    # Written in bulk, past the session's events: the events' kept figures are counted once, here.
+    connection = db.session.connection()
+    tallies.write(connection, tallies.counts(connection, event_ids))
     return {"clubs": clubs, "club events": events, "club registrations": len(registrations)}

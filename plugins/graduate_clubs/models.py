@@ -199,3 +199,17 @@ class HelpOffer(db.Model):
     event: Mapped[Event] = relationship()
     volunteer: Mapped[User] = relationship(foreign_keys=[volunteer_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class EventTally(db.Model):
+    """An event's kept figures: the registrations holding a seat, and of them who came (``tallies``)."""
+
+    __tablename__ = "graduate_clubs_event_tally"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("graduate_clubs_event.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    registered: Mapped[int] = mapped_column(default=0)
+    attended: Mapped[int] = mapped_column(default=0)
+
+
+from plugins.graduate_clubs import tallies as _tallies  # noqa: E402,F401  (the session events that keep them)

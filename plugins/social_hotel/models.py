@@ -107,7 +107,8 @@ class Stay(db.Model):
     """A graduate's request for a stay and its life: requested → confirmed → checked in → out."""
 
     __tablename__ = "social_hotel_stay"
-    __table_args__ = (Index("ix_social_hotel_stay_hotel_status", "hotel_id", "status"),)
+    __table_args__ = (Index("ix_social_hotel_stay_hotel_status", "hotel_id", "status"),
+                      Index("ix_social_hotel_stay_hotel_arrival", "hotel_id", "arrival"))  # the yearly figures
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hotel_id: Mapped[int] = mapped_column(ForeignKey("social_hotel_hotel.id", ondelete="CASCADE"))

@@ -7,12 +7,12 @@ its claim, and the claim changes only while the stay's row is held.
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from plugins.social_hotel.models import Bed, Hotel, HotelSettings, Room, Stay, StayStatus
@@ -309,30 +309,65 @@ def ask_extension(stay: Stay, until: date) -> None:
     stay.extension_until = until
 
 
-def monthly_figures(hotel: Hotel, year: int) -> list[dict]:
-    """Occupancy per month (bed-nights taken / available), average stay, requests by outcome."""
-    beds = len([u for u in hotel.resource.units if u.active]) or 1
-    first, end = date(year, 1, 1).toordinal(), date(year + 1, 1, 1).toordinal()
-    taken = Counter(date.fromordinal(slot).month for (_u, slot) in
-                    reservations.occupancy([u.id for u in hotel.resource.units], first, end))
-    stays = db.session.execute(
-        select(Stay.arrival, Stay.departure, Stay.status).where(
-            Stay.hotel_id == hotel.id, Stay.arrival >= date(year, 1, 1), Stay.arrival < date(year + 1, 1, 1))
-    ).all()
-    rows = []
-    for month in range(1, 13):
-        start = date(year, month, 1)
-        days = ((date(year + (month == 12), month % 12 + 1, 1)) - start).days
-        mine = [s for s in stays if s.arrival.month == month]
-        kept = [s for s in mine if s.status in (StayStatus.confirmed, StayStatus.checked_in, StayStatus.checked_out)]
-        rows.append({
-            "month": start,
-            "occupancy": round(100 * taken[month] / (beds * days), 1),
-            "average_nights": round(sum((s.departure - s.arrival).days for s in kept) / len(kept), 1) if kept else 0,
-            "requests": len(mine),
-            "outcomes": Counter(s.status for s in mine),
-        })
-    return rows
+def _month_starts(year: int) -> list[date]:
+    """The first day of each month of the year and of the next January (13 days)."""
+    return [date(year + (m == 12), m % 12 + 1, 1) for m in range(0, 13)]
+
+
+def _bucket(column, bounds: list) -> case:
+    """The month (1-12) of a value of ``column`` by the year's 13 bounds (None outside the year)."""
+    return case(*[(column < bounds[m], m) for m in range(1, 13)], else_=None)
+
+
+def monthly_figures_of(hotels: list[Hotel], year: int) -> list[tuple[Hotel, list[dict]]]:
+    """Each hotel's figures per month of the year: occupancy (bed-nights taken / beds in use x the month's
+    nights, retired beds' nights counted too), the average stay of the stays arrived that month that held a bed,
+    and the requests arrived that month by outcome.
+
+    Three statements however many hotels and stays there are, each summed in SQL: the beds in use, the
+    bed-nights taken per month (the ledger's rows counted through its (unit, slot) key) and the stays arrived
+    per month and status (through the stays' (hotel, arrival) index)."""
+    if not hotels:
+        return []
+    starts = _month_starts(year)
+    resources = [hotel.resource_id for hotel in hotels]
+    beds = dict(db.session.execute(
+        select(ReservationUnit.resource_id, func.count()).where(ReservationUnit.resource_id.in_(resources),
+                                                                ReservationUnit.active.is_(True))
+        .group_by(ReservationUnit.resource_id)).all())
+    taken = reservations.taken_between(resources, [day.toordinal() for day in starts])
+    arrival_month = _bucket(Stay.arrival, starts)
+    nights = (func.julianday(Stay.departure) - func.julianday(Stay.arrival)
+              if db.session.get_bind().dialect.name == "sqlite" else Stay.departure - Stay.arrival)
+    stays = defaultdict(list)
+    for hotel_id, month, status, n, total_nights in db.session.execute(
+            select(Stay.hotel_id, arrival_month, Stay.status, func.count(), func.sum(nights))
+            .where(Stay.hotel_id.in_([hotel.id for hotel in hotels]), Stay.arrival >= starts[0],
+                   Stay.arrival < starts[12])
+            .group_by(Stay.hotel_id, arrival_month, Stay.status)):
+        stays[(hotel_id, month)].append((StayStatus(status), n, int(total_nights or 0)))
+    found = []
+    for hotel in hotels:
+        rows = []
+        for month in range(1, 13):
+            mine = stays[(hotel.id, month)]
+            kept = [(n, total) for status, n, total in mine if status in KEPT]
+            count = sum(n for n, _total in kept)
+            rows.append({
+                "month": starts[month - 1],
+                "occupancy": round(100 * taken.get((hotel.resource_id, month), 0)
+                                   / ((beds.get(hotel.resource_id) or 1) * (starts[month] - starts[month - 1]).days),
+                                   1),
+                "average_nights": round(sum(total for _n, total in kept) / count, 1) if count else 0,
+                "requests": sum(n for _status, n, _total in mine),
+                "outcomes": Counter({status: n for status, n, _total in mine}),
+            })
+        found.append((hotel, rows))
+    return found
+
+
+#: The stays whose nights count in the average: those that held (or hold) a bed.
+KEPT = (StayStatus.confirmed, StayStatus.checked_in, StayStatus.checked_out)
 
 
 def open_requests(region, hotel: Hotel | None = None, limit: int | None = None) -> list[Stay]:

@@ -450,7 +450,7 @@ def settings():
 def _figures():
     year = request.args.get("year", type=int) or region_year(g.region)
     year = min(max(year, 2000), 2100)
-    return year, [(hotel, rules.monthly_figures(hotel, year)) for hotel in _hotels()]
+    return year, rules.monthly_figures_of(_hotels(), year)
 
 
 @bp.route("/stats")

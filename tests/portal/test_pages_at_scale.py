@@ -51,6 +51,7 @@ PAGES = [
     ("coordinator@belgorod.demo", "/belgorod/mentorship/board?page=2"),
     ("volunteer@belgorod.demo", "/belgorod/graduate_clubs/volunteering"),
     ("coordinator@belgorod.demo", "/belgorod/graduate_clubs/stats"),
+    ("coordinator@belgorod.demo", "/belgorod/social_hotel/stats"),
     ("coordinator@belgorod.demo", "/belgorod/casework/records/ageing-out"),
     ("coordinator@belgorod.demo", "/belgorod/casework/appeals/overdue"),
     ("coordinator@belgorod.demo", "/belgorod/casework/consilia"),
