@@ -39,7 +39,6 @@ from matching import (assign, baseline_suggest, coverage, ndcg_at_k, precision_a
 from matching.assign import score_matrix  # noqa: E402
 from matching.evaluate import mean_metric  # noqa: E402
 
-
 #: Region suggest and the bare top-k are run this many times, interleaved (after a warm-up of each).
 REGION_PAIRS = 15
 
