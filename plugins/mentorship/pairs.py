@@ -111,9 +111,13 @@ def mentors_query(region):
             .order_by(User.name, MentorProfile.id))
 
 
+def _mentors_count_query(region):
+    return select(func.count()).select_from(MentorProfile).where(
+        MentorProfile.region_id == region.id, MentorProfile.user_id.in_(_active_members(region, Role.mentor)))
+
+
 def mentors_count(region) -> int:
-    return db.session.scalar(select(func.count()).select_from(MentorProfile).where(
-        MentorProfile.region_id == region.id, MentorProfile.user_id.in_(_active_members(region, Role.mentor)))) or 0
+    return db.session.scalar(_mentors_count_query(region)) or 0
 
 
 def waiting_count_query(region):
@@ -293,9 +297,7 @@ def board_counts(region) -> dict[str, int]:
     ``mentors_count`` (one scan of the region's pairs)."""
     waiting = _waiting_on(region)
     approved = func.coalesce(func.sum(case((Mentorship.status == MentorshipStatus.approved, 1), else_=0)), 0)
-    mentors = (select(func.count()).select_from(MentorProfile).where(
-        MentorProfile.region_id == region.id, MentorProfile.user_id.in_(_active_members(region, Role.mentor)))
-        .scalar_subquery())
+    mentors = _mentors_count_query(region).scalar_subquery()
     decided = _decisions_columns()
     row = db.session.execute(select(*waiting.values(), approved, mentors, *decided)
                              .where(Mentorship.region_id == region.id)).one()
