@@ -105,6 +105,12 @@ def prepare(tree: Path, env: dict, database_url: str) -> None:
     for command in (["db", "upgrade"], ["demo", "--password", PASSWORD]):
         subprocess.run([sys.executable, "-m", cli_module(tree), *command], cwd=tree, env=loading, check=True,
                        stdout=subprocess.DEVNULL)
+    if engine.dialect.name == "postgresql":
+        # The planner's figures, as autovacuum keeps them within a minute or so of a load: without them a page
+        # that was just filled is planned as if its tables were empty (the coordinator's dashboard 18 ms -> 9).
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
+        engine.dispose()
 
 
 def serve(tree: Path, env: dict, port: int, workers: int = 4, app: str = "portal:create_app()") -> subprocess.Popen:

@@ -7,15 +7,18 @@
     ... bench/web.py --scale region                  # the demo at scale (portal demo --scale; PostgreSQL)
 
 Fills a fresh database with the demo data (every plugin's), serves the portal with gunicorn (2 sync workers,
-production settings) and, under the same gunicorn settings, a bare Flask route (bench/bare_app.py). Signs in as
-each role as a browser does (CSRF token, cookies), then drives each main page with wrk (2 threads, 4 connections,
-``--seconds`` each, the signing-in browser's User-Agent: the session is bound to it, and a session refused answers a
-302 that wrk would count as served, so each page must also answer 200 before and after its run) and prints per page: requests/s, its ratio to the bare route's, latency p50 / p95 / p99 (wrk's)
-and the queries per request (counted in-process with the test client on the same database). The bare route is
-measured before and after the pages: the machine is shared, quote the ratios. Target: every main page ≥ 0.15× the
-bare route (issue 17). With ``--tree`` another checkout (say the commit before a change, ``git archive`` into a
-folder, catalogues compiled) is served on the same database with the same settings and each page is driven on both,
-one after the other, so the two ratios share the machine's load.
+production settings) and, under the same gunicorn settings, a bare Flask route (bench/bare_app.py) and the portal's
+floors (bench/floor_app.py: a signed-in region request that answers "ok", and one with the layout and nothing on
+it: what every such page pays before its own work). The database is ANALYZEd after the load, as autovacuum would
+have it. Signs in as each role as a browser does (CSRF token, cookies), then drives each main page with wrk (2
+threads, 4 connections, ``--seconds`` each, the signing-in browser's User-Agent: the session is bound to it, and a
+session refused answers a 302 that wrk would count as served, so each page must also answer 200 before and after
+its run) and prints per page: requests/s, its ratio to the bare route's, latency p50 / p95 / p99 (wrk's) and the
+queries per request (counted in-process with the test client on the same database). The bare route is measured
+before and after the pages: the machine is shared, quote the ratios. Target: every main page ≥ 0.15× the bare route
+(issue 17). With ``--tree`` another checkout (say the commit before a change, ``git archive`` into a folder,
+catalogues compiled) is served on the same database with the same settings and each page is driven on both, one
+after the other, so the two ratios share the machine's load.
 """
 from __future__ import annotations
 
@@ -55,6 +58,9 @@ PAGES = [
     ("region_admin", f"/{REGION}/admin/audit"),
     ("region_admin", f"/{REGION}/admin/members"),
 ]
+#: Whose session drives the floor: a signed-in region page with the layout and nothing on it (bench/floor_app.py).
+FLOOR_WHO = "coordinator"
+FLOORS = [("bench-session", "the session resumed, 'ok'"), ("bench-floor", "the layout with nothing on it")]
 SCRIPT = """
 done = function(summary, latency, requests)
   local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
@@ -160,9 +166,10 @@ def main() -> None:
                             PASSWORD], cwd=ROOT, env=dict(env, PORTAL_ENV="development"), check=True,
                            stdout=subprocess.DEVNULL)
         counts = queries_per_page(env)
-        portal_port, bare_port, other_port = free_port(), free_port(), free_port()
+        portal_port, bare_port, other_port, floor_port = free_port(), free_port(), free_port(), free_port()
         servers = [serve(ROOT, env, portal_port, workers=2), serve(ROOT, env, bare_port, workers=2,
-                                                                   app="bench.bare_app:app")]
+                                                                   app="bench.bare_app:app"),
+                   serve(ROOT, env, floor_port, workers=2, app="bench.floor_app:app")]
         if options.tree:
             servers.append(serve(options.tree, dict(env, PYTHONPATH=str(options.tree)), other_port, workers=2))
         try:
@@ -174,6 +181,8 @@ def main() -> None:
                 for who in {who for who, _ in PAGES if who}:
                     cookies[(tree, who)] = cookie_of(Client(base).sign_in(email_of(who)))
             bare_runs = [drive(f"http://127.0.0.1:{bare_port}/", "", options.seconds, script.name)]
+            floors = {page: drive(f"http://127.0.0.1:{floor_port}/{REGION}/{page}", cookies[("now", FLOOR_WHO)],
+                                  options.seconds, script.name) for page, _what in FLOORS}
             pages = {(tree, who, path): drive(bases[tree] + path, cookies[(tree, who)], options.seconds, script.name)
                      for who, path in PAGES for tree in reversed(list(bases))}
             bare_runs.append(drive(f"http://127.0.0.1:{bare_port}/", "", options.seconds, script.name))
@@ -192,6 +201,13 @@ def main() -> None:
           f"{'queries':>9}{'KiB':>6}")
     if options.tree:
         print(f"each page twice: first the other tree ({options.tree}, its ratio in the last column), then this one")
+    print(f"floors (bench/floor_app.py, {FLOOR_WHO}): what a signed-in region page pays before its own work")
+    for page, what in FLOORS:
+        floor = floors[page]
+        print(f"{'floor':<19}{what:<36}{floor['rate']:>8,.0f}{floor['rate'] / bare_rate:>8.3f}{floor['p50']:>7.1f}"
+              f"{floor['p95']:>8.1f}{floor['p99']:>8.1f}"
+              + ("" if floor["status"] == 200 and not floor["errors"] else
+                 f"  ({floor['errors']} errors, status {floor['status']})"))
     for who, path in PAGES:
         found, (queries, status, size) = pages[("now", who, path)], counts[(who, path)]
         ratio = found["rate"] / bare_rate
