@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from plugins.social_hotel.models import Bed, Hotel, HotelSettings, Room, Stay, StayStatus
@@ -314,11 +314,6 @@ def _month_starts(year: int) -> list[date]:
     return [date(year + (m == 12), m % 12 + 1, 1) for m in range(0, 13)]
 
 
-def _bucket(column, bounds: list) -> case:
-    """The month (1-12) of a value of ``column`` by the year's 13 bounds (None outside the year)."""
-    return case(*[(column < bounds[m], m) for m in range(1, 13)], else_=None)
-
-
 def monthly_figures_of(hotels: list[Hotel], year: int) -> list[tuple[Hotel, list[dict]]]:
     """Each hotel's figures per month of the year: occupancy (bed-nights taken / beds in use x the month's
     nights, retired beds' nights counted too), the average stay of the stays arrived that month that held a bed,
@@ -336,7 +331,7 @@ def monthly_figures_of(hotels: list[Hotel], year: int) -> list[tuple[Hotel, list
                                                                 ReservationUnit.active.is_(True))
         .group_by(ReservationUnit.resource_id)).all())
     taken = reservations.taken_between(resources, [day.toordinal() for day in starts])
-    arrival_month = _bucket(Stay.arrival, starts)
+    arrival_month = reservations.part_of(Stay.arrival, starts)  # the month, 1-12
     nights = (func.julianday(Stay.departure) - func.julianday(Stay.arrival)
               if db.session.get_bind().dialect.name == "sqlite" else Stay.departure - Stay.arrival)
     stays = defaultdict(list)

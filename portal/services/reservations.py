@@ -285,13 +285,20 @@ def occupancy(unit_ids: list[int], first: int, end: int) -> dict[tuple[int, int]
     return {(unit_id, slot): claim_id for unit_id, slot, claim_id in rows}
 
 
+def part_of(column, bounds: list):
+    """The k (from 1) of the part [bounds[k-1], bounds[k]) a value of ``column`` falls in, as SQL, for figures
+    grouped by month or any ascending cut of slots or days; the caller keeps the values within [bounds[0],
+    bounds[-1]) (past the last bound it is NULL)."""
+    return case(*[(column < bounds[k], k) for k in range(1, len(bounds))], else_=None)
+
+
 def taken_between(resource_ids: list[int], bounds: list[int]) -> dict[tuple[int, int], int]:
     """(resource id, k) -> how many of the resources' slots are taken in [bounds[k-1], bounds[k]) (k from 1),
     over every unit, retired ones too: one counting statement through the ledger's (unit, slot) key, for
     figures (bed-nights per month). ``bounds`` ascend."""
     if not resource_ids or len(bounds) < 2:
         return {}
-    part = case(*[(ClaimedSlot.slot < bounds[k], k) for k in range(1, len(bounds))])
+    part = part_of(ClaimedSlot.slot, bounds)
     rows = db.session.execute(
         select(ReservationUnit.resource_id, part, func.count())
         .join(ReservationUnit, ReservationUnit.id == ClaimedSlot.unit_id)
