@@ -245,7 +245,8 @@ def _action_choices() -> tuple[dict[str, str], list[tuple[str, str]]]:
         for _name, answer in plugin_host().each("portal_audit_actions"):
             labels.update(answer)
         translated = {code: str(label) for code, label in labels.items()}
-        codes = sorted(present | set(translated), key=lambda c: translated.get(c, c))
+        # Actions of the same label in the order of their codes (a set's order changes from process to process).
+        codes = sorted(present | set(translated), key=lambda c: (translated.get(c, c), c))
         found = (translated, [("", _("All actions"))] + [(c, translated.get(c, c)) for c in codes])
         if len(kept) >= ACTION_CHOICES_KEPT:
             kept.clear()
