@@ -5,6 +5,7 @@ from datetime import datetime, time, timedelta
 
 from flask import (Blueprint, abort, current_app, flash, g, make_response, redirect, render_template, request,
                    session, url_for)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -139,7 +140,9 @@ def members():
 def _member_controls() -> dict:
     """Region admins grant and remove staff roles; coordinators see the list to reach a person."""
     return {"grant_form": GrantRoleForm(), "remove_form": ConfirmForm(), "staff_roles": Role.staff(),
-            "can_grant": bool(roles_held(current_user, g.region) & {Role.region_admin.value})}
+            "can_grant": bool(roles_held(current_user, g.region) & {Role.region_admin.value}),
+            # Translated once for the page rather than at every row.
+            "role_names": {role: role_label(role) for role in Role}}
 
 
 def _member_row(user: User):
@@ -223,13 +226,32 @@ def _actions_present(region_id: int) -> list[str]:
     return [action for action in db.session.scalars(select(found.c.action)) if action is not None]
 
 
-def _action_choices():
-    labels = dict(ACTION_LABELS)
-    for _name, answer in plugin_host().each("portal_audit_actions"):
-        labels.update(answer)
-    present = _actions_present(g.region.id)
-    codes = sorted(set(present) | set(labels), key=lambda c: str(labels.get(c, c)))
-    return labels, [("", _("All actions"))] + [(c, str(labels.get(c, c))) for c in codes]
+#: Most action choices an app keeps translated (one entry per language and set of actions present in a log).
+ACTION_CHOICES_KEPT = 64
+
+
+def _action_choices() -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """The actions' labels in the page's language and the filter's choices, sorted by label.
+
+    They depend only on the language and on which actions the region's log holds (the labels are the core's and
+    the plugins' fixed ones), so the app keeps them translated and sorted per (language, actions present)
+    instead of translating and sorting some 200 labels at every page. Nothing about people is kept."""
+    present = frozenset(_actions_present(g.region.id))
+    kept = current_app.extensions.setdefault("portal_audit_action_choices", {})
+    key = (str(get_locale()), present)
+    found = kept.get(key)
+    if found is None:
+        labels = dict(ACTION_LABELS)
+        for _name, answer in plugin_host().each("portal_audit_actions"):
+            labels.update(answer)
+        translated = {code: str(label) for code, label in labels.items()}
+        # Actions of the same label in the order of their codes (a set's order changes from process to process).
+        codes = sorted(present | set(translated), key=lambda c: (translated.get(c, c), c))
+        found = (translated, [("", _("All actions"))] + [(c, translated.get(c, c)) for c in codes])
+        if len(kept) >= ACTION_CHOICES_KEPT:
+            kept.clear()
+        kept[key] = found
+    return found
 
 
 def _region_day_start(day, region) -> datetime:
