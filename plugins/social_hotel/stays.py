@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from plugins.social_hotel.models import Bed, Hotel, HotelSettings, Room, Stay, StayStatus
 from portal.kit import (Lifecycle, Refusal, ReservationUnit, Role, db, format_day, format_span, hold, pause_point,
@@ -372,7 +372,7 @@ def open_requests(region, hotel: Hotel | None = None, limit: int | None = None) 
     if hotel is not None:
         query = query.where(Stay.hotel_id == hotel.id)
     return list(db.session.scalars(
-        query.options(contains_eager(Stay.hotel), selectinload(Stay.graduate)).order_by(Stay.created_at, Stay.id)
+        query.options(contains_eager(Stay.hotel), joinedload(Stay.graduate)).order_by(Stay.created_at, Stay.id)
         .limit(limit)))
 
 
