@@ -376,6 +376,17 @@ def open_requests(region, hotel: Hotel | None = None, limit: int | None = None) 
         .limit(limit)))
 
 
+def open_requests_counted(region, hotel: Hotel, limit: int) -> tuple[list[Stay], int]:
+    """The hotel's first ``limit`` waiting requests (as :func:`open_requests`) and how many wait in all, in one
+    statement: the count is a window over the rows the LIMIT then cuts (no requests: none, and 0)."""
+    query = (select(Stay, func.count().over().label("total")).join(Hotel)
+             .where(Hotel.region_id == region.id, Stay.status == StayStatus.requested, Stay.hotel_id == hotel.id)
+             .options(contains_eager(Stay.hotel), joinedload(Stay.graduate)).order_by(Stay.created_at, Stay.id)
+             .limit(limit))
+    rows = db.session.execute(query).all()
+    return [row.Stay for row in rows], (rows[0].total if rows else 0)
+
+
 def requests_count_query(region, hotel: Hotel | None = None):
     """The count of the region's (or the hotel's) waiting requests, as SQL (the dashboard asks it with others)."""
     query = select(func.count(Stay.id)).join(Hotel).where(Hotel.region_id == region.id,

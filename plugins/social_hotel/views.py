@@ -173,8 +173,7 @@ def chart():
     beds = [b for b in beds if b.unit.active or b.unit_id in used]  # a retired bed while it still had guests
     by_claim = {s.claim_id: s for s in db.session.scalars(
         select(Stay).where(Stay.claim_id.in_(set(grid.values()))).options(joinedload(Stay.graduate)))}
-    requests = rules.open_requests(g.region, hotel, limit=CHART_REQUESTS)
-    requests_count = rules.count_requests(g.region, hotel)
+    requests, requests_count = rules.open_requests_counted(g.region, hotel, limit=CHART_REQUESTS)
     # A row per bed: a stay's nights in a row are one cell spanning them (its link made once), a free night a cell.
     cells = {claim_id: (stay.status.value, url_for("social_hotel.stay", stay_id=stay.id), stay.graduate.name,
                         stay.graduate.name.split()[0]) for claim_id, stay in by_claim.items()}
