@@ -98,7 +98,8 @@ def waiting_query(region, municipality_id: int | None = None, need: str | None =
         query = query.where(GraduateProfile.municipality_id == municipality_id)
     if need:
         query = query.where(cast(GraduateProfile.areas, String).like(f'%"{need}"%'))
-    return (query.options(selectinload(GraduateProfile.user), selectinload(GraduateProfile.municipality))
+    # The person and the municipality in the same statement (many-to-one: the board's LIMIT still counts profiles).
+    return (query.options(joinedload(GraduateProfile.user), joinedload(GraduateProfile.municipality))
             .order_by(GraduateProfile.updated_at, GraduateProfile.id))
 
 
@@ -262,7 +263,11 @@ def latest_model(region) -> TrainedModel | None:
 
 def load_model(region) -> matching.DecisionModel | None:
     """The region's latest model; None without one, or when it is of another features version."""
-    row = latest_model(region)
+    return model_of(latest_model(region))
+
+
+def model_of(row: TrainedModel | None) -> matching.DecisionModel | None:
+    """The model a row of :func:`latest_model` holds (a page that has the row reads it once)."""
     if row is None:
         return None
     try:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 import matching
 from plugins.mentorship import jobs, pairs, words
@@ -33,8 +34,20 @@ REASON_TEMPLATES = {
 }
 
 
+#: The support areas' labels per language: they depend on the language and the codes alone.
+_AREA_LABELS: dict[str, dict[str, str]] = {}
+
+
+def _area_labels_here() -> dict[str, str]:
+    locale = str(get_locale())
+    found = _AREA_LABELS.get(locale)
+    if found is None:
+        found = _AREA_LABELS[locale] = {code: str(label) for code, label in SUPPORT_AREAS.items()}
+    return found
+
+
 def area_label(code: str) -> str:
-    return str(SUPPORT_AREAS.get(code, code))
+    return _area_labels_here().get(code, code)
 
 
 def area_labels(codes) -> str:
@@ -270,13 +283,13 @@ def _board_context():
     open_rows = db.session.scalars(
         select(Mentorship).where(Mentorship.region_id == g.region.id,
                                  Mentorship.status.in_(MentorshipStatus.open_proposal()))
-        .options(selectinload(Mentorship.mentor), selectinload(Mentorship.graduate))
+        .options(joinedload(Mentorship.mentor), joinedload(Mentorship.graduate))
         .order_by(Mentorship.proposed_at, Mentorship.id).limit(2 * BOARD_PAGE + 1)).all()
     proposals = [row for row in open_rows if row.status == MentorshipStatus.proposed][:BOARD_PAGE]
     answering = [row for row in open_rows if row.status == MentorshipStatus.approved][:BOARD_PAGE]
     counts = pairs.board_counts(g.region)
     model_row = pairs.latest_model(g.region)
-    learnt = pairs.load_model(g.region) if model_row is not None else None
+    learnt = pairs.model_of(model_row)
     return dict(waiting=waiting.items, waiting_page=waiting, waiting_count=waiting.total,
                 filters={"municipality": municipality or "", "need": need or ""}, towns=towns, needs=needs,
                 proposals=proposals, proposals_count=counts["coordinator"], answering=answering,
@@ -460,7 +473,7 @@ def mentorships():
         query = query.where(Mentorship.id.in_(pairs.followed_by(current_user, g.region)))
     rows = paginate(
         query
-        .options(selectinload(Mentorship.mentor), selectinload(Mentorship.graduate))
+        .options(joinedload(Mentorship.mentor), joinedload(Mentorship.graduate))
         .order_by(Mentorship.proposed_at.desc(), Mentorship.id.desc()), per_page=30)
     return render_audited("mentorship/mentorships.html", **_list_read(rows.items), rows=rows, shown=wanted,
                           statuses=STATUS_LABELS, flagged=flagged,

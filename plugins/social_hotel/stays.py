@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from plugins.social_hotel.models import Bed, Hotel, HotelSettings, Room, Stay, StayStatus
 from portal.kit import (Lifecycle, Refusal, ReservationUnit, Role, db, format_day, format_span, hold, pause_point,
@@ -372,8 +372,19 @@ def open_requests(region, hotel: Hotel | None = None, limit: int | None = None) 
     if hotel is not None:
         query = query.where(Stay.hotel_id == hotel.id)
     return list(db.session.scalars(
-        query.options(contains_eager(Stay.hotel), selectinload(Stay.graduate)).order_by(Stay.created_at, Stay.id)
+        query.options(contains_eager(Stay.hotel), joinedload(Stay.graduate)).order_by(Stay.created_at, Stay.id)
         .limit(limit)))
+
+
+def open_requests_counted(region, hotel: Hotel, limit: int) -> tuple[list[Stay], int]:
+    """The hotel's first ``limit`` waiting requests (as :func:`open_requests`) and how many wait in all, in one
+    statement: the count is a window over the rows the LIMIT then cuts (no requests: none, and 0)."""
+    query = (select(Stay, func.count().over().label("total")).join(Hotel)
+             .where(Hotel.region_id == region.id, Stay.status == StayStatus.requested, Stay.hotel_id == hotel.id)
+             .options(contains_eager(Stay.hotel), joinedload(Stay.graduate)).order_by(Stay.created_at, Stay.id)
+             .limit(limit))
+    rows = db.session.execute(query).all()
+    return [row.Stay for row in rows], (rows[0].total if rows else 0)
 
 
 def requests_count_query(region, hotel: Hotel | None = None):

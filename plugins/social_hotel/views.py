@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from plugins.social_hotel import stays as rules
 from plugins.social_hotel.forms import (BedForm, BedNameForm, ChartForm, DepartureForm, ExtensionRequestForm,
@@ -172,9 +172,8 @@ def chart():
     used = {unit for unit, _night in grid}
     beds = [b for b in beds if b.unit.active or b.unit_id in used]  # a retired bed while it still had guests
     by_claim = {s.claim_id: s for s in db.session.scalars(
-        select(Stay).where(Stay.claim_id.in_(set(grid.values()))).options(selectinload(Stay.graduate)))}
-    requests = rules.open_requests(g.region, hotel, limit=CHART_REQUESTS)
-    requests_count = rules.count_requests(g.region, hotel)
+        select(Stay).where(Stay.claim_id.in_(set(grid.values()))).options(joinedload(Stay.graduate)))}
+    requests, requests_count = rules.open_requests_counted(g.region, hotel, limit=CHART_REQUESTS)
     # A row per bed: a stay's nights in a row are one cell spanning them (its link made once), a free night a cell.
     cells = {claim_id: (stay.status.value, url_for("social_hotel.stay", stay_id=stay.id), stay.graduate.name,
                         stay.graduate.name.split()[0]) for claim_id, stay in by_claim.items()}

@@ -15,8 +15,8 @@ from plugins.casework.forms.registry import FilterForm, LinkForm, MergeForm, Mov
 from plugins.casework.models import (ContractStatus, Gender, GraduateRecord, LegalStatus, RecordStatus,
                                      ServiceStaff, SupportLevel, SupportService)
 from plugins.casework.views import bp
-from portal.kit import (ConfirmForm, Municipality, Refusal, Role, User, db, htmx, invite, members, paginate,
-                        redirect_to, region_institutions, region_object, render_audited, today)
+from portal.kit import (ConfirmForm, Municipality, Refusal, Role, User, db, htmx, invite, label_of, members,
+                        paginate, redirect_to, region_institutions, region_object, render_audited, today)
 
 STAFF = ("specialist", "coordinator")
 PER_PAGE = 25
@@ -50,13 +50,16 @@ def _record(record_id: int) -> GraduateRecord:
 
 
 def _municipalities():
-    return list(db.session.scalars(select(Municipality).where(Municipality.region_id == g.region.id)
-                                   .order_by(Municipality.name)))
+    """The region's municipalities for a select: (id, name) rows, not whole rows of the table."""
+    return db.session.execute(select(Municipality.id, Municipality.name).where(Municipality.region_id == g.region.id)
+                              .order_by(Municipality.name)).all()
 
 
 def _services():
-    return list(db.session.scalars(select(SupportService).where(SupportService.region_id == g.region.id)
-                                   .order_by(SupportService.is_resource_centre, SupportService.name)))
+    """The region's services for a select: (id, name) rows, the resource centre last."""
+    return db.session.execute(select(SupportService.id, SupportService.name)
+                              .where(SupportService.region_id == g.region.id)
+                              .order_by(SupportService.is_resource_centre, SupportService.name)).all()
 
 
 def _staff_choices(service_id: int | None = None):
@@ -143,7 +146,12 @@ def records():
     return render_audited(template, action="casework.records.viewed", target=f"region:{g.region.id}",
                           names=[r.user_id for r in page.items if r.user_id],
                           details={"records": [r.id for r in page.items], "page": page.page},
-                          form=form, page=page, args=args, day=day)
+                          form=form, page=page, args=args, day=day, labels=_row_labels())
+
+
+def _row_labels() -> dict:
+    """The statuses' and levels' labels in the reader's language, looked up once for the page's rows."""
+    return {member: label_of(member) for member in (*RecordStatus, *SupportLevel)}
 
 
 @bp.route("/records/ageing-out")

@@ -253,3 +253,19 @@ def test_a_graduates_list_of_stays_makes_the_same_queries_for_one_stay_or_four(a
     page = web.get(f"{BASE}/").get_data(as_text=True)
     assert all(bed.title in page for bed in db.session.scalars(select(Bed).where(Bed.id.in_(beds[:4]))))
     assert page_queries(app, web, f"{BASE}/") == one
+
+
+def test_the_charts_requests_and_their_count_come_in_one_statement(app, people, regions, hotel, soon):
+    from plugins.social_hotel import stays as rules
+
+    belgorod = regions["belgorod"]
+    assert rules.open_requests_counted(belgorod, hotel, 2) == ([], 0)
+    for number in range(3):
+        guest = make_user(f"waiting{number}@belgorod.test", {belgorod: ["graduate"]})
+        requested(hotel, guest, soon + timedelta(days=number), 2)
+    for limit in (2, 3, 20):
+        shown, count = rules.open_requests_counted(belgorod, hotel, limit)
+        assert shown == rules.open_requests(belgorod, hotel, limit=limit)
+        assert count == rules.count_requests(belgorod, hotel)
+    assert count == 3 and len(rules.open_requests_counted(belgorod, hotel, 2)[0]) == 2
+    assert rules.open_requests_counted(regions["smolensk"], hotel, 2) == ([], 0)  # another region's hotel: nothing
