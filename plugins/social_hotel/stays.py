@@ -365,35 +365,35 @@ def monthly_figures_of(hotels: list[Hotel], year: int) -> list[tuple[Hotel, list
 KEPT = (StayStatus.confirmed, StayStatus.checked_in, StayStatus.checked_out)
 
 
+def _waiting(query, region, hotel: Hotel | None):
+    """``query`` kept to the region's (or the hotel's) requests waiting for a decision."""
+    query = query.join(Hotel).where(Hotel.region_id == region.id, Stay.status == StayStatus.requested)
+    return query if hotel is None else query.where(Stay.hotel_id == hotel.id)
+
+
+def _open_requests_query(region, hotel: Hotel | None, *columns):
+    """The waiting requests with their hotel and graduate, the longest waiting first (and ``columns`` beside)."""
+    return (_waiting(select(Stay, *columns), region, hotel)
+            .options(contains_eager(Stay.hotel), joinedload(Stay.graduate)).order_by(Stay.created_at, Stay.id))
+
+
 def open_requests(region, hotel: Hotel | None = None, limit: int | None = None) -> list[Stay]:
     """The region's requests waiting for a decision, the longest waiting first (one hotel's, when named: filtered
     in SQL; the first ``limit`` when given)."""
-    query = select(Stay).join(Hotel).where(Hotel.region_id == region.id, Stay.status == StayStatus.requested)
-    if hotel is not None:
-        query = query.where(Stay.hotel_id == hotel.id)
-    return list(db.session.scalars(
-        query.options(contains_eager(Stay.hotel), joinedload(Stay.graduate)).order_by(Stay.created_at, Stay.id)
-        .limit(limit)))
+    return list(db.session.scalars(_open_requests_query(region, hotel).limit(limit)))
 
 
 def open_requests_counted(region, hotel: Hotel, limit: int) -> tuple[list[Stay], int]:
     """The hotel's first ``limit`` waiting requests (as :func:`open_requests`) and how many wait in all, in one
     statement: the count is a window over the rows the LIMIT then cuts (no requests: none, and 0)."""
-    query = (select(Stay, func.count().over().label("total")).join(Hotel)
-             .where(Hotel.region_id == region.id, Stay.status == StayStatus.requested, Stay.hotel_id == hotel.id)
-             .options(contains_eager(Stay.hotel), joinedload(Stay.graduate)).order_by(Stay.created_at, Stay.id)
-             .limit(limit))
-    rows = db.session.execute(query).all()
+    rows = db.session.execute(
+        _open_requests_query(region, hotel, func.count().over().label("total")).limit(limit)).all()
     return [row.Stay for row in rows], (rows[0].total if rows else 0)
 
 
 def requests_count_query(region, hotel: Hotel | None = None):
     """The count of the region's (or the hotel's) waiting requests, as SQL (the dashboard asks it with others)."""
-    query = select(func.count(Stay.id)).join(Hotel).where(Hotel.region_id == region.id,
-                                                          Stay.status == StayStatus.requested)
-    if hotel is not None:
-        query = query.where(Stay.hotel_id == hotel.id)
-    return query
+    return _waiting(select(func.count(Stay.id)).select_from(Stay), region, hotel)
 
 
 def count_requests(region, hotel: Hotel | None = None) -> int:
