@@ -12,6 +12,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict | None = None) -> Flask:
     from portal.app import config as settings
+    from portal.app import read_only
     from portal.app import sqlite  # noqa: F401  (SQLite behaves like PostgreSQL)
     from portal.app import wiring
     from portal.app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
@@ -29,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     db.init_app(app)
+    read_only.init_app(app)
     host = wiring.load_plugins(app)
     wiring.install_region_switch(app)  # before CSRF: a plugin that is off is not there, whatever the method
     csrf.init_app(app)

@@ -243,8 +243,8 @@ def _mentor_pool(region) -> tuple[dict[int, matching.Profile], matching.Vocabula
     vocabulary: kept per process while the mentors' profiles and the region's municipalities are as they were."""
     state = _profiles_state(region)
     found = _population(region, state)
-    towns = tuple(sorted(db.session.execute(select(Municipality.id, Municipality.name)
-                                            .where(Municipality.region_id == region.id)).tuples()))
+    towns = tuple(sorted(tuple(row) for row in db.session.execute(select(Municipality.id, Municipality.name)
+                                                                  .where(Municipality.region_id == region.id))))
     if found.mentors_state != (state[0], towns):
         profiles = db.session.scalars(select(MentorProfile).where(MentorProfile.region_id == region.id)
                                       .options(selectinload(MentorProfile.municipality))
