@@ -12,9 +12,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict | None = None) -> Flask:
     from portal.app import config as settings
-    from portal.app import read_only
     from portal.app import sqlite  # noqa: F401  (SQLite behaves like PostgreSQL)
-    from portal.app import wiring
+    from portal.app import read_only, wiring
     from portal.app.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
     from portal.web import errors, i18n, layout, regions_context, security, static_files
     from portal.web.ids import IdConverter
