@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, g, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal.app.plugin_types import NavItem
 from portal.app.plugins import plugin_host
@@ -38,6 +39,43 @@ CORE_NAVIGATION = (
 )
 
 
+#: How many menus and menu addresses the app keeps (each a few hundred bytes) before it starts again.
+MENUS_KEPT = 4096
+
+
+def _kept(name: str) -> dict:
+    kept = current_app.extensions.setdefault(name, {})
+    if len(kept) > MENUS_KEPT:
+        kept.clear()
+    return kept
+
+
+def _entry_url(item: NavItem, region) -> str:
+    """An entry's address, built once per (mount point, endpoint, region, values): the menu's url_for calls
+    cost more than the rest of it. The region is given, so no request's defaults go into the address."""
+    key = (request.script_root, item.endpoint, region.code, tuple(sorted(item.values.items())))
+    try:
+        urls = _kept("portal_menu_urls")
+        url = urls.get(key)
+    except TypeError:  # a value that cannot be a key: built every time
+        return url_for(item.endpoint, region_code=region.code, **item.values)
+    if url is None:
+        url = urls[key] = url_for(item.endpoint, region_code=region.code, **item.values)
+    return url
+
+
+def region_menu(entries: list[dict], oob: bool = False) -> Markup:
+    """The menu's HTML, rendered once per language and entries (words, addresses, the page's own): the same
+    for everyone with these entries, and nothing in it is anyone's data."""
+    key = (str(get_locale()), oob, tuple((e["label"], e["url"], e["plugin"], e["current"]) for e in entries))
+    menus = _kept("portal_menus")
+    html = menus.get(key)
+    if html is None:
+        template = current_app.jinja_env.get_template("partials/navigation.html")
+        html = menus[key] = Markup(template.render(navigation=entries, oob_navigation=oob))
+    return html
+
+
 def region_navigation(region) -> list[dict]:
     """The region's menu for this person: core entries, then those of plugins that are on."""
     if region is None or not current_user.is_authenticated:
@@ -56,10 +94,9 @@ def region_navigation(region) -> list[dict]:
     for plugin, item in items:
         if (item.roles and not held & set(item.roles)) or (not item.roles and not member):
             continue
-        url = url_for(item.endpoint, region_code=region.code, **item.values)
         entries.append({
-            "label": item.label,
-            "url": url,
+            "label": str(item.label),
+            "url": _entry_url(item, region),
             "plugin": plugin,
             "current": False,
         })
@@ -120,6 +157,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["stored_status_label"] = lambda value: label_of_value(value) or value
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["role_label"] = role_label
+    app.jinja_env.globals["region_menu"] = region_menu
     from portal.services.notifications import text_of
 
     app.jinja_env.globals["notification_text"] = text_of

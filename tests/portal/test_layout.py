@@ -75,6 +75,30 @@ def test_the_menu_marks_one_entry_for_the_page(client, people, regions):
         assert current == [label], (path, current)
 
 
+
+def _menu(client, path: str) -> str:
+    html = client.get(path).get_data(as_text=True)
+    start = html.index('id="region-nav"')
+    return html[start:html.index("</nav>", start)]
+
+
+def test_a_kept_menu_is_the_one_for_this_language_these_roles_and_this_page(app, client, people, regions):
+    """Menus are rendered once and kept by what is in them: another language, role or page gets its own."""
+    client.login_as(people["coordinator"])
+    first = _menu(client, "/belgorod/")
+    assert _menu(client, "/belgorod/") == first
+    assert "Подбор пар" in first and re.findall(r'aria-current="page">([^<]+)</a>', first) == ["Главная"]
+    elsewhere = _menu(client, "/belgorod/admin/members")
+    assert re.findall(r'aria-current="page">([^<]+)</a>', elsewhere) == ["Участники"]
+    people["coordinator"].locale = "en"
+    db.session.commit()
+    english = _menu(client, "/belgorod/")
+    assert "Matching board" in english and 'aria-current="page">Dashboard' in english and "Подбор" not in english
+    graduate = app.test_client()
+    graduate.login_as(people["graduate"])
+    theirs = _menu(graduate, "/belgorod/")
+    assert "Подбор пар" not in theirs and 'data-plugin="social_hotel"' in theirs
+    assert len(app.extensions["portal_menus"]) >= 4
 def test_home_offers_register_only_in_regions_the_person_does_not_belong_to(client, people, regions):
     page = client.get("/").get_data(as_text=True)
     assert 'href="/belgorod/register"' in page and 'href="/smolensk/register"' in page
