@@ -46,6 +46,7 @@ def _end_read_only(error: BaseException | None) -> None:
     connection = session.connection()
     if connection.info.get(WROTE, True):
         return
+    session.expire_on_commit = False  # the session is thrown away next: expiring what the page loaded is wasted
     try:
         session.commit()
     except Exception:  # e.g. the connection went away: Flask-SQLAlchemy's teardown rolls back as before
