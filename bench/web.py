@@ -5,6 +5,7 @@
     python bench/web.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/portal_web_bench
     ... bench/web.py --tree /tmp/portal-before       # an older checkout served too: before / after, same run
     ... bench/web.py --scale region                  # the demo at scale (portal demo --scale; PostgreSQL)
+    ... bench/web.py --rounds 3                      # every page three times: median ratios (a shared machine)
 
 Fills a fresh database with the demo data (every plugin's), serves the portal with gunicorn (2 sync workers,
 production settings) and, under the same gunicorn settings, a bare Flask route (bench/bare_app.py) and the portal's
@@ -15,7 +16,9 @@ threads, 4 connections, ``--seconds`` each, the signing-in browser's User-Agent:
 session refused answers a 302 that wrk would count as served, so each page must also answer 200 before and after
 its run) and prints per page: requests/s, its ratio to the bare route's, latency p50 / p95 / p99 (wrk's) and the
 queries per request (counted in-process with the test client on the same database). The bare route is measured
-before and after the pages: the machine is shared, quote the ratios. Target: every main page ≥ 0.15× the bare route
+before and after the pages: the machine is shared, quote the ratios. On these machines the same page's ratio swings
+by a third between runs minutes apart: ``--rounds N`` drives everything N times, each round's ratios to its own bare
+route, and prints the median with every round's. Target: every main page ≥ 0.15× the bare route
 (issue 17). With ``--tree`` another checkout (say the commit before a change, ``git archive`` into a folder,
 catalogues compiled) is served on the same database with the same settings and each page is driven on both, one
 after the other, so the two ratios share the machine's load.
@@ -143,12 +146,81 @@ def queries_per_page(env: dict) -> dict:
     return counts
 
 
+def drive_round(bare_port: int, floor_port: int, bases: dict, cookies: dict, seconds: int, script: str) -> dict:
+    """The bare route, the floors, every page (on each tree, one after the other), the bare route again: each
+    page's ratio is taken to the bare route of its own round, so a machine that slows down between rounds moves
+    the bare route with it."""
+    bare = [drive(f"http://127.0.0.1:{bare_port}/", "", seconds, script)]
+    floors = {page: drive(f"http://127.0.0.1:{floor_port}/{REGION}/{page}", cookies[("now", FLOOR_WHO)], seconds,
+                          script) for page, _what in FLOORS}
+    pages = {(tree, who, path): drive(bases[tree] + path, cookies[(tree, who)], seconds, script)
+             for who, path in PAGES for tree in reversed(list(bases))}
+    bare.append(drive(f"http://127.0.0.1:{bare_port}/", "", seconds, script))
+    return {"bare": bare, "bare_rate": statistics.mean(run["rate"] for run in bare), "runs": {**floors, **pages}}
+
+
+def median_of(rounds: list[dict], key) -> tuple[float, dict, list[float]]:
+    """The median ratio to the bare route over the rounds, the run that gave it (its req/s and latencies are
+    printed) and every round's ratio."""
+    ratios = [found["runs"][key]["rate"] / found["bare_rate"] for found in rounds]
+    ranked = sorted(range(len(rounds)), key=lambda number: ratios[number])
+    middle = ranked[(len(ranked) - 1) // 2]
+    return statistics.median(ratios), rounds[middle]["runs"][key], ratios
+
+
+def failed(rounds: list[dict], key) -> str:
+    """Any round's errors or status other than 200, said once."""
+    for found in rounds:
+        run = found["runs"][key]
+        if run["errors"] or run["status"] != 200:
+            return f" ({run['errors']} errors, status {run['status']})"
+    return ""
+
+
+def report(rounds: list[dict], counts: dict, options, database_url: str) -> None:
+    engine_name = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+    print(f"{date.today().isoformat()}: pages under gunicorn (2 workers, {engine_name}, {options.scale} data), "
+          f"wrk 2 threads × 4 connections × {options.seconds} s, {len(rounds)} round(s); load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    bare = ", ".join(f"{run['rate']:,.0f}" for found in rounds for run in found["bare"])
+    print(f"bare Flask route, before and after each round: {bare} req/s (p50 {rounds[0]['bare'][0]['p50']:.1f} ms)")
+    spread = len(rounds) > 1
+    if spread:
+        print("× bare is the median of the rounds' ratios (each to its own round's bare route), every round's "
+              "in brackets; req/s and latencies are the median round's")
+    print(f"{'who':<19}{'page':<36}{'req/s':>8}{'× bare':>8}{'p50':>8}{'p95':>8}{'p99':>8}"
+          f"{'queries':>9}{'KiB':>6}")
+    if options.tree:
+        print(f"each page twice: first the other tree ({options.tree}, its ratio in the last column), then this one")
+    print(f"floors (bench/floor_app.py, {FLOOR_WHO}): what a signed-in region page pays before its own work")
+
+    def each(ratios: list[float]) -> str:
+        return " [" + " ".join(f"{ratio:.3f}" for ratio in ratios) + "]" if spread else ""
+
+    for page, what in FLOORS:
+        ratio, run, ratios = median_of(rounds, page)
+        print(f"{'floor':<19}{what:<36}{run['rate']:>8,.0f}{ratio:>8.3f}{run['p50']:>7.1f}"
+              f"{run['p95']:>8.1f}{run['p99']:>8.1f}{'':>15}{each(ratios)}{failed(rounds, page)}")
+    for who, path in PAGES:
+        ratio, run, ratios = median_of(rounds, ("now", who, path))
+        queries, status, size = counts[(who, path)]
+        trouble = failed(rounds, ("now", who, path)) or ("" if status == 200 else f" (status {status})")
+        verdict = ("OK" if ratio >= TARGET and not trouble else "MISSES") + trouble + each(ratios)
+        if options.tree:
+            before, _run, before_ratios = median_of(rounds, ("tree", who, path))
+            verdict += f"  before {before:.3f}{each(before_ratios)}{failed(rounds, ('tree', who, path))}"
+        print(f"{who or 'visitor':<19}{path:<36}{run['rate']:>8,.0f}{ratio:>8.3f}{run['p50']:>7.1f}"
+              f"{run['p95']:>8.1f}{run['p99']:>8.1f}{queries:>9}{size / 1024:>6.0f}  {verdict}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default="")
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--tree", type=Path, default=None, help="another checkout to serve and drive too")
     parser.add_argument("--scale", choices=["demo", "region", "country"], default="demo")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="drive every page this many times, the bare route around each round; medians printed")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
@@ -180,49 +252,13 @@ def main() -> None:
             for tree, base in bases.items():
                 for who in {who for who, _ in PAGES if who}:
                     cookies[(tree, who)] = cookie_of(Client(base).sign_in(email_of(who)))
-            bare_runs = [drive(f"http://127.0.0.1:{bare_port}/", "", options.seconds, script.name)]
-            floors = {page: drive(f"http://127.0.0.1:{floor_port}/{REGION}/{page}", cookies[("now", FLOOR_WHO)],
-                                  options.seconds, script.name) for page, _what in FLOORS}
-            pages = {(tree, who, path): drive(bases[tree] + path, cookies[(tree, who)], options.seconds, script.name)
-                     for who, path in PAGES for tree in reversed(list(bases))}
-            bare_runs.append(drive(f"http://127.0.0.1:{bare_port}/", "", options.seconds, script.name))
+            rounds = [drive_round(bare_port, floor_port, bases, cookies, options.seconds, script.name)
+                      for _ in range(options.rounds)]
         finally:
             for server in servers:
                 os.killpg(server.pid, 15)
                 server.wait()
-    engine_name = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
-    bare_rate = statistics.mean(run["rate"] for run in bare_runs)
-    print(f"{date.today().isoformat()}: pages under gunicorn (2 workers, {engine_name}, {options.scale} data), "
-          f"wrk 2 threads × 4 connections × {options.seconds} s; load average {os.getloadavg()[0]:.1f} "
-          f"on {os.cpu_count()} cores")
-    print(f"bare Flask route: {bare_runs[0]['rate']:,.0f} and {bare_runs[1]['rate']:,.0f} req/s "
-          f"(p50 {bare_runs[0]['p50']:.1f} ms)")
-    print(f"{'who':<19}{'page':<36}{'req/s':>8}{'× bare':>8}{'p50':>8}{'p95':>8}{'p99':>8}"
-          f"{'queries':>9}{'KiB':>6}")
-    if options.tree:
-        print(f"each page twice: first the other tree ({options.tree}, its ratio in the last column), then this one")
-    print(f"floors (bench/floor_app.py, {FLOOR_WHO}): what a signed-in region page pays before its own work")
-    for page, what in FLOORS:
-        floor = floors[page]
-        print(f"{'floor':<19}{what:<36}{floor['rate']:>8,.0f}{floor['rate'] / bare_rate:>8.3f}{floor['p50']:>7.1f}"
-              f"{floor['p95']:>8.1f}{floor['p99']:>8.1f}"
-              + ("" if floor["status"] == 200 and not floor["errors"] else
-                 f"  ({floor['errors']} errors, status {floor['status']})"))
-    for who, path in PAGES:
-        found, (queries, status, size) = pages[("now", who, path)], counts[(who, path)]
-        ratio = found["rate"] / bare_rate
-        status = status if status != 200 else found["status"]
-        verdict = "OK" if ratio >= TARGET and not found["errors"] and status == 200 else "MISSES"
-        if found["errors"] or status != 200:
-            verdict += f" ({found['errors']} errors, status {status})"
-        if options.tree:
-            before = pages[("tree", who, path)]
-            verdict += f"  before {before['rate'] / bare_rate:.3f}"
-            if before["status"] != 200:
-                verdict += f" (status {before['status']})"
-        print(f"{who or 'visitor':<19}{path:<36}{found['rate']:>8,.0f}{ratio:>8.3f}{found['p50']:>7.1f}"
-              f"{found['p95']:>8.1f}{found['p99']:>8.1f}{queries:>9}{size / 1024:>6.0f}  {verdict}")
-
+    report(rounds, counts, options, database_url)
 
 if __name__ == "__main__":
     main()
