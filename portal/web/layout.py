@@ -39,7 +39,7 @@ CORE_NAVIGATION = (
 )
 
 
-#: How many menus and menu addresses the app keeps (each a few hundred bytes) before it starts again.
+#: How many menus (a kilobyte or two each) and menu addresses the app keeps before it starts again.
 MENUS_KEPT = 4096
 
 
