@@ -260,5 +260,6 @@ def main() -> None:
                 server.wait()
     report(rounds, counts, options, database_url)
 
+
 if __name__ == "__main__":
     main()

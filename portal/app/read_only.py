@@ -49,8 +49,8 @@ def _end_read_only(error: BaseException | None) -> None:
     session.expire_on_commit = False  # the session is thrown away next: expiring what the page loaded is wasted
     try:
         session.commit()
-    except Exception:  # e.g. the connection went away: Flask-SQLAlchemy's teardown rolls back as before
-        connection.info[WROTE] = True
+    except Exception:  # e.g. the connection went away: Flask-SQLAlchemy's teardown, next, rolls back as before
+        pass
 
 
 def init_app(app: Flask) -> None:

@@ -54,8 +54,8 @@ def _entry_url(item: NavItem, region) -> str:
     """An entry's address, built once per (mount point, endpoint, region, values): the menu's url_for calls
     cost more than the rest of it. The region is given, so no request's defaults go into the address."""
     key = (request.script_root, item.endpoint, region.code, tuple(sorted(item.values.items())))
+    urls = _kept("portal_menu_urls")
     try:
-        urls = _kept("portal_menu_urls")
         url = urls.get(key)
     except TypeError:  # a value that cannot be a key: built every time
         return url_for(item.endpoint, region_code=region.code, **item.values)

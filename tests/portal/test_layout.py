@@ -75,7 +75,6 @@ def test_the_menu_marks_one_entry_for_the_page(client, people, regions):
         assert current == [label], (path, current)
 
 
-
 def _menu(client, path: str) -> str:
     html = client.get(path).get_data(as_text=True)
     start = html.index('id="region-nav"')
@@ -99,6 +98,8 @@ def test_a_kept_menu_is_the_one_for_this_language_these_roles_and_this_page(app,
     theirs = _menu(graduate, "/belgorod/")
     assert "Подбор пар" not in theirs and 'data-plugin="social_hotel"' in theirs
     assert len(app.extensions["portal_menus"]) >= 4
+
+
 def test_home_offers_register_only_in_regions_the_person_does_not_belong_to(client, people, regions):
     page = client.get("/").get_data(as_text=True)
     assert 'href="/belgorod/register"' in page and 'href="/smolensk/register"' in page
